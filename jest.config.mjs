@@ -1,0 +1,17 @@
+// Jest in ESM mode: @actions/core 3, @actions/http-client 4 and @actions/io 3
+// are ESM-only, so tests run as ES modules (scripts/test.mjs sets
+// NODE_OPTIONS=--experimental-vm-modules) and ts-jest compiles with useESM.
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+  },
+  moduleNameMapper: {
+    // Sources import './x.js' (NodeNext); jest resolves the .ts file.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testTimeout: 30_000,
+};

@@ -1,0 +1,75 @@
+/**
+ * The credentials file that gcloud, Terraform and the client libraries read
+ * through GOOGLE_APPLICATION_CREDENTIALS: an external_account configuration
+ * for WIF (the tools do the exchange themselves), or the key itself.
+ *
+ * It is written into the workspace (so it is visible to container actions,
+ * which mount only the workspace), with a random name, mode 0600, and an
+ * exclusive create that never follows or overwrites an existing path.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+import type { Config, WorkloadIdentityAuth } from './config.js';
+import { EnvironmentError } from './errors.js';
+import type { SubjectSource } from './sources/subject-source.js';
+
+export async function externalAccountConfig(
+  config: Config,
+  auth: WorkloadIdentityAuth,
+  source: SubjectSource,
+): Promise<Record<string, unknown>> {
+  const { endpoints } = config;
+  return {
+    type: 'external_account',
+    audience: auth.stsAudience,
+    subject_token_type: source.subjectTokenType,
+    token_url: `${endpoints.sts}/token`,
+    credential_source: await source.credentialSource(),
+    ...(config.serviceAccount
+      ? {
+          service_account_impersonation_url:
+            `${endpoints.iamcredentials}/projects/-/serviceAccounts/${config.serviceAccount}:generateAccessToken`,
+        }
+      : {}),
+    ...(endpoints.universe !== 'googleapis.com' ? { universe_domain: endpoints.universe } : {}),
+  };
+}
+
+/** Creates `gha-creds-<16 hex>.json` in `directory`; returns its absolute path. */
+export async function writeCredentialsFile(directory: string, contents: unknown): Promise<string> {
+  const file = path.resolve(directory, `gha-creds-${randomBytes(8).toString('hex')}.json`);
+  let handle: fs.FileHandle;
+  try {
+    // O_EXCL: fail if anything (file or symlink) is already there; O_NOFOLLOW
+    // for good measure on systems that would otherwise follow a final link.
+    handle = await fs.open(
+      file,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+      0o600,
+    );
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new EnvironmentError(
+      `Could not create the credentials file in ${directory} (${code ?? 'error'}). ` +
+        'Make sure the workspace exists and is writable, or set create_credentials_file: false.',
+    );
+  }
+  try {
+    await handle.chmod(0o600); // in case a umask or ACL widened it
+    await handle.writeFile(JSON.stringify(contents, null, 2) + '\n');
+  } finally {
+    await handle.close();
+  }
+  return file;
+}
+
+/** True when the directory has no entries: a checkout is probably missing. */
+export async function isEmptyDirectory(directory: string): Promise<boolean> {
+  try {
+    return (await fs.readdir(directory)).length === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Turns a failure into the one message the user reads: which stage failed,
+ * what the service said, and what most likely fixes it. Only non-secret facts
+ * go in: claims of the OIDC token, resource names, never a token.
+ */
+import type { Config } from './config.js';
+import { ConfigError, EnvironmentError, ServiceError, messageOf } from './errors.js';
+import { IAM_SERVICE } from './google/iam-credentials.js';
+import { OAUTH2_SERVICE } from './google/oauth2.js';
+import { STS_SERVICE } from './google/sts.js';
+import type { JwtClaims } from './jwt.js';
+import { DIAGNOSTIC_CLAIMS } from './sources/github-oidc.js';
+
+export interface FailureContext {
+  config?: Config;
+  /** Claims of the subject token that Google STS saw, when there was one. */
+  claims?: JwtClaims;
+  /** The subject source's name ("GitHub OIDC", "AWS"). */
+  sourceName?: string;
+}
+
+export function describeFailure(err: unknown, context: FailureContext): string {
+  if (err instanceof ConfigError) return `Invalid input: ${err.message}`;
+  if (err instanceof EnvironmentError) return err.message;
+  if (!(err instanceof ServiceError)) return `Unexpected error: ${messageOf(err)}`;
+
+  const hints = hintsFor(err, context);
+  const lines = [`${stageName(err)} failed: ${err.message}`];
+  if (hints.length > 0) lines.push(...hints.map((hint) => `Hint: ${hint}`));
+  if (err.service === STS_SERVICE && context.claims && Object.keys(context.claims).length > 0) {
+    lines.push(`Token sent by ${context.sourceName ?? 'the subject source'}: ${claimsLine(context.claims)}`);
+  }
+  return lines.join('\n');
+}
+
+function stageName(err: ServiceError): string {
+  switch (err.service) {
+    case STS_SERVICE:
+      return 'Exchanging the subject token at Google STS';
+    case IAM_SERVICE:
+      return 'Creating a token for the service account (IAM Credentials)';
+    case OAUTH2_SERVICE:
+      return 'Domain-wide delegation (OAuth2)';
+    default:
+      return `${err.service}`;
+  }
+}
+
+export function claimsLine(claims: JwtClaims): string {
+  return DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
+    .map((name) => `${name}=${JSON.stringify(claims[name])}`)
+    .join(', ');
+}
+
+function hintsFor(err: ServiceError, { config, claims }: FailureContext): string[] {
+  const text = err.serviceMessage.toLowerCase();
+  const auth = config?.auth.kind === 'workload_identity' ? config.auth : undefined;
+  const hints: string[] = [];
+
+  if (err.status === undefined) {
+    hints.push(
+      'The service could not be reached. Check the runner\'s network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides ' +
+        '(sts_endpoint, iamcredentials_endpoint, oauth2_endpoint).',
+    );
+    return hints;
+  }
+
+  if (err.service === STS_SERVICE) {
+    if (text.includes('audience')) {
+      hints.push(
+        `The token's audience does not match what the provider accepts. The token was requested for ` +
+          `"${auth?.oidcAudience ?? '?'}" (input "audience"); the provider accepts by default ` +
+          `"https://iam.googleapis.com/${auth?.provider ?? '<provider>'}", or its configured allowed audiences.`,
+      );
+    }
+    if (text.includes('attribute condition')) {
+      hints.push(
+        'The provider\'s attribute condition rejected this token. Compare the condition ' +
+          '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below — ' +
+          'e.g. assertion.repository_owner must match your organisation.',
+      );
+    }
+    if (/stale|expired|exp\b|issued at/.test(text)) {
+      hints.push("The subject token is expired or not yet valid: check the runner's clock.");
+    }
+    if (text.includes('127')) hints.push('A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.');
+    if (err.reason === 'invalid_target' || /invalid_target|pool or provider|does not exist|not found/.test(text)) {
+      hints.push(
+        `Google does not know the provider "${auth?.provider ?? '?'}" or it is disabled. Check the project NUMBER, ` +
+          'the pool and provider IDs (gcloud iam workload-identity-pools providers list --location=global ' +
+          '--workload-identity-pool=POOL), and that the pool is not deleted or disabled.',
+      );
+    }
+  }
+
+  if (err.service === IAM_SERVICE) {
+    const sa = config?.serviceAccount ?? '<SERVICE_ACCOUNT>';
+    if (err.status === 403 || text.includes('permission')) {
+      if (auth) {
+        const member = principalSetFor(auth.provider, claims);
+        hints.push(
+          `The federated identity may not impersonate ${sa}. Grant it with:\n` +
+            `  gcloud iam service-accounts add-iam-policy-binding "${sa}" ` +
+            `--role="roles/iam.workloadIdentityUser" --member="${member}"\n` +
+            '  IAM changes can take up to 5 minutes to propagate.',
+        );
+      } else {
+        hints.push(
+          `The key's account lacks the permission on ${sa}: it needs roles/iam.serviceAccountTokenCreator on itself ` +
+            'to mint tokens through IAM Credentials.',
+        );
+      }
+      if (err.status === 403 && config?.accessToken.subject) {
+        hints.push('signJwt (domain-wide delegation) needs roles/iam.serviceAccountTokenCreator on the service account.');
+      }
+    }
+    if (err.status === 404 || text.includes('not found')) {
+      hints.push(`The service account ${sa} does not exist, or its project is wrong: check the email for typos.`);
+    }
+    if (err.status === 400 && text.includes('lifetime')) {
+      hints.push(
+        'Lifetimes over 1h need the constraints/iam.allowServiceAccountCredentialLifetimeExtension org policy.',
+      );
+    }
+  }
+
+  if (err.service === OAUTH2_SERVICE && err.status !== undefined && err.status < 500) {
+    hints.push(
+      'Domain-wide delegation is refused: the service account\'s client ID must be allowed in the Workspace admin ' +
+        'console for these scopes, and access_token_subject must be a user of that domain.',
+    );
+  }
+
+  if (err.service === 'GitHub OIDC' && err.status !== undefined) {
+    hints.push('The runner would not issue an OIDC token: check "permissions: id-token: write" for this job.');
+  }
+  return hints;
+}
+
+/** The principalSet that names this repository in the pool. */
+function principalSetFor(provider: string, claims: JwtClaims | undefined): string {
+  const pool = provider.replace(/\/providers\/[^/]+$/, '');
+  const repository = typeof claims?.['repository'] === 'string' ? claims['repository'] : 'OWNER/REPO';
+  return `principalSet://iam.googleapis.com/${pool}/attribute.repository/${repository}`;
+}

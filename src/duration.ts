@@ -1,0 +1,13 @@
+/**
+ * Parses the durations users write for lifetimes and timeouts: "3600s",
+ * "3600" (seconds), "1h", "30m", "1h30m", "1h30m15s". Returns seconds, or
+ * undefined when the text is not such a duration.
+ */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim();
+  if (/^\d+$/.test(value)) return Number(value);
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/i.exec(value);
+  if (!match || value === '') return undefined;
+  const [, hours = '0', minutes = '0', seconds = '0'] = match;
+  return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+}

@@ -1,0 +1,50 @@
+/**
+ * The action's error types. Every failure the user sees is one of these, so
+ * `main.ts` can print one clear `::error::` line per failure without ever
+ * dumping a stack trace or a request body (which could hold a secret).
+ */
+
+/** A wrong or missing input. The message says what is wrong and how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** A local problem outside the inputs: the runner environment, the file system. */
+export class EnvironmentError extends Error {
+  override readonly name = 'EnvironmentError';
+}
+
+/**
+ * A remote service answered with an error, or could not be reached.
+ * `serviceMessage` is the service's own text (Google's `error_description` or
+ * `error.message`), never the request we sent.
+ */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+
+  constructor(
+    /** Human name of the stage: "GitHub OIDC", "Google STS", "IAM Credentials", ... */
+    readonly service: string,
+    /** HTTP status, or undefined when no answer came (connection error, timeout). */
+    readonly status: number | undefined,
+    /** What the service said (or the network error), secret-free. */
+    readonly serviceMessage: string,
+    /** Method and URL of the failed request, for the log. */
+    readonly request: string,
+    /** Attempts made, including retries. */
+    readonly attempts: number,
+    /** Machine-readable reason from the body, when the service gave one. */
+    readonly reason?: string,
+  ) {
+    super(
+      `${service} ${status === undefined ? 'could not be reached' : `answered HTTP ${status}`}` +
+        ` (${request}${attempts > 1 ? `, ${attempts} attempts` : ''}): ${serviceMessage}`,
+    );
+  }
+}
+
+/** The message of anything thrown, without its stack. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

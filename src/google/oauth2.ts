@@ -1,0 +1,49 @@
+/**
+ * Google OAuth 2.0 token endpoint, for the JWT-bearer grant: a JWT signed as
+ * the service account, with `sub` set to a Workspace user, becomes an access
+ * token acting as that user (domain-wide delegation).
+ */
+import { EnvironmentError } from '../errors.js';
+import type { Http } from '../http.js';
+import { maskSecret } from '../log.js';
+import { expiresIn, type Token } from './token.js';
+
+export const OAUTH2_SERVICE = 'OAuth2';
+
+/** Google caps JWT-bearer assertions (and so the tokens they give) at one hour. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+
+/** Claims of the assertion for `serviceAccount` acting as `subject`. */
+export function delegationClaims(
+  oauth2Endpoint: string,
+  serviceAccount: string,
+  subject: string,
+  scopes: string[],
+  lifetimeSeconds: number,
+  now = Date.now(),
+): Record<string, unknown> {
+  const iat = Math.floor(now / 1000);
+  return {
+    iss: serviceAccount,
+    sub: subject,
+    aud: `${oauth2Endpoint}/token`,
+    scope: scopes.join(' '),
+    iat,
+    exp: iat + Math.min(lifetimeSeconds, MAX_ASSERTION_LIFETIME_SECONDS),
+  };
+}
+
+export async function exchangeJwtBearer(http: Http, oauth2Endpoint: string, assertion: string): Promise<Token> {
+  const answer = await http.requestJson<{ access_token?: unknown; expires_in?: unknown }>({
+    service: OAUTH2_SERVICE,
+    method: 'POST',
+    url: `${oauth2Endpoint}/token`,
+    google: true,
+    form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion },
+  });
+  if (typeof answer.access_token !== 'string' || !answer.access_token) {
+    throw new EnvironmentError(`${OAUTH2_SERVICE} answered without an access_token.`);
+  }
+  maskSecret(answer.access_token);
+  return { token: answer.access_token, expiresAt: expiresIn(answer.expires_in) };
+}

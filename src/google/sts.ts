@@ -1,0 +1,42 @@
+/**
+ * Google Security Token Service: exchanges a subject token (GitHub OIDC JWT,
+ * signed AWS request) for a federated access token. It does not care where the
+ * subject token came from.
+ */
+import { EnvironmentError } from '../errors.js';
+import type { Http } from '../http.js';
+import { maskSecret } from '../log.js';
+import { expiresIn, type Token } from './token.js';
+
+export const STS_SERVICE = 'Google STS';
+
+export interface StsExchange {
+  stsEndpoint: string;
+  /** //iam.googleapis.com/projects/<N>/locations/global/workloadIdentityPools/<P>/providers/<PR> */
+  audience: string;
+  universe: string;
+  subjectToken: string;
+  subjectTokenType: string;
+}
+
+export async function exchangeToken(http: Http, req: StsExchange): Promise<Token> {
+  const answer = await http.requestJson<{ access_token?: unknown; expires_in?: unknown }>({
+    service: STS_SERVICE,
+    method: 'POST',
+    url: `${req.stsEndpoint}/token`,
+    google: true,
+    json: {
+      audience: req.audience,
+      grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      requestedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+      scope: `https://www.${req.universe}/auth/cloud-platform`,
+      subjectTokenType: req.subjectTokenType,
+      subjectToken: req.subjectToken,
+    },
+  });
+  if (typeof answer.access_token !== 'string' || !answer.access_token) {
+    throw new EnvironmentError(`${STS_SERVICE} answered without an access_token.`);
+  }
+  maskSecret(answer.access_token);
+  return { token: answer.access_token, expiresAt: expiresIn(answer.expires_in) };
+}

@@ -1,0 +1,299 @@
+/**
+ * The one HTTP layer. Every request the action makes (GitHub OIDC, Google STS,
+ * IAM Credentials, OAuth2, AWS) goes through `Http.request`, which owns:
+ *   - the User-Agent and, for Google calls, `X-Goog-Request-Reason`;
+ *   - a timeout per attempt and a deadline for the whole step;
+ *   - retries with exponential backoff and full jitter on what is safe to
+ *     retry (connection failures, 408/429/5xx, and whatever the caller adds),
+ *     honouring `Retry-After`;
+ *   - proxies from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (via @actions/http-client);
+ *   - one error type, `ServiceError`, carrying the service, the status and the
+ *     service's own message.
+ * Callers never see a raw response with a non-2xx status.
+ */
+import { HttpClient } from '@actions/http-client';
+
+import { ServiceError, messageOf } from './errors.js';
+import type { Log } from './log.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+export interface HttpRequest {
+  /** Human name of the remote service, used in logs and errors. */
+  service: string;
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  /** Body sent as JSON. */
+  json?: unknown;
+  /** Body sent as application/x-www-form-urlencoded. */
+  form?: Record<string, string>;
+  /** Add `X-Goog-Request-Reason` (Google APIs only). */
+  google?: boolean;
+  /**
+   * Extra retry rule for answers that look permanent but are not, e.g.
+   * GitHub's OIDC 403 while a job is still "Pending".
+   */
+  retryableAnswer?: (status: number, body: string) => boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpOptions {
+  userAgent: string;
+  requestReason?: string;
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Time limit of one attempt, in ms. */
+  requestTimeoutMs: number;
+  /** Absolute time (ms since epoch) after which no new attempt starts. */
+  deadline?: number;
+  /** First backoff step and cap, in ms. */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  log: Log;
+  /** Injection points for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** Statuses that mean "try again later" on every service we call. */
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Longest `Retry-After` we accept before treating the answer as final. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Largest part of an error body we keep (error bodies are small; a proxy's HTML page is not). */
+const MAX_ERROR_TEXT = 600;
+
+export class Http {
+  // One client per origin: @actions/http-client caches a single agent per
+  // client regardless of protocol, so sharing one client between an http://
+  // and an https:// origin would send TLS traffic through a plain agent.
+  private readonly clients = new Map<string, HttpClient>();
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  /** Number of attempts made, for tests and the benchmark. */
+  attemptsMade = 0;
+
+  constructor(private readonly options: HttpOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Sends the request, retrying what is safe to retry; resolves only on 2xx. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const { body, contentType } = encodeBody(req);
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    if (contentType) headers['Content-Type'] = contentType;
+    if (req.google && this.options.requestReason) {
+      headers['X-Goog-Request-Reason'] = this.options.requestReason;
+    }
+    const url = new URL(req.url);
+    const label = `${req.method} ${url.origin}${url.pathname}`;
+    const maxAttempts = this.options.retries + 1;
+
+    for (let attempt = 1; ; attempt++) {
+      this.attemptsMade++;
+      let outcome: HttpResponse | Error;
+      try {
+        outcome = await this.attempt(req.method, url, headers, body);
+      } catch (err) {
+        outcome = err instanceof Error ? err : new Error(messageOf(err));
+      }
+
+      const failure = outcome instanceof Error ? describeNetworkError(outcome) : undefined;
+      const status = outcome instanceof Error ? undefined : outcome.status;
+      if (!(outcome instanceof Error) && status !== undefined && status >= 200 && status < 300) {
+        this.options.log.debug(`${req.service}: ${label} -> ${status} (attempt ${attempt}/${maxAttempts})`);
+        return outcome;
+      }
+
+      const retryable =
+        outcome instanceof Error
+          ? isRetryableNetworkError(outcome)
+          : RETRYABLE_STATUSES.has(outcome.status) || (req.retryableAnswer?.(outcome.status, outcome.body) ?? false);
+      const wait = outcome instanceof Error ? this.backoff(attempt) : this.retryWait(outcome, attempt);
+      const timeLeft = this.options.deadline === undefined ? Infinity : this.options.deadline - Date.now();
+      const what = failure ?? `HTTP ${status}`;
+
+      if (!retryable || attempt >= maxAttempts || wait === undefined || wait + 1_000 > timeLeft) {
+        this.options.log.debug(`${req.service}: ${label} -> ${what} (attempt ${attempt}/${maxAttempts}, final)`);
+        if (outcome instanceof Error) {
+          throw new ServiceError(req.service, undefined, failure ?? outcome.message, label, attempt);
+        }
+        const { message, reason } = parseErrorBody(outcome.body);
+        throw new ServiceError(req.service, outcome.status, message, label, attempt, reason);
+      }
+      this.options.log.info(
+        `${req.service}: ${url.host} attempt ${attempt}/${maxAttempts} failed (${what}); retrying in ${(wait / 1000).toFixed(1)}s`,
+      );
+      await this.sleep(wait);
+    }
+  }
+
+  /** `request` for a JSON answer. */
+  async requestJson<T>(req: HttpRequest): Promise<T> {
+    const res = await this.request(req);
+    try {
+      return JSON.parse(res.body) as T;
+    } catch {
+      throw new ServiceError(req.service, res.status, 'the answer was not valid JSON', `${req.method} ${req.url}`, 1);
+    }
+  }
+
+  private async attempt(
+    method: HttpMethod,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | null,
+  ): Promise<HttpResponse> {
+    const client = this.clientFor(url);
+    const timeoutMs = this.options.requestTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    // The socket timeout of http-client fires only on an idle socket; this
+    // timer also bounds a server that trickles its answer.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(timeoutMs)), timeoutMs);
+    });
+    try {
+      return await Promise.race([
+        (async () => {
+          const res = await client.request(method, url.href, body, headers);
+          const text = await res.readBody();
+          return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: text };
+        })(),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private clientFor(url: URL): HttpClient {
+    let client = this.clients.get(url.origin);
+    if (!client) {
+      client = new HttpClient(this.options.userAgent, undefined, {
+        allowRetries: false, // retries are ours: one policy, logged, with a deadline
+        allowRedirects: false, // none of the APIs we call redirect; a redirect is a misconfigured endpoint
+        keepAlive: true,
+        socketTimeout: this.options.requestTimeoutMs,
+      });
+      this.clients.set(url.origin, client);
+    }
+    return client;
+  }
+
+  /** Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(n-1))]. */
+  private backoff(attempt: number): number {
+    const base = this.options.backoffBaseMs ?? 250;
+    const cap = this.options.backoffCapMs ?? 10_000;
+    return Math.round(this.random() * Math.min(cap, base * 2 ** (attempt - 1)));
+  }
+
+  /** Wait before retrying an HTTP answer; `undefined` when Retry-After asks for too long. */
+  private retryWait(res: HttpResponse, attempt: number): number | undefined {
+    const retryAfter = parseRetryAfter(res.headers['retry-after']);
+    if (retryAfter === undefined) return this.backoff(attempt);
+    return retryAfter > MAX_RETRY_AFTER_MS ? undefined : retryAfter;
+  }
+
+  /** Frees the keep-alive sockets so the process can exit at once. */
+  dispose(): void {
+    for (const client of this.clients.values()) client.dispose();
+    this.clients.clear();
+  }
+}
+
+class TimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+function encodeBody(req: HttpRequest): { body: string | null; contentType?: string } {
+  if (req.json !== undefined) return { body: JSON.stringify(req.json), contentType: 'application/json' };
+  if (req.form !== undefined) {
+    return { body: new URLSearchParams(req.form).toString(), contentType: 'application/x-www-form-urlencoded' };
+  }
+  return { body: null };
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+function errorCode(err: Error): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function isRetryableNetworkError(err: Error): boolean {
+  const code = errorCode(err);
+  if (code !== undefined) return RETRYABLE_NETWORK_CODES.has(code);
+  // http-client reports its socket timeout as a plain Error.
+  return /^Request timeout/.test(err.message) || /socket hang up/i.test(err.message);
+}
+
+/** A short, secret-free description of a network failure. */
+function describeNetworkError(err: Error): string {
+  const code = errorCode(err);
+  if (err instanceof TimeoutError || /^Request timeout/.test(err.message)) return `timeout: ${err.message}`;
+  return code ? `${code}: ${err.message}` : err.message;
+}
+
+export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The service's own words from an error body: Google APIs send
+ * `{"error":{"message","status"}}`, OAuth-style endpoints (STS, OAuth2)
+ * `{"error","error_description"}`, GitHub `{"message"}`, AWS XML.
+ */
+export function parseErrorBody(body: string): { message: string; reason?: string } {
+  const text = body.trim();
+  if (!text) return { message: '(empty answer)' };
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const error = json['error'];
+    if (error && typeof error === 'object') {
+      const e = error as Record<string, unknown>;
+      const reason = typeof e['status'] === 'string' ? e['status'] : undefined;
+      return { message: clip(String(e['message'] ?? text)), ...(reason ? { reason } : {}) };
+    }
+    if (typeof error === 'string') {
+      const description = json['error_description'];
+      return { message: clip(typeof description === 'string' ? `${error}: ${description}` : error), reason: error };
+    }
+    if (typeof json['message'] === 'string') return { message: clip(json['message']) };
+  } catch {
+    // not JSON: AWS answers XML, proxies answer HTML
+  }
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  if (code || message) return { message: clip([code, message].filter(Boolean).join(': ')), ...(code ? { reason: code } : {}) };
+  return { message: clip(text.replace(/\s+/g, ' ')) };
+}
+
+function clip(text: string): string {
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}

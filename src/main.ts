@@ -1,0 +1,170 @@
+/**
+ * The main step, top to bottom:
+ *
+ *   inputs -> Config -> credentials file -> subject credential -> Google exchange -> tokens -> results
+ *
+ * Each stage is one call into a module that does one job. A failure at any
+ * stage ends in one `::error::` line from `describeFailure`.
+ */
+import * as core from '@actions/core';
+
+import { readConfig, type Config } from './config.js';
+import { externalAccountConfig, isEmptyDirectory, writeCredentialsFile } from './credentials-file.js';
+import { describeFailure, type FailureContext } from './diagnose.js';
+import { EnvironmentError } from './errors.js';
+import { IamCredentials } from './google/iam-credentials.js';
+import { delegationClaims, exchangeJwtBearer, MAX_ASSERTION_LIFETIME_SECONDS } from './google/oauth2.js';
+import { exchangeToken } from './google/sts.js';
+import type { Token } from './google/token.js';
+import { Http } from './http.js';
+import { runnerLog, type Log } from './log.js';
+import { Results } from './results.js';
+import { selfSignedToken, signWithKey } from './sources/service-account-key.js';
+import { selectSubjectSource } from './sources/index.js';
+import { userAgent } from './version.js';
+
+/** No single step may hang a job: no new request starts after this. */
+const STEP_DEADLINE_MS = 5 * 60_000;
+
+/** What stage 2 yields: a bearer token for IAM Credentials and a way to sign JWTs as the service account. */
+interface Identity {
+  authToken: Token;
+  iam: IamCredentials;
+  signJwt(serviceAccount: string, claims: Record<string, unknown>): Promise<string>;
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runnerLog): Promise<void> {
+  const context: FailureContext = {};
+  let http: Http | undefined;
+  try {
+    const config = readConfig((name) => core.getInput(name));
+    context.config = config;
+    http = new Http({
+      userAgent: userAgent(env),
+      ...(config.requestReason ? { requestReason: config.requestReason } : {}),
+      retries: config.retries,
+      requestTimeoutMs: config.requestTimeoutMs,
+      deadline: Date.now() + STEP_DEADLINE_MS,
+      log,
+    });
+    const results = new Results(config, log);
+    const source = config.auth.kind === 'workload_identity' ? selectSubjectSource(config.auth, env, http, log) : undefined;
+    if (source) context.sourceName = source.name;
+
+    // 1. The credentials file comes first, so that a job with
+    //    continue-on-error still has it when the exchange below fails.
+    if (config.createCredentialsFile) {
+      const workspace = env['GITHUB_WORKSPACE'];
+      if (!workspace) {
+        throw new EnvironmentError(
+          'GITHUB_WORKSPACE is not set, so there is nowhere to write the credentials file. ' +
+            'Set create_credentials_file: false, or run in a GitHub Actions job.',
+        );
+      }
+      if (await isEmptyDirectory(workspace)) {
+        log.warning(
+          'The workspace is empty. If actions/checkout runs after this step it will delete the credentials file: ' +
+            'run actions/checkout before this action.',
+        );
+      }
+      const contents =
+        config.auth.kind === 'workload_identity' && source
+          ? await externalAccountConfig(config, config.auth, source)
+          : config.auth.kind === 'service_account_key'
+            ? config.auth.key
+            : undefined;
+      results.credentialsFile(await writeCredentialsFile(workspace, contents));
+    }
+    results.project();
+
+    // 2. The subject credential, exchanged for the identity's auth token.
+    const identity = await authenticate(config, source, http, context);
+    results.authToken(identity.authToken);
+    results.describe('Authenticated with', describeMethod(config, source?.name));
+
+    // 3. The tokens asked for.
+    await mintTokens(config, identity, http, results, log);
+
+    await results.writeSummary();
+    log.info(`Authenticated to Google Cloud (${describeMethod(config, source?.name)}).`);
+  } catch (err) {
+    core.setFailed(describeFailure(err, context));
+  } finally {
+    http?.dispose();
+  }
+}
+
+async function authenticate(
+  config: Config,
+  source: ReturnType<typeof selectSubjectSource> | undefined,
+  http: Http,
+  context: FailureContext,
+): Promise<Identity> {
+  const { endpoints } = config;
+  if (config.auth.kind === 'service_account_key') {
+    const key = config.auth.key;
+    // Google accepts a JWT signed by the key as a bearer token for the
+    // service named in its audience: no exchange needed.
+    const authToken = selfSignedToken(key, `${new URL(endpoints.iamcredentials).origin}/`);
+    core.setSecret(authToken.token);
+    return {
+      authToken,
+      iam: new IamCredentials(http, endpoints.iamcredentials, authToken.token),
+      signJwt: async (_serviceAccount, claims) => signWithKey(key, claims),
+    };
+  }
+  if (!source) throw new EnvironmentError('No subject source for Workload Identity Federation.');
+  const subject = await source.subjectToken();
+  context.claims = subject.claims;
+  const authToken = await exchangeToken(http, {
+    stsEndpoint: endpoints.sts,
+    audience: config.auth.stsAudience,
+    universe: endpoints.universe,
+    subjectToken: subject.token,
+    subjectTokenType: source.subjectTokenType,
+  });
+  const iam = new IamCredentials(http, endpoints.iamcredentials, authToken.token);
+  return {
+    authToken,
+    iam,
+    signJwt: (serviceAccount, claims) => iam.signJwt(serviceAccount, claims, config.delegates),
+  };
+}
+
+async function mintTokens(config: Config, identity: Identity, http: Http, results: Results, log: Log): Promise<void> {
+  const sa = config.serviceAccount;
+  if (config.tokenFormat === 'access_token' && sa) {
+    const { scopes, lifetimeSeconds, subject } = config.accessToken;
+    if (subject) {
+      // Domain-wide delegation: a JWT signed as the service account, naming
+      // the Workspace user, exchanged at OAuth2.
+      if (lifetimeSeconds > MAX_ASSERTION_LIFETIME_SECONDS) {
+        log.warning(
+          `access_token_lifetime is ${lifetimeSeconds}s, but tokens for access_token_subject last at most 1h; using 1h.`,
+        );
+      }
+      const claims = delegationClaims(config.endpoints.oauth2, sa, subject, scopes, lifetimeSeconds);
+      const assertion = await identity.signJwt(sa, claims);
+      results.accessToken(await exchangeJwtBearer(http, config.endpoints.oauth2, assertion));
+    } else {
+      results.accessToken(
+        await identity.iam.generateAccessToken(sa, { scopes, lifetimeSeconds, delegates: config.delegates }),
+      );
+    }
+  }
+  if (config.tokenFormat === 'id_token' && sa && config.idToken.audience) {
+    results.idToken(
+      await identity.iam.generateIdToken(sa, {
+        audience: config.idToken.audience,
+        includeEmail: config.idToken.includeEmail,
+        delegates: config.delegates,
+      }),
+    );
+  }
+}
+
+function describeMethod(config: Config, sourceName: string | undefined): string {
+  if (config.auth.kind === 'service_account_key') return `service-account key of ${config.serviceAccount}`;
+  const via = config.serviceAccount ? ` as ${config.serviceAccount}` : ' (direct resource access)';
+  return `Workload Identity Federation from ${sourceName ?? 'a subject source'}${via}`;
+}

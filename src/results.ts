@@ -1,0 +1,119 @@
+/**
+ * Results are written here and nowhere else: outputs, exported environment
+ * variables, state for the post step, and the job summary. Values reaching
+ * this module were masked where they were obtained.
+ */
+import * as core from '@actions/core';
+
+import type { Config } from './config.js';
+import type { Token } from './google/token.js';
+import type { Log } from './log.js';
+
+/** Names the post step reads; saved state, not env vars, so a user cannot redirect the cleanup. */
+export const STATE_CREDENTIALS_FILE = 'credentials_file_path';
+export const STATE_CLEANUP = 'cleanup_credentials';
+
+const PROJECT_VARIABLES = [
+  'CLOUDSDK_CORE_PROJECT',
+  'CLOUDSDK_PROJECT',
+  'GCLOUD_PROJECT',
+  'GCP_PROJECT',
+  'GOOGLE_CLOUD_PROJECT',
+] as const;
+
+const CREDENTIALS_VARIABLES = [
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE',
+  'GOOGLE_GHA_CREDS_PATH',
+] as const;
+
+export type AuthMethod = 'Workload Identity Federation' | 'service-account key';
+
+export class Results {
+  private readonly exported: string[] = [];
+  private readonly summaryRows: Array<[string, string]> = [];
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Log,
+  ) {}
+
+  credentialsFile(file: string): void {
+    core.setOutput('credentials_file_path', file);
+    core.saveState(STATE_CREDENTIALS_FILE, file);
+    core.saveState(STATE_CLEANUP, String(this.config.cleanupCredentials));
+    this.log.info(`Created credentials file ${file}`);
+    if (this.config.exportEnvironmentVariables) {
+      for (const name of CREDENTIALS_VARIABLES) this.export(name, file);
+    }
+    this.summaryRows.push(['Credentials file', file]);
+  }
+
+  project(): void {
+    const { projectId, projectIdSource } = this.config;
+    if (projectId === undefined) {
+      this.log.info(
+        'No project ID: set the project_id input (or use a service account of the form ' +
+          'name@PROJECT.iam.gserviceaccount.com) to export CLOUDSDK_CORE_PROJECT and GOOGLE_CLOUD_PROJECT.',
+      );
+      return;
+    }
+    core.setOutput('project_id', projectId);
+    if (this.config.exportEnvironmentVariables) {
+      for (const name of PROJECT_VARIABLES) this.export(name, projectId);
+    }
+    this.log.debug(`Project ID ${projectId} (from ${projectIdSource})`);
+    this.summaryRows.push(['Project', projectId]);
+  }
+
+  authToken(token: Token): void {
+    core.setOutput('auth_token', token.token);
+    core.setOutput('auth_token_expiration', rfc3339(token.expiresAt));
+  }
+
+  accessToken(token: Token): void {
+    core.setOutput('access_token', token.token);
+    core.setOutput('access_token_expiration', rfc3339(token.expiresAt));
+    this.summaryRows.push(['Access token expires', rfc3339(token.expiresAt)]);
+  }
+
+  idToken(token: string): void {
+    core.setOutput('id_token', token);
+    this.summaryRows.push(['ID token', `created (audience ${this.config.idToken.audience ?? ''})`]);
+  }
+
+  describe(label: string, value: string): void {
+    this.summaryRows.push([label, value]);
+  }
+
+  /** Writes the job summary; never fails the step. */
+  async writeSummary(): Promise<void> {
+    if (!process.env['GITHUB_STEP_SUMMARY']) return;
+    const rows = [...this.summaryRows];
+    if (this.exported.length > 0) rows.push(['Exported variables', this.exported.join(', ')]);
+    try {
+      await core.summary
+        .addHeading('Google Cloud authentication', 3)
+        .addTable([
+          [
+            { data: 'What', header: true },
+            { data: 'Value', header: true },
+          ],
+          ...rows.map(([what, value]) => [what, value]),
+        ])
+        .write();
+    } catch (err) {
+      this.log.debug(`Could not write the job summary: ${String(err)}`);
+    }
+  }
+
+  private export(name: string, value: string): void {
+    core.exportVariable(name, value);
+    this.exported.push(name);
+  }
+}
+
+/** RFC 3339 in UTC without fractions: 2026-01-02T03:04:05Z. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,90 @@
+/**
+ * The service-account key way in: parse `credentials_json` (JSON or base64 of
+ * it) and sign JWTs with it locally. Error messages here never quote the
+ * input: a malformed key is still a secret.
+ */
+import { createPrivateKey } from 'node:crypto';
+
+import { ConfigError } from '../errors.js';
+import { maskSecret } from '../log.js';
+import { signRs256, type JwtClaims } from '../jwt.js';
+
+export interface ServiceAccountKey {
+  type: 'service_account';
+  project_id?: string;
+  private_key_id: string;
+  private_key: string;
+  client_email: string;
+  [field: string]: unknown;
+}
+
+export function parseServiceAccountKey(input: string): ServiceAccountKey {
+  // Mask first: whatever happens next, nothing of this value may be printed.
+  maskSecret(input);
+  const text = input.trim().startsWith('{') ? input : decodeBase64(input);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(
+      '"credentials_json" is neither JSON nor base64-encoded JSON. Paste the whole key file downloaded from ' +
+        'Google Cloud (it starts with "{"), or its base64 encoding. (The value itself is not shown, since it is a secret.)',
+    );
+  }
+  if (!parsed || typeof parsed !== 'object') throw notAKey('it is not a JSON object');
+  const key = parsed as Record<string, unknown>;
+  if (key['type'] === 'external_account') {
+    throw new ConfigError(
+      '"credentials_json" holds an external_account configuration, not a service-account key. For Workload ' +
+        'Identity Federation, set "workload_identity_provider" instead of credentials_json.',
+    );
+  }
+  if (key['type'] !== 'service_account') throw notAKey('its "type" is not "service_account"');
+  for (const field of ['private_key', 'client_email', 'private_key_id'] as const) {
+    if (typeof key[field] !== 'string' || key[field] === '') throw notAKey(`it has no "${field}"`);
+  }
+  maskSecret(key['private_key'] as string);
+  try {
+    createPrivateKey(key['private_key'] as string);
+  } catch {
+    throw notAKey('its "private_key" is not a valid PEM private key');
+  }
+  return key as ServiceAccountKey;
+}
+
+function decodeBase64(input: string): string {
+  const compact = input.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return input;
+  const decoded = Buffer.from(compact, 'base64').toString('utf8');
+  maskSecret(decoded);
+  return decoded;
+}
+
+function notAKey(why: string): ConfigError {
+  return new ConfigError(
+    `"credentials_json" is not a Google service-account key: ${why}. Create a key with ` +
+      '"gcloud iam service-accounts keys create key.json --iam-account=SA_EMAIL" and store the whole file ' +
+      'in a secret — or better, use Workload Identity Federation. (The value itself is not shown, since it is a secret.)',
+  );
+}
+
+/** Signs claims with the key, as the service account itself. */
+export function signWithKey(key: ServiceAccountKey, claims: JwtClaims): string {
+  return signRs256(claims, key.private_key, key.private_key_id);
+}
+
+/**
+ * A self-signed JWT that Google APIs accept as a bearer token without any
+ * exchange (the `auth_token` of key mode). Its audience is the IAM
+ * Credentials service, which the later token calls go to.
+ */
+export function selfSignedToken(
+  key: ServiceAccountKey,
+  audience: string,
+  now = Date.now(),
+): { token: string; expiresAt: Date } {
+  const iat = Math.floor(now / 1000);
+  const exp = iat + 3600;
+  const token = signWithKey(key, { iss: key.client_email, sub: key.client_email, aud: audience, iat, exp });
+  return { token, expiresAt: new Date(exp * 1000) };
+}
