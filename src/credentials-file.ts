@@ -37,9 +37,13 @@ export async function externalAccountConfig(
   };
 }
 
-/** Creates `gha-creds-<16 hex>.json` in `directory`; returns its absolute path. */
-export async function writeCredentialsFile(directory: string, contents: unknown): Promise<string> {
-  const file = path.resolve(directory, `gha-creds-${randomBytes(8).toString('hex')}.json`);
+/** Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path. */
+export async function writeCredentialsFile(
+  directory: string,
+  contents: unknown,
+  name = `gha-creds-${randomBytes(8).toString('hex')}.json`,
+): Promise<string> {
+  const file = path.resolve(directory, name);
   let handle: fs.FileHandle;
   try {
     // O_EXCL: fail if anything (file or symlink) is already there; O_NOFOLLOW

@@ -13,7 +13,7 @@
  */
 import { HttpClient } from '@actions/http-client';
 
-import { ServiceError, messageOf } from './errors.js';
+import { ServiceError } from './errors.js';
 import type { Log } from './log.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
@@ -99,32 +99,30 @@ export class Http {
 
     for (let attempt = 1; ; attempt++) {
       this.attemptsMade++;
-      let outcome: HttpResponse | Error;
+      let outcome: HttpResponse | NetworkFailure;
       try {
         outcome = await this.attempt(req.method, url, headers, body);
       } catch (err) {
-        outcome = err instanceof Error ? err : new Error(messageOf(err));
+        outcome = networkFailure(err);
       }
 
-      const failure = outcome instanceof Error ? describeNetworkError(outcome) : undefined;
-      const status = outcome instanceof Error ? undefined : outcome.status;
-      if (!(outcome instanceof Error) && status !== undefined && status >= 200 && status < 300) {
-        this.options.log.debug(`${req.service}: ${label} -> ${status} (attempt ${attempt}/${maxAttempts})`);
+      if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) {
+        this.options.log.debug(`${req.service}: ${label} -> ${outcome.status} (attempt ${attempt}/${maxAttempts})`);
         return outcome;
       }
 
       const retryable =
-        outcome instanceof Error
-          ? isRetryableNetworkError(outcome)
-          : RETRYABLE_STATUSES.has(outcome.status) || (req.retryableAnswer?.(outcome.status, outcome.body) ?? false);
-      const wait = outcome instanceof Error ? this.backoff(attempt) : this.retryWait(outcome, attempt);
+        'status' in outcome
+          ? RETRYABLE_STATUSES.has(outcome.status) || (req.retryableAnswer?.(outcome.status, outcome.body) ?? false)
+          : outcome.retryable;
+      const wait = 'status' in outcome ? this.retryWait(outcome, attempt) : this.backoff(attempt);
       const timeLeft = this.options.deadline === undefined ? Infinity : this.options.deadline - Date.now();
-      const what = failure ?? `HTTP ${status}`;
+      const what = 'status' in outcome ? `HTTP ${outcome.status}` : outcome.description;
 
       if (!retryable || attempt >= maxAttempts || wait === undefined || wait + 1_000 > timeLeft) {
         this.options.log.debug(`${req.service}: ${label} -> ${what} (attempt ${attempt}/${maxAttempts}, final)`);
-        if (outcome instanceof Error) {
-          throw new ServiceError(req.service, undefined, failure ?? outcome.message, label, attempt);
+        if (!('status' in outcome)) {
+          throw new ServiceError(req.service, undefined, outcome.description, label, attempt);
         }
         const { message, reason } = parseErrorBody(outcome.body);
         throw new ServiceError(req.service, outcome.status, message, label, attempt, reason);
@@ -237,23 +235,28 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
-function errorCode(err: Error): string | undefined {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+/** A request that got no HTTP answer. */
+interface NetworkFailure {
+  retryable: boolean;
+  /** Short and secret-free: "ECONNRESET: socket hang up", "timeout: no answer within 30000 ms". */
+  description: string;
 }
 
-function isRetryableNetworkError(err: Error): boolean {
-  const code = errorCode(err);
-  if (code !== undefined) return RETRYABLE_NETWORK_CODES.has(code);
-  // http-client reports its socket timeout as a plain Error.
-  return /^Request timeout/.test(err.message) || /socket hang up/i.test(err.message);
-}
-
-/** A short, secret-free description of a network failure. */
-function describeNetworkError(err: Error): string {
-  const code = errorCode(err);
-  if (err instanceof TimeoutError || /^Request timeout/.test(err.message)) return `timeout: ${err.message}`;
-  return code ? `${code}: ${err.message}` : err.message;
+/**
+ * Classifies whatever a failed attempt threw. Duck-typed on purpose: errors
+ * from Node's core may come from another realm (jest's VM contexts), where
+ * `instanceof Error` is false.
+ */
+function networkFailure(err: unknown): NetworkFailure {
+  const fields = (err && typeof err === 'object' ? err : {}) as { code?: unknown; message?: unknown };
+  const code = typeof fields.code === 'string' ? fields.code : undefined;
+  const message = typeof fields.message === 'string' ? fields.message : String(err);
+  // http-client reports its own socket timeout as a plain Error "Request timeout: <path>".
+  if (err instanceof TimeoutError || /^Request timeout/.test(message)) {
+    return { retryable: true, description: `timeout: ${err instanceof TimeoutError ? message : 'socket idle too long'}` };
+  }
+  if (code !== undefined) return { retryable: RETRYABLE_NETWORK_CODES.has(code), description: `${code}: ${message}` };
+  return { retryable: /socket hang up/i.test(message), description: message };
 }
 
 export function parseRetryAfter(value: string | string[] | undefined): number | undefined {

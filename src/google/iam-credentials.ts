@@ -64,7 +64,8 @@ export class IamCredentials {
     return this.http.requestJson<T>({
       service: IAM_SERVICE,
       method: 'POST',
-      url: `${this.endpoint}/projects/-/serviceAccounts/${encodeURIComponent(serviceAccount)}:${method}`,
+      // Emails are validated in config.ts; sent as-is like the credentials file's impersonation URL.
+      url: `${this.endpoint}/projects/-/serviceAccounts/${serviceAccount}:${method}`,
       google: true,
       headers: { Authorization: `Bearer ${this.authToken}` },
       json: body,

@@ -1,0 +1,47 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import { isEmptyDirectory, writeCredentialsFile } from '../src/credentials-file.js';
+import { EnvironmentError } from '../src/errors.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(tmpdir(), 'creds-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+it('creates gha-creds-<16 hex>.json with mode 0600 even under a permissive umask', async () => {
+  const old = process.umask(0o000);
+  try {
+    const file = await writeCredentialsFile(dir, { a: 1 });
+    expect(path.basename(file)).toMatch(/^gha-creds-[0-9a-f]{16}\.json$/);
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual({ a: 1 });
+  } finally {
+    process.umask(old);
+  }
+});
+
+it('never follows a symlink planted at its path, nor overwrites a file', async () => {
+  const target = path.join(dir, 'target.txt');
+  await fs.writeFile(target, 'precious');
+  await fs.symlink(target, path.join(dir, 'gha-creds-planted.json'));
+  await expect(writeCredentialsFile(dir, { secret: 1 }, 'gha-creds-planted.json')).rejects.toBeInstanceOf(EnvironmentError);
+  await expect(writeCredentialsFile(dir, { secret: 1 }, 'target.txt')).rejects.toThrow(/Could not create the credentials file.*EEXIST/);
+  expect(await fs.readFile(target, 'utf8')).toBe('precious');
+});
+
+it('fails clearly when the workspace does not exist', async () => {
+  await expect(writeCredentialsFile(path.join(dir, 'missing'), {})).rejects.toThrow(
+    /Could not create the credentials file in .*missing \(ENOENT\).*create_credentials_file: false/,
+  );
+});
+
+it('tells an empty workspace from a checked-out one', async () => {
+  expect(await isEmptyDirectory(dir)).toBe(true);
+  await fs.writeFile(path.join(dir, 'x'), '');
+  expect(await isEmptyDirectory(dir)).toBe(false);
+});

@@ -1,0 +1,460 @@
+/**
+ * Type declarations for the fake servers and runner harness (the code is
+ * plain .mjs so `node` scripts can import it; TypeScript tests import
+ * `./fakes/index.mjs` and get these types). The .mjs modules reference these
+ * types from their JSDoc, so this file is the single source of truth.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+
+// ---------------------------------------------------------------- jwt.mjs
+export interface KeyPair {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** Stable key id derived from the public key (40 hex chars). */
+  kid: string;
+}
+export interface DecodedJwt {
+  header: Record<string, any>;
+  payload: Record<string, any>;
+  signature: Buffer;
+  signingInput: string;
+}
+export interface VerifyJwtOptions {
+  /** Check exp / nbf / iat (default true). */
+  checkTimes?: boolean;
+  nowMs?: number;
+  clockSkewSeconds?: number;
+}
+export interface ServiceAccountKeyJson {
+  type: 'service_account';
+  project_id: string;
+  private_key_id: string;
+  private_key: string;
+  client_email: string;
+  client_id: string;
+  auth_uri: string;
+  token_uri: string;
+  auth_provider_x509_cert_url: string;
+  client_x509_cert_url: string;
+  universe_domain: string;
+}
+export interface CreateServiceAccountKeyOptions {
+  email?: string;
+  projectId?: string;
+  clientId?: string;
+  /** Defaults to a per-process cached pair for this email. */
+  keyPair?: KeyPair;
+  /** Defaults to https://oauth2.<universe>/token. */
+  tokenUri?: string;
+  universe?: string;
+}
+export type JwtErrorReason =
+  | 'malformed' | 'unsupported_alg' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'issued_in_future';
+export declare class JwtError extends Error {
+  constructor(reason: JwtErrorReason, message: string);
+  reason: JwtErrorReason;
+}
+export declare function base64url(input: Buffer | string): string;
+export declare function base64urlDecode(input: string): Buffer;
+export declare function keyIdFor(publicKey: KeyObject): string;
+export declare function generateKeyPair(): KeyPair;
+export declare function getKeyPair(slot?: string): KeyPair;
+export declare function signJwt(
+  payload: Record<string, unknown>,
+  privateKey: KeyObject | string,
+  options?: { kid?: string; header?: Record<string, unknown> },
+): string;
+export declare function decodeJwt(token: string): DecodedJwt;
+export declare function verifyJwt(
+  token: string,
+  keys: KeyObject | string | Array<KeyObject | string>,
+  options?: VerifyJwtOptions,
+): DecodedJwt;
+export declare function exportPublicKeyPem(publicKey: KeyObject): string;
+export declare function publicKeyToJwk(publicKey: KeyObject, kid?: string): Record<string, string>;
+export declare function jwks(keys: Array<{ publicKey: KeyObject; kid?: string }>): { keys: Array<Record<string, string>> };
+export declare function randomNumericId(digits?: number): string;
+export declare function createServiceAccountKey(options?: CreateServiceAccountKeyOptions): ServiceAccountKeyJson;
+
+// -------------------------------------------------------- http-server.mjs
+/** One queued fault; consumed by the next request to that listener. */
+export interface Fault {
+  /** Answer with this status (body: `body`, or a Google-style error envelope). */
+  status?: number;
+  /** Seconds, sent as a Retry-After header. */
+  retryAfter?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Destroy the socket without answering. */
+  reset?: boolean;
+  /** Accept, say nothing for N ms, then destroy the socket. */
+  hangMs?: number;
+  /** Wait N ms, then answer normally (or with `status`). */
+  delayMs?: number;
+}
+export interface RecordedRequest {
+  service: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  url: string;
+  headers: Record<string, string>;
+  /** Raw body. */
+  body: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  time: number;
+  fault?: Fault;
+  status?: number;
+  responseBody?: string;
+}
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  record: RecordedRequest;
+}
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+export interface FakeServer {
+  name: string;
+  port: number;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** Every request received, including fault-injected ones. */
+  readonly requestCount: number;
+  requests: RecordedRequest[];
+  server: Server;
+  injectFaults(faults: Fault[]): void;
+  pendingFaults(): number;
+  clearFaults(): void;
+  /** Clear faults, recorded requests and the counter. */
+  reset(): void;
+  close(): Promise<void>;
+}
+export declare function startFakeServer(options: {
+  name: string;
+  handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+  sharedLog?: RecordedRequest[];
+}): Promise<FakeServer>;
+export declare function parseBody(body: string, contentType?: string): { json?: unknown; form?: Record<string, string> };
+export declare function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): FakeResponse;
+
+// -------------------------------------------------------- github-oidc.mjs
+export interface GithubClaims {
+  sub: string;
+  repository: string;
+  repository_owner: string;
+  repository_id: string;
+  repository_owner_id: string;
+  repository_visibility: string;
+  ref: string;
+  ref_type: string;
+  sha: string;
+  workflow: string;
+  workflow_ref: string;
+  workflow_sha: string;
+  job_workflow_ref: string;
+  job_workflow_sha: string;
+  actor: string;
+  actor_id: string;
+  event_name: string;
+  run_id: string;
+  run_number: string;
+  run_attempt: string;
+  runner_environment: string;
+  environment?: string;
+  [claim: string]: unknown;
+}
+export interface FakeGithubOidcOptions {
+  /** Value for ACTIONS_ID_TOKEN_REQUEST_TOKEN (random by default). */
+  requestToken?: string;
+  /** Claim overrides; `undefined` deletes a default claim. */
+  claims?: Record<string, unknown>;
+  /** exp - iat, default 300. */
+  lifetimeSeconds?: number;
+  issuer?: string;
+  keyPair?: KeyPair;
+  /** Clock in ms (default Date.now). */
+  now?: () => number;
+}
+export interface MintGithubTokenOptions {
+  /** Default: https://github.com/<repository_owner>, as GitHub does without ?audience=. */
+  audience?: string | string[];
+  claims?: Record<string, unknown>;
+  iat?: number;
+  nbf?: number;
+  exp?: number;
+  lifetimeSeconds?: number;
+  issuer?: string;
+  /** Sign with another key (e.g. for bad-signature tests). */
+  privateKey?: KeyObject;
+}
+export interface FakeGithubOidc extends FakeServer {
+  /** Origin of the fake, http://127.0.0.1:PORT */
+  url: string;
+  /** Value for ACTIONS_ID_TOKEN_REQUEST_URL (`${url}/token?api-version=2.0`). */
+  requestUrl: string;
+  jwksUrl: string;
+  requestToken: string;
+  issuer: string;
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+  kid: string;
+  /** Every JWT minted so far (for leak checks). */
+  issuedTokens: string[];
+  /** ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for the runner env. */
+  env: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+  mintToken(options?: MintGithubTokenOptions): string;
+  /** Replace the claim overrides used for later tokens. */
+  setClaims(claims: Record<string, unknown>): void;
+  setLifetimeSeconds(seconds: number): void;
+}
+export declare const GITHUB_ISSUER: string;
+export declare function defaultGithubClaims(overrides?: Record<string, unknown>): GithubClaims;
+export declare function startFakeGithubOidc(options?: FakeGithubOidcOptions): Promise<FakeGithubOidc>;
+
+// ------------------------------------------------------------- google.mjs
+export interface FederatedPrincipal {
+  type: 'federated';
+  /** principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/subject/SUB */
+  id: string;
+  provider: string;
+  subjectTokenKind: 'oidc' | 'aws';
+  subject: string;
+  claims: Record<string, any>;
+  attributes: Record<string, string>;
+}
+export interface ServiceAccountPrincipal {
+  type: 'serviceAccount';
+  /** serviceAccount:<email> */
+  id: string;
+  email: string;
+  via: 'selfSignedJwt' | 'oauth2' | 'generateAccessToken' | 'delegation';
+  impersonatedBy?: Principal;
+}
+export interface UserPrincipal {
+  type: 'user';
+  id: string;
+  /** Domain-wide delegation subject. */
+  email: string;
+  serviceAccount: string;
+}
+export type Principal = FederatedPrincipal | ServiceAccountPrincipal | UserPrincipal;
+export interface AllowContext {
+  permission: string;
+  method: string;
+  serviceAccount: string;
+  /** The original caller (differs from the principal on delegation hops). */
+  caller: Principal;
+}
+export type AllowPredicate = (principal: Principal, ctx: AllowContext) => boolean;
+export interface IssuedToken {
+  token: string;
+  kind: 'federated' | 'service_account' | 'oauth2';
+  issuedBy: 'sts' | 'iamcredentials' | 'oauth2';
+  principal: Principal;
+  scopes: string[];
+  issuedAt: number;
+  expiresAt: number;
+  /** Domain-wide delegation subject, for OAuth2 tokens. */
+  subject?: string;
+}
+export interface ProviderConfig {
+  /** Restrict to one kind of subject token (default: both). */
+  type?: 'oidc' | 'aws';
+  /** Default: the GitHub issuer. */
+  issuer?: string;
+  /** Default: the top-level githubIssuerKey. */
+  issuerKeys?: KeyObject | KeyObject[];
+  /** Default: https://iam.<universe>/<name> and //iam.<universe>/<name>. */
+  allowedAudiences?: string[];
+  attributeCondition?: (claims: Record<string, any>, attributes: Record<string, string>) => boolean;
+  attributeMapping?: (claims: Record<string, any>) => Record<string, string>;
+  disabled?: boolean;
+  verifyAwsSubjectToken?: AwsVerifier;
+}
+/** Returns the principal's claims, or throws (`message`, optional `error` code). */
+export type AwsVerifier = (
+  subjectToken: string,
+  provider: { name: string; projectNumber: string; poolId: string; providerId: string },
+) => Record<string, any> | Promise<Record<string, any>>;
+export interface ServiceAccountConfig {
+  /** Who may impersonate this account (default: nobody). */
+  allow?: AllowPredicate;
+  projectId?: string;
+  uniqueId?: string;
+  /** generateAccessToken lifetime cap (default 3600). */
+  maxLifetimeSeconds?: number;
+  /** Allow jwt-bearer assertions with a `sub` (default true). */
+  domainWideDelegation?: boolean;
+  /** User-managed keys to trust. */
+  keys?: ServiceAccountKeyJson[];
+}
+export interface FakeGoogleOptions {
+  githubIssuerKey?: KeyObject | KeyObject[];
+  githubIssuer?: string;
+  /** Allowed `aud` values for OIDC providers without their own list. */
+  expectedAudiences?: string[];
+  /** Condition for OIDC tokens (default: claims.repository_owner === 'octo-org'). */
+  attributeCondition?: (claims: Record<string, any>, attributes: Record<string, string>) => boolean;
+  /** Keyed by resource name (`projects/N/locations/global/workloadIdentityPools/P/providers/X`); default: DEFAULT_PROVIDER. */
+  providers?: Record<string, ProviderConfig | true>;
+  serviceAccounts?: Record<string, ServiceAccountConfig>;
+  verifyAwsSubjectToken?: AwsVerifier;
+  /** Default googleapis.com. */
+  universe?: string;
+  /** Federated token lifetime (default 3600). */
+  tokenLifetimeSeconds?: number;
+  now?: () => number;
+}
+export interface FakeGoogle {
+  sts: FakeServer;
+  iamcredentials: FakeServer;
+  oauth2: FakeServer;
+  /** http://127.0.0.1:P1/v1 */
+  stsEndpoint: string;
+  /** http://127.0.0.1:P2/v1 */
+  iamcredentialsEndpoint: string;
+  /** http://127.0.0.1:P3 */
+  oauth2Endpoint: string;
+  endpointInputs: EndpointInputs;
+  /** All requests across the three services, in arrival order. */
+  requests: RecordedRequest[];
+  universe: string;
+  /** Verifies ID tokens from generateIdToken / OAuth2 target_audience. */
+  idTokenPublicKey: KeyObject;
+  tokens: Map<string, IssuedToken>;
+  providers: Map<string, unknown>;
+  serviceAccounts: Map<string, unknown>;
+  addProvider(name: string, config?: ProviderConfig): void;
+  addServiceAccount(email: string, config?: ServiceAccountConfig): void;
+  registerServiceAccountKey(keyJson: ServiceAccountKeyJson): void;
+  /** New key JSON (token_uri = fake OAuth2) that the fake trusts; creates the account if needed. */
+  createServiceAccountKey(email: string, options?: { fresh?: boolean }): ServiceAccountKeyJson;
+  /** Public key of the Google-managed key that signJwt / signBlob use. */
+  serviceAccountPublicKey(email: string): KeyObject;
+  lookupToken(token: string): IssuedToken | undefined;
+  injectFaults(service: 'sts' | 'iamcredentials' | 'oauth2', faults: Fault[]): void;
+  readonly requestCount: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+export interface EndpointInputs {
+  sts_endpoint: string;
+  iamcredentials_endpoint: string;
+  oauth2_endpoint: string;
+}
+export declare const DEFAULT_PROVIDER: string;
+export declare const TOKEN_EXCHANGE_GRANT: string;
+export declare const ACCESS_TOKEN_TYPE: string;
+export declare const JWT_TOKEN_TYPE: string;
+export declare const ID_TOKEN_TYPE: string;
+export declare const AWS_TOKEN_TYPE: string;
+export declare const JWT_BEARER_GRANT: string;
+export declare const IAM_PERMISSIONS: Record<string, string>;
+export declare function startFakeGoogle(options?: FakeGoogleOptions): Promise<FakeGoogle>;
+export declare function allowGithubRepository(...repos: string[]): AllowPredicate;
+export declare function allowServiceAccount(...emails: string[]): AllowPredicate;
+export declare function allowAnyOf(...predicates: AllowPredicate[]): AllowPredicate;
+export declare const allowAll: AllowPredicate;
+export declare function googleApiError(
+  code: number, status: string, message: string, details?: unknown[], headers?: Record<string, string>,
+): FakeResponse;
+export declare function oauthError(error: string, description: string, status?: number): FakeResponse;
+export declare function parseProviderName(value: string, universe: string): string | undefined;
+
+// --------------------------------------------------------- run-action.mjs
+export interface WorkflowCommand {
+  command: string;
+  properties: Record<string, string>;
+  message: string;
+  /** 0-based line number in its stream. */
+  line: number;
+  stream: 'stdout' | 'stderr';
+}
+export interface RunActionOptions {
+  /** Path of the action entry point, e.g. dist/main/index.js. */
+  script: string;
+  /** Action inputs by name as in action.yml; null/undefined become ''. */
+  inputs?: Record<string, string | number | boolean | null | undefined>;
+  /** Extra env; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** GITHUB_WORKSPACE and cwd (default: fresh temp dir, or the main step's for a post step). */
+  workspace?: string;
+  runnerTemp?: string;
+  /** The main step's result, to run its post step (STATE_* and exported env). */
+  stateFrom?: RunActionResult;
+  /** Default: node_modules/node/bin/node (Node 24). */
+  nodeBinary?: string;
+  nodeArgs?: string[];
+  args?: string[];
+  /** SIGKILL after this long (default 60000); result.timedOut tells. */
+  timeoutMs?: number;
+}
+export interface RunActionFiles {
+  output: string;
+  env: string;
+  state: string;
+  summary: string;
+  path: string;
+}
+export interface RunActionResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  exportedEnv: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  addedPaths: string[];
+  commands: WorkflowCommand[];
+  /** Values registered with ::add-mask:: on stdout, in order. */
+  masks: string[];
+  durationMs: number;
+  files: RunActionFiles;
+  workspace: string;
+  runnerTemp: string;
+  /** The exact environment the child got. */
+  env: Record<string, string>;
+  /** Remove this run's temp dirs (the workspace too, unless it was given or inherited). */
+  cleanup(): Promise<void>;
+}
+export declare const DEFAULT_NODE_BINARY: string;
+export declare function inputEnvName(name: string): string;
+export declare function parseFileCommands(text: string): Record<string, string>;
+export declare function unescapeCommandValue(s: string, property?: boolean): string;
+export declare function parseWorkflowCommands(text: string, stream?: 'stdout' | 'stderr'): WorkflowCommand[];
+export declare function findLeakedSecrets(text: string, secrets: Iterable<string>, masked?: Iterable<string>): string[];
+export declare function runAction(options: RunActionOptions): Promise<RunActionResult>;
+
+// -------------------------------------------------------------- index.mjs
+export interface StartEnvironmentOptions {
+  github?: FakeGithubOidcOptions;
+  /** Merged over the defaults (providers / serviceAccounts are merged per key). */
+  google?: FakeGoogleOptions;
+}
+export interface FakeEnvironment {
+  github: FakeGithubOidc;
+  google: FakeGoogle;
+  /** DEFAULT_PROVIDER */
+  workloadIdentityProvider: string;
+  /** DEFAULT_SERVICE_ACCOUNT */
+  serviceAccount: string;
+  /** ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for runAction's env. */
+  env: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
+  endpointInputs: EndpointInputs;
+  close(): Promise<void>;
+}
+export declare const DEFAULT_SERVICE_ACCOUNT: string;
+export declare function startEnvironment(options?: StartEnvironmentOptions): Promise<FakeEnvironment>;

@@ -1,0 +1,67 @@
+// @ts-check
+/**
+ * Entry point for tests, the local demo script and the benchmark: re-exports
+ * every fake and adds startEnvironment(), which wires the GitHub OIDC fake to
+ * fake Google the way a typical Workload Identity Federation setup looks.
+ * Types live in index.d.mts (these are plain .mjs files so `node` can import
+ * them without a build step).
+ */
+import { startFakeGithubOidc } from './github-oidc.mjs';
+import { DEFAULT_PROVIDER, allowGithubRepository, startFakeGoogle } from './google.mjs';
+
+export * from './jwt.mjs';
+export { startFakeServer, parseBody, json as jsonResponse } from './http-server.mjs';
+export * from './github-oidc.mjs';
+export * from './google.mjs';
+export { googleApiError, oauthError, parseProviderName } from './google-state.mjs';
+export * from './run-action.mjs';
+
+/** @typedef {import('./index.mjs').StartEnvironmentOptions} StartEnvironmentOptions */
+/** @typedef {import('./index.mjs').FakeEnvironment} FakeEnvironment */
+
+export const DEFAULT_SERVICE_ACCOUNT = 'deployer@my-project.iam.gserviceaccount.com';
+
+/**
+ * Start the GitHub OIDC fake and fake Google, wired together:
+ *  - Google trusts the GitHub fake's signing key and issuer;
+ *  - one provider, DEFAULT_PROVIDER, whose condition is
+ *    `repository_owner == 'octo-org'`;
+ *  - one service account, DEFAULT_SERVICE_ACCOUNT, that federated principals
+ *    from repository octo-org/octo-repo may impersonate.
+ * Extra providers / service accounts in `options.google` are merged in.
+ * @param {StartEnvironmentOptions} [options]
+ * @returns {Promise<FakeEnvironment>}
+ */
+export async function startEnvironment(options = {}) {
+  const github = await startFakeGithubOidc(options.github);
+  const googleOpts = options.google ?? {};
+  let google;
+  try {
+    google = await startFakeGoogle({
+      ...googleOpts,
+      githubIssuerKey: googleOpts.githubIssuerKey ?? github.publicKey,
+      githubIssuer: googleOpts.githubIssuer ?? github.issuer,
+      attributeCondition: googleOpts.attributeCondition ?? ((claims) => claims.repository_owner === 'octo-org'),
+      providers: { [DEFAULT_PROVIDER]: {}, ...googleOpts.providers },
+      serviceAccounts: {
+        [DEFAULT_SERVICE_ACCOUNT]: { allow: allowGithubRepository('octo-org/octo-repo') },
+        ...googleOpts.serviceAccounts,
+      },
+    });
+  } catch (err) {
+    await github.close();
+    throw err;
+  }
+  const g = google;
+  return {
+    github,
+    google: g,
+    workloadIdentityProvider: DEFAULT_PROVIDER,
+    serviceAccount: DEFAULT_SERVICE_ACCOUNT,
+    env: { ...github.env },
+    endpointInputs: { ...g.endpointInputs },
+    async close() {
+      await Promise.all([github.close(), g.close()]);
+    },
+  };
+}

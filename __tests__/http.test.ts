@@ -1,0 +1,264 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import nock from 'nock';
+
+import { ServiceError } from '../src/errors.js';
+import { Http, parseErrorBody, parseRetryAfter, type HttpOptions } from '../src/http.js';
+import type { Log } from '../src/log.js';
+
+const BASE = 'https://sts.example.test';
+
+function recordingLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+  };
+}
+
+function makeHttp(overrides: Partial<HttpOptions> = {}): { http: Http; log: ReturnType<typeof recordingLog>; waits: number[] } {
+  const log = recordingLog();
+  const waits: number[] = [];
+  const http = new Http({
+    userAgent: 'test-agent/1.0',
+    requestReason: 'ticket-42',
+    retries: 3,
+    requestTimeoutMs: 2000,
+    log,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    random: () => 1,
+    ...overrides,
+  });
+  return { http, log, waits };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ServiceError);
+    return err as ServiceError;
+  }
+  throw new Error('expected a ServiceError');
+}
+
+/**
+ * A real server on 127.0.0.1 for what nock cannot fake faithfully: reset
+ * connections and hung sockets. `script` answers the n-th request.
+ */
+async function localServer(
+  script: Array<'reset' | 'hang' | ((req: IncomingMessage, res: ServerResponse) => void)>,
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    const step = script[Math.min(n++, script.length - 1)];
+    if (step === 'reset') req.socket.destroy();
+    else if (step === 'hang') return;
+    else step?.(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits: () => n,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const ok = (body: string) => (_req: IncomingMessage, res: ServerResponse) => res.end(body);
+
+beforeAll(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('Http.request', () => {
+  it('sends JSON with the user agent and, for Google, the request reason', async () => {
+    const scope = nock(BASE, {
+      reqheaders: {
+        'user-agent': 'test-agent/1.0',
+        'x-goog-request-reason': 'ticket-42',
+        'content-type': 'application/json',
+      },
+    })
+      .post('/v1/token', { a: 1 })
+      .reply(200, { ok: true });
+    const { http } = makeHttp();
+    await expect(
+      http.requestJson({ service: 'Google STS', method: 'POST', url: `${BASE}/v1/token`, json: { a: 1 }, google: true }),
+    ).resolves.toEqual({ ok: true });
+    scope.done();
+    http.dispose();
+  });
+
+  it('does not send the request reason to non-Google services', async () => {
+    const scope = nock(BASE, { badheaders: ['x-goog-request-reason'] })
+      .get('/token')
+      .reply(200, '{}');
+    const { http } = makeHttp();
+    await http.request({ service: 'GitHub OIDC', method: 'GET', url: `${BASE}/token` });
+    scope.done();
+    http.dispose();
+  });
+
+  it('sends forms url-encoded', async () => {
+    const scope = nock(BASE, { reqheaders: { 'content-type': 'application/x-www-form-urlencoded' } })
+      .post('/token', 'grant_type=a%3Ab&assertion=x.y.z')
+      .reply(200, '{}');
+    const { http } = makeHttp();
+    await http.request({ service: 'OAuth2', method: 'POST', url: `${BASE}/token`, form: { grant_type: 'a:b', assertion: 'x.y.z' } });
+    scope.done();
+    http.dispose();
+  });
+
+  it('retries 503 and 429 (honouring Retry-After), logging each attempt', async () => {
+    const scope = nock(BASE)
+      .post('/token')
+      .reply(503, 'busy')
+      .post('/token')
+      .reply(429, '{}', { 'Retry-After': '2' })
+      .post('/token')
+      .reply(500, 'oops')
+      .post('/token')
+      .reply(200, { done: 1 });
+    const { http, log, waits } = makeHttp({ backoffBaseMs: 100 });
+    await expect(http.requestJson({ service: 'Google STS', method: 'POST', url: `${BASE}/token`, json: {} })).resolves.toEqual({
+      done: 1,
+    });
+    scope.done();
+    // random() = 1: full-jitter backoff gives its cap, 100 * 2^(n-1); Retry-After wins for the 429.
+    expect(waits).toEqual([100, 2000, 400]);
+    const retries = log.lines.filter((l) => l.startsWith('info:'));
+    expect(retries).toEqual([
+      'info: Google STS: sts.example.test attempt 1/4 failed (HTTP 503); retrying in 0.1s',
+      'info: Google STS: sts.example.test attempt 2/4 failed (HTTP 429); retrying in 2.0s',
+      'info: Google STS: sts.example.test attempt 3/4 failed (HTTP 500); retrying in 0.4s',
+    ]);
+    http.dispose();
+  });
+
+  it('retries a reset connection', async () => {
+    const server = await localServer(['reset', ok('{"fine":true}')]);
+    const { http, log } = makeHttp();
+    await expect(http.requestJson({ service: 'Google STS', method: 'GET', url: `${server.url}/x` })).resolves.toEqual({ fine: true });
+    expect(server.hits()).toBe(2);
+    expect(log.lines.filter((l) => l.startsWith('info:'))).toEqual([
+      expect.stringMatching(/^info: Google STS: 127\.0\.0\.1:\d+ attempt 1\/4 failed \(ECONNRESET: socket hang up\); retrying in/),
+    ]);
+    http.dispose();
+    await server.close();
+  });
+
+  it('times out a hung attempt and retries it', async () => {
+    const server = await localServer(['hang', ok('ok')]);
+    const { http } = makeHttp({ requestTimeoutMs: 200 });
+    const started = Date.now();
+    const res = await http.request({ service: 'Google STS', method: 'GET', url: `${server.url}/slow` });
+    expect(res.body).toBe('ok');
+    expect(server.hits()).toBe(2);
+    expect(Date.now() - started).toBeLessThan(2000);
+    http.dispose();
+    await server.close();
+  });
+
+  it('fails at once on a permanent answer, with the service message', async () => {
+    const scope = nock(BASE)
+      .post('/v1/token')
+      .reply(400, { error: 'invalid_grant', error_description: 'The audience in ID Token [x] does not match.' });
+    const { http, waits } = makeHttp();
+    const err = await failureOf(http.request({ service: 'Google STS', method: 'POST', url: `${BASE}/v1/token`, json: {} }));
+    scope.done();
+    expect(waits).toEqual([]);
+    expect(err.status).toBe(400);
+    expect(err.attempts).toBe(1);
+    expect(err.reason).toBe('invalid_grant');
+    expect(err.message).toBe(
+      'Google STS answered HTTP 400 (POST https://sts.example.test/v1/token): invalid_grant: The audience in ID Token [x] does not match.',
+    );
+    http.dispose();
+  });
+
+  it('gives up after the configured retries', async () => {
+    const scope = nock(BASE).get('/x').times(3).reply(502, 'bad gateway');
+    const { http } = makeHttp({ retries: 2 });
+    const err = await failureOf(http.request({ service: 'IAM Credentials', method: 'GET', url: `${BASE}/x` }));
+    scope.done();
+    expect(err.status).toBe(502);
+    expect(err.attempts).toBe(3);
+    expect(err.message).toContain('3 attempts');
+    http.dispose();
+  });
+
+  it('retries an answer the caller marks retryable', async () => {
+    const scope = nock(BASE)
+      .get('/oidc')
+      .reply(403, { message: "Can't issue ID_TOKEN for audience 'x' in 'Pending' state" })
+      .get('/oidc')
+      .reply(200, { value: 't' });
+    const { http } = makeHttp();
+    await http.request({
+      service: 'GitHub OIDC',
+      method: 'GET',
+      url: `${BASE}/oidc`,
+      retryableAnswer: (status, body) => status === 403 && /pending/i.test(body),
+    });
+    scope.done();
+    http.dispose();
+  });
+
+  it('does not start a retry past the step deadline', async () => {
+    const scope = nock(BASE).get('/x').reply(503, 'busy');
+    const { http } = makeHttp({ deadline: Date.now() + 500 });
+    const err = await failureOf(http.request({ service: 'Google STS', method: 'GET', url: `${BASE}/x` }));
+    expect(err.attempts).toBe(1);
+    scope.done();
+    http.dispose();
+  });
+
+  it('reports an unreachable service without a status', async () => {
+    const server = await localServer(['reset']);
+    const url = `${server.url}/x`;
+    await server.close(); // nothing listens there any more
+    const { http } = makeHttp({ retries: 1 });
+    const err = await failureOf(http.request({ service: 'Google STS', method: 'GET', url }));
+    expect(err.status).toBeUndefined();
+    expect(err.message).toMatch(/^Google STS could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/x, 2 attempts\): ECONNREFUSED/);
+    http.dispose();
+  });
+});
+
+describe('parseErrorBody', () => {
+  it('reads the error shapes of Google, OAuth, GitHub and AWS', () => {
+    expect(parseErrorBody('{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}')).toEqual({
+      message: 'Permission denied',
+      reason: 'PERMISSION_DENIED',
+    });
+    expect(parseErrorBody('{"error":"invalid_target","error_description":"bad pool"}')).toEqual({
+      message: 'invalid_target: bad pool',
+      reason: 'invalid_target',
+    });
+    expect(parseErrorBody('{"message":"Bad credentials"}')).toEqual({ message: 'Bad credentials' });
+    expect(
+      parseErrorBody('<ErrorResponse><Error><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>'),
+    ).toEqual({ message: 'AccessDenied: not allowed', reason: 'AccessDenied' });
+    expect(parseErrorBody('')).toEqual({ message: '(empty answer)' });
+    expect(parseErrorBody('x'.repeat(2000)).message.length).toBeLessThan(700);
+  });
+
+  it('reads Retry-After in seconds or as a date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+  });
+});
