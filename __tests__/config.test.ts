@@ -52,6 +52,7 @@ describe('choosing the way in', () => {
     expect(c.auth).toEqual({
       kind: 'workload_identity',
       provider: PROVIDER,
+      source: { kind: 'github' },
       stsAudience: `//iam.googleapis.com/${PROVIDER}`,
       oidcAudience: `https://iam.googleapis.com/${PROVIDER}`,
     });

@@ -28,7 +28,34 @@ export interface WorkloadIdentityAuth {
   stsAudience: string;
   /** Audience requested for the GitHub OIDC token. */
   oidcAudience: string;
+  /** Where the subject token comes from (input subject_token_source). */
+  source: SubjectTokenSource;
 }
+
+export type SubjectTokenSource = { kind: 'github' } | AwsSourceConfig;
+
+/** subject_token_source: aws, with the aws_* inputs. */
+export interface AwsSourceConfig {
+  kind: 'aws';
+  region?: string;
+  profile?: string;
+  /** A role to assume (AWS STS AssumeRole) before signing GetCallerIdentity. */
+  role?: { arn: string; sessionName: string; externalId?: string; durationSeconds: number };
+}
+
+export const SUBJECT_TOKEN_SOURCES = ['github', 'aws'] as const;
+/** AWS region names: us-east-1, us-gov-west-1, cn-north-1, ... */
+export const AWS_REGION_FORM = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** Session name of roles we assume when the user names none; shows in CloudTrail and the assumed-role ARN. */
+export const DEFAULT_AWS_ROLE_SESSION_NAME = 'GitHubActions';
+const AWS_INPUTS = [
+  'aws_region',
+  'aws_profile',
+  'aws_role_arn',
+  'aws_role_session_name',
+  'aws_role_external_id',
+  'aws_role_duration_seconds',
+] as const;
 
 export interface ServiceAccountKeyAuth {
   kind: 'service_account_key';
@@ -101,8 +128,16 @@ export function readConfig(input: InputReader): Config {
       provider,
       stsAudience: `//iam.${universe}/${provider}`,
       oidcAudience: get('audience') || `https://iam.googleapis.com/${provider}`,
+      source: readSubjectTokenSource(get),
     };
   } else {
+    // subject_token_source's default, "github", is what the runner passes when it is not set.
+    const stray = AWS_INPUTS.find((name) => get(name) !== '') ?? (/^(github)?$/.test(get('subject_token_source')) ? undefined : 'subject_token_source');
+    if (stray) {
+      throw new ConfigError(
+        `"${stray}" applies only to Workload Identity Federation (workload_identity_provider), not to credentials_json.`,
+      );
+    }
     const key = parseServiceAccountKey(credentialsJson);
     auth = { kind: 'service_account_key', key };
     // With a key the key's own account is the identity; a different
@@ -121,7 +156,7 @@ export function readConfig(input: InputReader): Config {
     throw new ConfigError(`"token_format" must be empty, "access_token" or "id_token", got "${tokenFormat}".`);
   }
   const accessTokenSubject = get('access_token_subject') || undefined;
-  if (accessTokenSubject !== undefined && !accessTokenSubject.includes('@')) {
+  if (accessTokenSubject !== undefined && !/^[^@\s]+@[^@\s]+$/.test(accessTokenSubject)) {
     throw new ConfigError(
       `"access_token_subject" must be the email of a Google Workspace user, got "${accessTokenSubject}".`,
     );
@@ -171,6 +206,15 @@ export function readConfig(input: InputReader): Config {
     throw new ConfigError(`"request_timeout" must be a duration from 1s to 10m such as 30s, got "${timeoutText}".`);
   }
 
+  // Sent as an HTTP header: printable ASCII only, or Node refuses the request.
+  const requestReason = get('request_reason');
+  if (!/^[\x20-\x7e]{0,512}$/.test(requestReason)) {
+    throw new ConfigError(
+      '"request_reason" must be at most 512 printable ASCII characters on one line (it is sent as the ' +
+        'X-Goog-Request-Reason header).',
+    );
+  }
+
   const { projectId, projectIdSource } = resolveProjectId(get('project_id'), auth, serviceAccount);
 
   return {
@@ -196,9 +240,83 @@ export function readConfig(input: InputReader): Config {
       includeEmail: parseBoolean(get('id_token_include_email'), 'id_token_include_email', false),
     },
     endpoints,
-    ...(get('request_reason') ? { requestReason: get('request_reason') } : {}),
+    ...(requestReason ? { requestReason } : {}),
     retries: Number(retriesText),
     requestTimeoutMs: timeoutSeconds * 1000,
+  };
+}
+
+/** subject_token_source and, for "aws", the aws_* inputs. */
+function readSubjectTokenSource(get: InputReader): SubjectTokenSource {
+  const kind = get('subject_token_source') || 'github';
+  if (kind === 'github') {
+    const stray = AWS_INPUTS.find((name) => get(name) !== '');
+    if (stray) {
+      throw new ConfigError(
+        `"${stray}" is set, but subject_token_source is "github": the aws_* inputs apply only with ` +
+          'subject_token_source: aws.',
+      );
+    }
+    return { kind: 'github' };
+  }
+  if (kind !== 'aws') {
+    throw new ConfigError(
+      `"subject_token_source" must be one of ${SUBJECT_TOKEN_SOURCES.map((k) => `"${k}"`).join(', ')}, got "${kind}".`,
+    );
+  }
+  if (get('audience')) {
+    throw new ConfigError('"audience" is the audience of the GitHub OIDC token; it does not apply to subject_token_source: aws.');
+  }
+  const region = get('aws_region');
+  if (region && !AWS_REGION_FORM.test(region)) {
+    throw new ConfigError(`"aws_region" must be an AWS region such as us-east-1, got "${region}".`);
+  }
+  const profile = get('aws_profile');
+  if (profile && !/^[^\s[\]]+$/.test(profile)) {
+    throw new ConfigError(`"aws_profile" must be a profile name without spaces or brackets, got "${profile}".`);
+  }
+  const roleArn = get('aws_role_arn');
+  const sessionName = get('aws_role_session_name');
+  const externalId = get('aws_role_external_id');
+  const durationText = get('aws_role_duration_seconds');
+  if (!roleArn) {
+    const orphan = (['aws_role_session_name', 'aws_role_external_id', 'aws_role_duration_seconds'] as const).find(
+      (name) => get(name) !== '',
+    );
+    if (orphan) throw new ConfigError(`"${orphan}" needs "aws_role_arn": the role to assume.`);
+  } else if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
+    throw new ConfigError(
+      `"aws_role_arn" must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-role, got "${roleArn}".`,
+    );
+  }
+  if (sessionName && !/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+    throw new ConfigError(
+      `"aws_role_session_name" must be 2-64 letters, digits or + = , . @ _ -, got "${sessionName}".`,
+    );
+  }
+  if (externalId && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
+    throw new ConfigError('"aws_role_external_id" must be 2-1224 letters, digits or + = , . @ : / _ -.');
+  }
+  const durationSeconds = durationText ? Number(durationText) : 3600;
+  if (durationText && (!/^\d+$/.test(durationText) || durationSeconds < 900 || durationSeconds > 43200)) {
+    throw new ConfigError(
+      `"aws_role_duration_seconds" must be a whole number of seconds from 900 to 43200, got "${durationText}".`,
+    );
+  }
+  return {
+    kind: 'aws',
+    ...(region ? { region } : {}),
+    ...(profile ? { profile } : {}),
+    ...(roleArn
+      ? {
+          role: {
+            arn: roleArn,
+            sessionName: sessionName || DEFAULT_AWS_ROLE_SESSION_NAME,
+            ...(externalId ? { externalId } : {}),
+            durationSeconds,
+          },
+        }
+      : {}),
   };
 }
 

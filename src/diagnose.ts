@@ -46,8 +46,12 @@ function stageName(err: ServiceError): string {
   }
 }
 
+/** What the AWS source reports about the identity it signed for (never a secret). */
+const AWS_DIAGNOSTIC_CLAIMS = ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'] as const;
+
 export function claimsLine(claims: JwtClaims): string {
-  return DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
+  return [...DIAGNOSTIC_CLAIMS, ...AWS_DIAGNOSTIC_CLAIMS]
+    .filter((name) => claims[name] !== undefined)
     .map((name) => `${name}=${JSON.stringify(claims[name])}`)
     .join(', ');
 }
@@ -56,6 +60,7 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
   const text = err.serviceMessage.toLowerCase();
   const auth = config?.auth.kind === 'workload_identity' ? config.auth : undefined;
   const hints: string[] = [];
+  const isAws = auth?.source.kind === 'aws';
 
   if (err.status === undefined) {
     hints.push(
@@ -65,22 +70,23 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
     return hints;
   }
 
+  if (err.service === STS_SERVICE && isAws) hints.push(...awsStsHints(text));
   if (err.service === STS_SERVICE) {
-    if (text.includes('audience')) {
+    if (text.includes('audience') && !isAws) {
       hints.push(
         `The token's audience does not match what the provider accepts. The token was requested for ` +
           `"${auth?.oidcAudience ?? '?'}" (input "audience"); the provider accepts by default ` +
           `"https://iam.googleapis.com/${auth?.provider ?? '<provider>'}", or its configured allowed audiences.`,
       );
     }
-    if (text.includes('attribute condition')) {
+    if (text.includes('attribute condition') && !isAws) {
       hints.push(
         'The provider\'s attribute condition rejected this token. Compare the condition ' +
           '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below — ' +
           'e.g. assertion.repository_owner must match your organisation.',
       );
     }
-    if (/stale|expired|exp\b|issued at/.test(text)) {
+    if (/stale|expired|exp\b|issued at/.test(text) && !isAws) {
       hints.push("The subject token is expired or not yet valid: check the runner's clock.");
     }
     if (text.includes('127')) hints.push('A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.');
@@ -97,7 +103,7 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
     const sa = config?.serviceAccount ?? '<SERVICE_ACCOUNT>';
     if (err.status === 403 || text.includes('permission')) {
       if (auth) {
-        const member = principalSetFor(auth.provider, claims);
+        const member = isAws ? awsPrincipalSetFor(auth.provider, claims) : principalSetFor(auth.provider, claims);
         hints.push(
           `The federated identity may not impersonate ${sa}. Grant it with:\n` +
             `  gcloud iam service-accounts add-iam-policy-binding "${sa}" ` +
@@ -142,4 +148,68 @@ function principalSetFor(provider: string, claims: JwtClaims | undefined): strin
   const pool = provider.replace(/\/providers\/[^/]+$/, '');
   const repository = typeof claims?.['repository'] === 'string' ? claims['repository'] : 'OWNER/REPO';
   return `principalSet://iam.googleapis.com/${pool}/attribute.repository/${repository}`;
+}
+
+/**
+ * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
+ * it to AWS and quotes AWS's error code; the provider's own checks (type,
+ * account, condition) come first.
+ */
+function awsStsHints(text: string): string[] {
+  const hints: string[] = [];
+  const expired = /expired|skew|not yet valid/.test(text);
+  // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
+  if (!expired && /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text)) {
+    hints.push(
+      'AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
+        'deleted or deactivated, or temporary credentials are used without their session token.',
+    );
+  }
+  if (expired) {
+    hints.push(
+      "The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
+        '(NTP) and that temporary credentials are fresh.',
+    );
+  }
+  if (/subject_token_type|token type|not of type|aws provider|does not accept/.test(text)) {
+    hints.push(
+      'The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
+        'or point workload_identity_provider at your AWS provider.',
+    );
+  }
+  if (/account/.test(text)) {
+    hints.push(
+      "The AWS account ID configured on the provider (--account-id) is not the account of these credentials: " +
+        'compare it with "aws sts get-caller-identity".',
+    );
+  }
+  if (text.includes('attribute condition')) {
+    hints.push(
+      "The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
+        'below (e.g. attribute.aws_role must be the assumed-role ARN).',
+    );
+  }
+  if (hints.length === 0) {
+    hints.push(
+      'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
+        "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
+        'than 15 minutes.',
+    );
+  }
+  return hints;
+}
+
+/**
+ * The principalSet naming this AWS role (attribute.aws_role, from the default
+ * AWS mapping): arn:aws:iam::ACCOUNT:role/NAME becomes
+ * arn:aws:sts::ACCOUNT:assumed-role/NAME, the ARN GetCallerIdentity reports.
+ */
+function awsPrincipalSetFor(provider: string, claims: JwtClaims | undefined): string {
+  const pool = provider.replace(/\/providers\/[^/]+$/, '');
+  const roleArn = typeof claims?.['aws_role_arn'] === 'string' ? claims['aws_role_arn'] : '';
+  const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  const assumedRole = match
+    ? `arn:${match[1]}:sts::${match[2]}:assumed-role/${match[3]}`
+    : 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME';
+  return `principalSet://iam.googleapis.com/${pool}/attribute.aws_role/${assumedRole}`;
 }

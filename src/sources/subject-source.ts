@@ -22,4 +22,16 @@ export interface SubjectSource {
   credentialSource(): Promise<Record<string, unknown>>;
   /** A fresh subject token for the direct exchange. */
   subjectToken(): Promise<SubjectToken>;
+  /**
+   * After `subjectToken`: variables later steps need so that tools reading
+   * the credentials file can get a subject token themselves (e.g. AWS
+   * credentials they could not find on their own). Values are already masked.
+   */
+  environmentForTools?(): SourceEnvironment | undefined;
+}
+
+export interface SourceEnvironment {
+  variables: Record<string, string>;
+  /** What was exported and why (and until when it works), for the log. */
+  note: string;
 }

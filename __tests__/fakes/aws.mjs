@@ -1,0 +1,71 @@
+// @ts-check
+/**
+ * Entry point of the AWS fakes (types in aws.d.mts): an AwsWorld, the fake
+ * AWS STS / instance metadata / container endpoints over it, the verifier
+ * fake Google STS uses for AWS subject tokens, and small test helpers.
+ */
+import { createAwsWorld } from './aws-world.mjs';
+import { startFakeAwsSts, startFakeEcs, startFakeImds } from './aws-servers.mjs';
+
+export { AwsError, MAX_SKEW_MS, canonicalRequestOf, parseAuthorization, verifySignedRequest } from './aws-sigv4-verify.mjs';
+export { GET_CALLER_IDENTITY, accountOf, awsSubjectTokenVerifier, createAwsWorld } from './aws-world.mjs';
+export { startFakeAwsSts, startFakeEcs, startFakeImds } from './aws-servers.mjs';
+
+/** @typedef {import('./aws.mjs').FakeAws} FakeAws */
+/** @typedef {import('./aws.mjs').FakeAwsOptions} FakeAwsOptions */
+
+/**
+ * Start a world and the three fake endpoints. `env` holds the variables that
+ * point the action at them (no real AWS address is ever contacted).
+ * @param {FakeAwsOptions} [options]
+ * @returns {Promise<FakeAws>}
+ */
+export async function startFakeAws(options = {}) {
+  const world = options.world ?? createAwsWorld();
+  const [sts, imds, ecs] = await Promise.all([
+    startFakeAwsSts(world),
+    startFakeImds(world, options.imds ?? {}),
+    startFakeEcs(world, options.ecs ?? { roleArn: 'arn:aws:iam::111122223333:role/ecs-task' }),
+  ]);
+  return {
+    world,
+    sts,
+    imds,
+    ecs,
+    env: {
+      AWS_ENDPOINT_URL_STS: sts.origin,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.origin,
+    },
+    ecsUrl: `${ecs.origin}/v2/credentials/task-0123`,
+    async close() {
+      await Promise.all([sts.close(), imds.close(), ecs.close()]);
+    },
+  };
+}
+
+/**
+ * Records what @actions/core's setSecret registers (`::add-mask::` lines on
+ * stdout) in this process, and keeps those lines out of the test output.
+ * @returns {{ values: string[], stop(): void }}
+ */
+export function captureMasks() {
+  /** @type {string[]} */
+  const values = [];
+  const original = process.stdout.write;
+  /** @type {any} */ (process.stdout).write = (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
+    const line = String(chunk);
+    const m = /^::add-mask::(.*?)\r?\n?$/s.exec(line);
+    if (m) {
+      // Undo the command escaping of @actions/core.
+      values.push(/** @type {string} */ (m[1]).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
+      return true;
+    }
+    return original.call(process.stdout, chunk, ...rest);
+  };
+  return {
+    values,
+    stop() {
+      process.stdout.write = original;
+    },
+  };
+}
