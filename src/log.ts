@@ -1,8 +1,8 @@
 /**
- * The log the action writes to. An interface rather than direct `@actions/core`
+ * The log the action writes to. An interface rather than direct runner commands
  * calls so the HTTP layer and the clients can be unit-tested without a runner.
  */
-import * as core from '@actions/core';
+import * as runner from './runner-commands.js';
 
 export interface Log {
   debug(message: string): void;
@@ -11,9 +11,9 @@ export interface Log {
 }
 
 export const runnerLog: Log = {
-  debug: (message) => core.debug(message),
-  info: (message) => core.info(message),
-  warning: (message) => core.warning(message),
+  debug: (message) => runner.debug(message),
+  info: (message) => runner.info(message),
+  warning: (message) => runner.warning(message),
 };
 
 /**
@@ -22,10 +22,10 @@ export const runnerLog: Log = {
  */
 export function maskSecret(value: string | undefined): void {
   if (!value) return;
-  core.setSecret(value);
+  runner.setSecret(value);
   // A multi-line secret (a PEM key) is masked line by line by the runner only
   // when each line is registered; register the lines too.
   if (value.includes('\n')) {
-    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) core.setSecret(line.trim());
+    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) runner.setSecret(line.trim());
   }
 }

@@ -3,26 +3,31 @@
  * same run created, and nothing else. It trusts only the saved state (which
  * the runner keeps per step), never an environment variable a later step
  * could have changed, and it never fails the job.
+ *
+ * It runs in every job that used the action, so it loads nothing it does not
+ * need: the runner protocol (runner-commands.ts), the state names and
+ * node:fs — no @actions/* package, no HTTP stack (the bundle stays under
+ * 15 KB, __tests__/perf.test.ts checks it).
  */
-import * as core from '@actions/core';
-import { promises as fs } from 'node:fs';
+import { rmSync } from 'node:fs';
 
-import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './results.js';
+import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
+import * as runner from './runner-commands.js';
 
-export async function cleanup(): Promise<void> {
+export function cleanup(): void {
   try {
-    const file = core.getState(STATE_CREDENTIALS_FILE);
+    const file = runner.getState(STATE_CREDENTIALS_FILE);
     if (!file) {
-      core.debug('No credentials file was created by this action; nothing to clean up.');
+      runner.debug('No credentials file was created by this action; nothing to clean up.');
       return;
     }
-    if (core.getState(STATE_CLEANUP) === 'false') {
-      core.info(`cleanup_credentials is false: leaving ${file} in place.`);
+    if (runner.getState(STATE_CLEANUP) === 'false') {
+      runner.info(`cleanup_credentials is false: leaving ${file} in place.`);
       return;
     }
-    await fs.rm(file, { force: true });
-    core.info(`Removed credentials file ${file}`);
+    rmSync(file, { force: true });
+    runner.info(`Removed credentials file ${file}`);
   } catch (err) {
-    core.warning(`Could not remove the credentials file: ${err instanceof Error ? err.message : String(err)}`);
+    runner.warning(`Could not remove the credentials file: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -3,15 +3,13 @@
  * variables, state for the post step, and the job summary. Values reaching
  * this module were masked where they were obtained.
  */
-import * as core from '@actions/core';
 
 import type { Config } from './config.js';
 import type { Token } from './google/token.js';
 import type { Log } from './log.js';
-
-/** Names the post step reads; saved state, not env vars, so a user cannot redirect the cleanup. */
-export const STATE_CREDENTIALS_FILE = 'credentials_file_path';
-export const STATE_CLEANUP = 'cleanup_credentials';
+import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
+import * as runner from './runner-files.js';
+import type { SourceEnvironment } from './sources/subject-source.js';
 
 const PROJECT_VARIABLES = [
   'CLOUDSDK_CORE_PROJECT',
@@ -39,9 +37,9 @@ export class Results {
   ) {}
 
   credentialsFile(file: string): void {
-    core.setOutput('credentials_file_path', file);
-    core.saveState(STATE_CREDENTIALS_FILE, file);
-    core.saveState(STATE_CLEANUP, String(this.config.cleanupCredentials));
+    runner.setOutput('credentials_file_path', file);
+    runner.saveState(STATE_CREDENTIALS_FILE, file);
+    runner.saveState(STATE_CLEANUP, String(this.config.cleanupCredentials));
     this.log.info(`Created credentials file ${file}`);
     if (this.config.exportEnvironmentVariables) {
       for (const name of CREDENTIALS_VARIABLES) this.export(name, file);
@@ -58,7 +56,7 @@ export class Results {
       );
       return;
     }
-    core.setOutput('project_id', projectId);
+    runner.setOutput('project_id', projectId);
     if (this.config.exportEnvironmentVariables) {
       for (const name of PROJECT_VARIABLES) this.export(name, projectId);
     }
@@ -67,19 +65,33 @@ export class Results {
   }
 
   authToken(token: Token): void {
-    core.setOutput('auth_token', token.token);
-    core.setOutput('auth_token_expiration', rfc3339(token.expiresAt));
+    runner.setOutput('auth_token', token.token);
+    runner.setOutput('auth_token_expiration', rfc3339(token.expiresAt));
   }
 
   accessToken(token: Token): void {
-    core.setOutput('access_token', token.token);
-    core.setOutput('access_token_expiration', rfc3339(token.expiresAt));
+    runner.setOutput('access_token', token.token);
+    runner.setOutput('access_token_expiration', rfc3339(token.expiresAt));
     this.summaryRows.push(['Access token expires', rfc3339(token.expiresAt)]);
   }
 
   idToken(token: string): void {
-    core.setOutput('id_token', token);
+    runner.setOutput('id_token', token);
     this.summaryRows.push(['ID token', `created (audience ${this.config.idToken.audience ?? ''})`]);
+  }
+
+  /** What a subject source needs later steps to have (e.g. AWS credentials for the credentials file). */
+  sourceEnvironment(exported: SourceEnvironment | undefined): void {
+    if (!exported) return;
+    if (!this.config.exportEnvironmentVariables) {
+      this.log.warning(
+        `export_environment_variables is false, so ${Object.keys(exported.variables).join(', ')} ` +
+          'were not exported: tools that read the credentials file may not find what they need.',
+      );
+      return;
+    }
+    for (const [name, value] of Object.entries(exported.variables)) this.export(name, value);
+    this.log.info(exported.note);
   }
 
   describe(label: string, value: string): void {
@@ -92,14 +104,14 @@ export class Results {
     const rows = [...this.summaryRows];
     if (this.exported.length > 0) rows.push(['Exported variables', this.exported.join(', ')]);
     try {
-      await core.summary
+      await runner.summary
         .addHeading('Google Cloud authentication', 3)
         .addTable([
           [
             { data: 'What', header: true },
             { data: 'Value', header: true },
           ],
-          ...rows.map(([what, value]) => [what, value]),
+          ...rows.map(([what, value]) => [escapeHtml(what), escapeHtml(value)]),
         ])
         .write();
     } catch (err) {
@@ -108,7 +120,7 @@ export class Results {
   }
 
   private export(name: string, value: string): void {
-    core.exportVariable(name, value);
+    runner.exportVariable(name, value);
     this.exported.push(name);
   }
 }
@@ -116,4 +128,9 @@ export class Results {
 /** RFC 3339 in UTC without fractions: 2026-01-02T03:04:05Z. */
 export function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The summary is HTML; values such as an audience come from inputs. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

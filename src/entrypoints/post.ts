@@ -1,4 +1,4 @@
 // Entry point of the post step (bundled to dist/post/index.js).
 import { cleanup } from '../post.js';
 
-await cleanup();
+cleanup();

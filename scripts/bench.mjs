@@ -1,0 +1,429 @@
+// `npm run bench`: what the auth step costs the runner, per scenario.
+//
+// Builds dist/, starts the project's fake servers on 127.0.0.1 (GitHub OIDC,
+// Google STS / IAM Credentials / OAuth2, AWS instance metadata), then runs
+// the bundled main and post steps under Node 24 the way the runner starts
+// them (`node dist/main/index.js`, inputs in INPUT_*, file commands), N times
+// after a warm-up. Scenarios run round-robin, together with a bare
+// `node -e 0`, so that drift of the machine affects all of them alike.
+// Wall time is measured from spawn to exit (stdio closed): what a job pays.
+// The fakes run in this process, so each request includes their work.
+//
+// Then a few traced runs (a --require preload listening on
+// diagnostics_channel, scripts/bench-trace.cjs) tell where the time goes:
+// Node's start, loading the bundle, each HTTP request, the rest.
+//
+//   npm run bench                          # 30 runs after 3 warm-ups
+//   npm run bench -- --runs 60 --warmup 5
+//   npm run bench -- --no-build            # measure the dist/ as it is
+//   npm run bench -- --dist /other/dist    # measure another build
+//   npm run bench -- --compare /other/dist # and another build in the same round-robin
+//   npm run bench -- --json                # machine-readable figures too
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import yaml from 'js-yaml';
+
+import { DEFAULT_NODE_BINARY, inputEnvName, parseFileCommands, startEnvironment } from '../__tests__/fakes/index.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const RUNS = Number(option('runs', '30'));
+const WARMUP = Number(option('warmup', '3'));
+const TRACED = Number(option('traced', '10'));
+const DIST = option('dist', join(root, 'dist'));
+const COMPARE = option('compare', undefined);
+const NODE = DEFAULT_NODE_BINARY;
+const TRACE_PRELOAD = join(root, 'scripts', 'bench-trace.cjs');
+
+if (!flag('no-build') && !args.includes('--dist')) {
+  console.log('Building dist/ ...');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+}
+
+// ---------------------------------------------------------------- the fakes
+const AWS_ACCOUNT = '111122223333';
+const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
+const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
+const KEY_SERVICE_ACCOUNT = 'keyed@key-project.iam.gserviceaccount.com';
+
+/** The AWS fakes are optional: without them the AWS scenarios are skipped. */
+const awsFakes = await import('../__tests__/fakes/aws.mjs').catch(() => undefined);
+const awsWorld = awsFakes?.createAwsWorld();
+const aws = awsFakes && awsWorld
+  ? await awsFakes.startFakeAws({
+      world: awsWorld,
+      imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
+    })
+  : undefined;
+const world = await startEnvironment({
+  google: {
+    providers: awsFakes && awsWorld
+      ? { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsFakes.awsSubjectTokenVerifier(awsWorld) } }
+      : {},
+    serviceAccounts: {
+      [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
+    },
+  },
+});
+world.google.addServiceAccount(KEY_SERVICE_ACCOUNT, { allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT });
+const key = world.google.createServiceAccountKey(KEY_SERVICE_ACCOUNT);
+const awsUser = awsWorld?.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
+
+const servers = [
+  world.github,
+  world.google.sts,
+  world.google.iamcredentials,
+  world.google.oauth2,
+  ...(aws ? [aws.sts, aws.imds, aws.ecs] : []),
+];
+const requestCount = () => servers.reduce((n, s) => n + s.requestCount, 0);
+
+// ---------------------------------------------------------- the runner side
+const scratch = mkdtempSync(join(tmpdir(), 'gcp-auth-bench-'));
+const workspace = join(scratch, 'workspace');
+const home = join(scratch, 'home'); // empty: no ~/.aws files
+const files = join(scratch, 'files');
+for (const dir of [workspace, home, files]) mkdirSync(dir);
+// A checked-out workspace (an empty one draws a warning).
+writeFileSync(join(workspace, 'README.md'), 'checked out\n');
+const fileCommands = {
+  GITHUB_OUTPUT: join(files, 'output'),
+  GITHUB_ENV: join(files, 'env'),
+  GITHUB_STATE: join(files, 'state'),
+  GITHUB_STEP_SUMMARY: join(files, 'summary'),
+  GITHUB_PATH: join(files, 'path'),
+};
+
+/** action.yml's defaults: the runner passes every input that has one as INPUT_* too. */
+const DEFAULT_INPUTS = Object.fromEntries(
+  Object.entries(yaml.load(readFileSync(join(root, 'action.yml'), 'utf8')).inputs)
+    .filter(([, spec]) => spec.default !== undefined && spec.default !== '')
+    .map(([name, spec]) => [name, String(spec.default)]),
+);
+
+function runnerEnv(inputs, extra = {}) {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: scratch,
+    RUNNER_OS: 'Linux',
+    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
+    GITHUB_ACTION_REF: 'v1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...fileCommands,
+  };
+  for (const [name, value] of Object.entries({ ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs })) {
+    env[inputEnvName(name)] = value;
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+const github = { ...world.env };
+const noGithub = { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined };
+const accessToken = { token_format: 'access_token' };
+
+/**
+ * @typedef {{ name: string, label: string, args: string[], env?: Record<string, string>,
+ *   expect?: string, todo?: string, isPost?: boolean, main?: string }} Scenario
+ */
+/**
+ * The scenarios for one dist/ directory.
+ * @param {string} dist
+ * @param {string} tag appended to names and labels (for --compare)
+ * @returns {Scenario[]}
+ */
+function scenariosFor(dist, tag = '') {
+  const MAIN = join(dist, 'main', 'index.js');
+  const POST = join(dist, 'post', 'index.js');
+  const awsTodo = 'TODO: AWS fakes (__tests__/fakes/aws.mjs) not available';
+  const list = [
+    {
+      name: 'wif-direct',
+      label: 'GitHub WIF, direct',
+      args: [MAIN],
+      env: runnerEnv({ workload_identity_provider: world.workloadIdentityProvider }, github),
+      expect: 'auth_token',
+    },
+    {
+      name: 'wif-access-token',
+      label: 'GitHub WIF + access_token',
+      args: [MAIN],
+      env: runnerEnv(
+        { workload_identity_provider: world.workloadIdentityProvider, service_account: world.serviceAccount, ...accessToken },
+        github,
+      ),
+      expect: 'access_token',
+    },
+    { name: 'post', label: 'post step (removes the file)', args: [POST], isPost: true, main: 'wif-access-token' },
+    {
+      name: 'key-access-token',
+      label: 'service-account key + access_token',
+      args: [MAIN],
+      env: runnerEnv({ credentials_json: JSON.stringify(key), ...accessToken }, noGithub),
+      expect: 'access_token',
+    },
+    aws && awsUser
+      ? {
+          name: 'aws-env',
+          label: 'AWS env credentials + access_token',
+          args: [MAIN],
+          env: runnerEnv(
+            {
+              workload_identity_provider: AWS_PROVIDER,
+              subject_token_source: 'aws',
+              aws_region: 'eu-west-1',
+              service_account: AWS_SERVICE_ACCOUNT,
+              ...accessToken,
+            },
+            { ...noGithub, AWS_ACCESS_KEY_ID: awsUser.accessKeyId, AWS_SECRET_ACCESS_KEY: awsUser.secretAccessKey },
+          ),
+          expect: 'access_token',
+        }
+      : { name: 'aws-env', label: 'AWS env credentials + access_token', args: [], todo: awsTodo },
+    aws
+      ? {
+          name: 'aws-imdsv2',
+          label: 'AWS IMDSv2 (no region) + access_token',
+          args: [MAIN],
+          env: runnerEnv(
+            { workload_identity_provider: AWS_PROVIDER, subject_token_source: 'aws', service_account: AWS_SERVICE_ACCOUNT, ...accessToken },
+            { ...noGithub, AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin },
+          ),
+          expect: 'access_token',
+        }
+      : { name: 'aws-imdsv2', label: 'AWS IMDSv2 (no region) + access_token', args: [], todo: awsTodo },
+  ];
+  return list.map((s) => ({ ...s, name: s.name + tag, label: s.label + tag, ...(s.main ? { main: s.main + tag } : {}) }));
+}
+
+/** @type {Scenario[]} */
+const scenarios = [
+  { name: 'bare', label: 'bare `node -e 0`', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+  {
+    name: 'floor',
+    label: 'floor: Node + TLS stack + 3 requests',
+    args: [join(root, 'scripts', 'bench-floor.cjs')],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      FLOOR_OIDC_URL: world.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+      FLOOR_OIDC_TOKEN: world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+      FLOOR_OIDC_AUDIENCE: `https://iam.googleapis.com/${world.workloadIdentityProvider}`,
+      FLOOR_STS_AUDIENCE: `//iam.googleapis.com/${world.workloadIdentityProvider}`,
+      FLOOR_STS_ENDPOINT: world.google.stsEndpoint,
+      FLOOR_IAM_ENDPOINT: world.google.iamcredentialsEndpoint,
+      FLOOR_SERVICE_ACCOUNT: world.serviceAccount,
+    },
+  },
+  ...scenariosFor(DIST),
+  ...(COMPARE ? scenariosFor(COMPARE, ' [compare]') : []),
+];
+const active = scenarios.filter((s) => !s.todo);
+
+// ---------------------------------------------------------------- one run
+/** Each post step's environment: the state its main run saved, as the runner hands it over. */
+const postEnv = new Map();
+
+function resetFileCommands() {
+  for (const file of Object.values(fileCommands)) writeFileSync(file, '');
+}
+
+function removeCredentialsFiles() {
+  for (const name of readdirSync(workspace)) if (name.startsWith('gha-creds-')) rmSync(join(workspace, name));
+}
+
+/** Spawns the child and resolves with the wall time from spawn to exit with stdio closed. */
+function timedSpawn(nodeArgs, env) {
+  return new Promise((resolve, reject) => {
+    const out = [];
+    const started = process.hrtime.bigint();
+    const startedEpoch = performance.timeOrigin + performance.now();
+    const child = spawn(NODE, nodeArgs, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => out.push(c));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      resolve({ ms, code, startedEpoch, output: Buffer.concat(out).toString('utf8') });
+    });
+  });
+}
+
+async function runScenario(s, extraArgs = [], extraEnv = {}) {
+  resetFileCommands();
+  const env = s.isPost ? postEnv.get(s.main) : s.env;
+  if (!env) throw new Error(`${s.name}: no environment (a post step runs after its main step)`);
+  const before = requestCount();
+  const result = await timedSpawn([...extraArgs, ...s.args], { ...env, ...extraEnv });
+  const requests = requestCount() - before;
+  if (result.code !== 0) fail(s, `exit ${result.code}`, result.output);
+  if (s.expect) {
+    const outputs = parseFileCommands(readFileSync(fileCommands.GITHUB_OUTPUT, 'utf8'));
+    if (!outputs[s.expect]) fail(s, `no ${s.expect} output`, result.output);
+  }
+  if (scenarios.some((p) => p.main === s.name)) {
+    // The post step after this run removes the file this run created.
+    const state = parseFileCommands(readFileSync(fileCommands.GITHUB_STATE, 'utf8'));
+    postEnv.set(s.name, runnerEnv({}, Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))));
+  } else if (s.isPost) {
+    if (!result.output.includes('Removed credentials file')) fail(s, 'the file was not removed', result.output);
+  } else {
+    removeCredentialsFiles();
+  }
+  return { ...result, requests };
+}
+
+function fail(s, why, output) {
+  console.error(`\n${s.label}: ${why}\n${output}`);
+  process.exitCode = 1;
+  throw new Error(`${s.name} failed`);
+}
+
+// -------------------------------------------------------------- statistics
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const median = (xs) => {
+  const s = sorted(xs);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => (x === undefined ? '-' : x.toFixed(1));
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// ------------------------------------------------------------------ timing
+try {
+  const times = Object.fromEntries(active.map((s) => [s.name, []]));
+  const requests = Object.fromEntries(active.map((s) => [s.name, new Set()]));
+  console.log(`Running ${active.length} scenarios round-robin: ${WARMUP} warm-up + ${RUNS} timed runs each ...`);
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (const s of active) {
+      const r = await runScenario(s);
+      if (i >= WARMUP) {
+        times[s.name].push(r.ms);
+        requests[s.name].add(r.requests);
+      }
+    }
+  }
+  const bare = median(times['bare']);
+  const floor = median(times['floor']);
+  const ratio = (t, base) => `${(median(t) / base).toFixed(2)}×`;
+
+  // ------------------------------------------------ where the time goes
+  const traces = Object.fromEntries(active.map((s) => [s.name, []]));
+  for (let i = 0; i < TRACED; i++) {
+    for (const s of active) {
+      const traceFile = join(scratch, `trace-${s.name}.json`);
+      const r = await runScenario(s, ['--require', TRACE_PRELOAD], { BENCH_TRACE_FILE: traceFile });
+      const t = JSON.parse(readFileSync(traceFile, 'utf8'));
+      traces[s.name].push({ ...t, wall: r.ms, spawnGap: t.timeOrigin - r.startedEpoch });
+    }
+  }
+
+  // ----------------------------------------------------------- report
+  const sizes = [...bundleSizes(DIST), ...(COMPARE ? bundleSizes(COMPARE, ' [compare]') : [])];
+  const rows = scenarios.map((s) => {
+    if (s.todo) return [s.label, 'TODO', '', '', '', '', '', s.todo];
+    const t = times[s.name];
+    const counts = [...requests[s.name]].join('/');
+    return [s.label, ms(Math.min(...t)), ms(median(t)), ms(Math.max(...t)), ratio(t, bare), ratio(t, floor), counts, ''];
+  });
+  const cpu = cpus();
+  console.log(`\nNode ${execFileSync(NODE, ['--version']).toString().trim()}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ` +
+    `${RUNS} runs after ${WARMUP} warm-up, wall ms from spawn to exit.\n`);
+  console.log(table(['scenario', 'min', 'median', 'max', '× bare', '× floor', 'HTTP requests/run', 'note'], rows));
+
+  console.log(`\nWhere the time goes (median of ${TRACED} traced runs per scenario, ms; phases are medians, so they need not add up to wall):\n`);
+  const phaseRows = [];
+  for (const s of active) {
+    const list = traces[s.name];
+    if (!list?.length) continue;
+    const phase = (f) => median(list.map(f));
+    const requestsPerRun = list[0].requests.length;
+    const perRequest = [];
+    for (let k = 0; k < requestsPerRun; k++) {
+      const r = list[0].requests[k];
+      perRequest.push(`${r.label} ${ms(phase((t) => t.requests[k] ? t.requests[k].end - t.requests[k].created : NaN))}`);
+    }
+    const firstRequest = (t) => (t.requests[0] ? t.requests[0].created : t.exit);
+    const lastEnd = (t) => (t.requests.length ? t.requests.at(-1).end : t.exit);
+    phaseRows.push([
+      s.label,
+      ms(phase((t) => t.wall)),
+      ms(phase((t) => t.spawnGap + t.preload)),
+      ms(phase((t) => firstRequest(t) - t.preload)),
+      perRequest.join(', ') || '-',
+      ms(phase((t) => t.exit - lastEnd(t))),
+      ms(phase((t) => t.wall - t.exit)),
+    ]);
+  }
+  console.log(table(
+    ['scenario', 'wall', 'Node start', 'load + config', 'each request (start to body read)', 'after last request', 'exit + reap'],
+    phaseRows,
+  ));
+  console.log(
+    '\nNode start: spawn to the first user code (a --require preload). load + config: parsing and running the bundle up to\n' +
+      'its first request (reading inputs, writing the credentials file). after last request: outputs, summary, sockets closed.\n' +
+      'exit + reap: from the child\'s `exit` event to the parent seeing the process end.',
+  );
+
+  console.log('\nBundles:\n');
+  console.log(table(['file', 'size'], sizes.map((f) => [f.file, kb(f.bytes)])));
+
+  if (flag('json')) {
+    const out = {
+      node: execFileSync(NODE, ['--version']).toString().trim(),
+      cpus: cpu.length,
+      runs: RUNS,
+      warmup: WARMUP,
+      bareMedianMs: bare,
+      floorMedianMs: floor,
+      scenarios: Object.fromEntries(active.map((s) => [s.name, {
+        minMs: Math.min(...times[s.name]),
+        medianMs: median(times[s.name]),
+        maxMs: Math.max(...times[s.name]),
+        ratioToBare: median(times[s.name]) / bare,
+        ratioToFloor: median(times[s.name]) / floor,
+        requestsPerRun: [...requests[s.name]],
+      }])),
+      todo: scenarios.filter((s) => s.todo).map((s) => s.name),
+      bundles: sizes,
+    };
+    console.log(`\n${JSON.stringify(out, null, 2)}`);
+  }
+} finally {
+  await Promise.all([world.close(), aws?.close()]);
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+function bundleSizes(dist, tag = '') {
+  const out = [];
+  for (const step of ['main', 'post']) {
+    const dir = join(dist, step);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      if (!name.endsWith('.js')) continue;
+      out.push({ file: `dist/${step}/${name}${tag}`, bytes: statSync(join(dir, name)).size });
+    }
+  }
+  return out;
+}

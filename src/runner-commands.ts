@@ -1,0 +1,61 @@
+/**
+ * The part of the GitHub runner's protocol that needs nothing but
+ * `process.env` and stdout: inputs (INPUT_*), saved state (STATE_*) and
+ * workflow commands (`::debug::`, `::warning::`, `::add-mask::`, ...),
+ * escaped exactly as @actions/core escapes them.
+ *
+ * Why not @actions/core: its module graph (@actions/exec, @actions/io,
+ * an OIDC client over @actions/http-client) costs every run ~28 KB of bundle
+ * and 6-8 ms (measured with `npm run bench`), for a dozen lines used here.
+ * The post step imports only this module (and node:fs), so it starts almost
+ * as fast as a bare `node -e 0`. File commands (outputs, env, state, the job
+ * summary) live in runner-files.ts.
+ */
+import { EOL } from 'node:os';
+
+/** An input as the runner passes it (INPUT_<NAME>, spaces as '_'), trimmed; '' when absent. */
+export function getInput(name: string): string {
+  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+/** State the main step saved (the runner hands it to the post step as STATE_<name>). */
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] ?? '';
+}
+
+export function debug(message: string): void {
+  issue('debug', message);
+}
+
+export function info(message: string): void {
+  process.stdout.write(message + EOL);
+}
+
+export function warning(message: string): void {
+  issue('warning', message);
+}
+
+export function error(message: string): void {
+  issue('error', message);
+}
+
+/** Logs the error and makes the step fail when the process exits. */
+export function setFailed(message: string): void {
+  process.exitCode = 1;
+  error(message);
+}
+
+/** Registers a value with the runner's masker. */
+export function setSecret(secret: string): void {
+  issue('add-mask', secret);
+}
+
+/** `::name::message` with the message escaped so that it stays on one line. */
+export function issue(name: string, message: string): void {
+  process.stdout.write(`::${name}::${escapeData(message)}${EOL}`);
+}
+
+/** The runner's escaping of a command's message: '%', CR and LF. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
