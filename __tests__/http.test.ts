@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 
 import { ServiceError } from '../src/errors.js';
-import { Http, parseErrorBody, parseRetryAfter, type HttpOptions } from '../src/http.js';
+import { getProxyUrl } from '@actions/http-client';
+
+import { Http, neverProxyInstanceMetadata, parseErrorBody, parseRetryAfter, type HttpOptions } from '../src/http.js';
 import type { Log } from '../src/log.js';
 
 const BASE = 'https://sts.example.test';
@@ -260,5 +262,39 @@ describe('parseErrorBody', () => {
     expect(parseRetryAfter('3')).toBe(3000);
     expect(parseRetryAfter(undefined)).toBeUndefined();
     expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+  });
+});
+
+describe('proxies and instance metadata', () => {
+  it('never proxies EC2/ECS metadata addresses, keeping the user NO_PROXY entries', () => {
+    const env: NodeJS.ProcessEnv = { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'internal.example.com' };
+    neverProxyInstanceMetadata(env);
+    expect(env['NO_PROXY']).toBe(
+      'internal.example.com,169.254.169.254,169.254.170.2,169.254.170.23,[fd00:ec2::254],[fd00:ec2::23]',
+    );
+    neverProxyInstanceMetadata(env); // idempotent
+    expect(env['NO_PROXY']?.split(',')).toHaveLength(6);
+    const lower: NodeJS.ProcessEnv = { https_proxy: 'http://proxy:3128', no_proxy: 'a.example' };
+    neverProxyInstanceMetadata(lower);
+    expect(lower['no_proxy']).toMatch(/^a\.example,169\.254\.169\.254,/);
+    const none: NodeJS.ProcessEnv = {};
+    neverProxyInstanceMetadata(none);
+    expect(none).toEqual({});
+  });
+
+  it('leaves http-client proxying Google but not metadata', () => {
+    const saved = { ...process.env };
+    try {
+      process.env['HTTP_PROXY'] = 'http://proxy.example:3128';
+      process.env['HTTPS_PROXY'] = 'http://proxy.example:3128';
+      delete process.env['NO_PROXY'];
+      delete process.env['no_proxy'];
+      makeHttp().http.dispose();
+      expect(getProxyUrl('http://169.254.169.254/latest/api/token')).toBe('');
+      expect(getProxyUrl('http://169.254.170.2/v2/credentials/x')).toBe('');
+      expect(getProxyUrl('https://sts.googleapis.com/v1/token')).toBe('http://proxy.example:3128/');
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -4,9 +4,27 @@
  * dumping a stack trace or a request body (which could hold a secret).
  */
 
-/** A wrong or missing input. The message says what is wrong and how to fix it. */
+/**
+ * A wrong or missing input. The message says what is wrong and how to fix it.
+ * Messages quote the offending value, so they are made safe to display here,
+ * once: control and bidi characters become visible escapes (one line, no
+ * spoofed text) and a huge value is clipped.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+
+  constructor(message: string) {
+    super(displayable(message));
+  }
+}
+
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+const LONG_WORD = /\S{161,}/g;
+
+function displayable(message: string): string {
+  return message
+    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(LONG_WORD, (word) => `${word.slice(0, 120)}…(${word.length} characters)`);
 }
 
 /** A local problem outside the inputs: the runner environment, the file system. */

@@ -81,6 +81,7 @@ export class Http {
   attemptsMade = 0;
 
   constructor(private readonly options: HttpOptions) {
+    neverProxyInstanceMetadata(process.env);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
   }
@@ -299,4 +300,23 @@ export function parseErrorBody(body: string): { message: string; reason?: string
 
 function clip(text: string): string {
   return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+}
+
+/**
+ * Instance and container metadata (EC2 IMDS, ECS credentials) live on
+ * link-local addresses that only the machine itself can reach: a proxy cannot
+ * reach them, and IMDSv2 refuses proxied requests on purpose. The AWS SDKs
+ * never proxy them; neither do we. @actions/http-client decides through
+ * NO_PROXY (it reads `no_proxy` first), so these hosts are added there, for
+ * this process only, when a proxy is configured.
+ */
+const METADATA_HOSTS = ['169.254.169.254', '169.254.170.2', '169.254.170.23', '[fd00:ec2::254]', '[fd00:ec2::23]'];
+
+export function neverProxyInstanceMetadata(env: NodeJS.ProcessEnv): void {
+  const proxied = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => env[name]);
+  if (!proxied) return;
+  const variable = env['no_proxy'] ? 'no_proxy' : 'NO_PROXY';
+  const entries = (env[variable] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const missing = METADATA_HOSTS.filter((host) => !entries.includes(host));
+  if (missing.length > 0) env[variable] = [...entries, ...missing].join(',');
 }

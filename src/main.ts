@@ -6,8 +6,6 @@
  * Each stage is one call into a module that does one job. A failure at any
  * stage ends in one `::error::` line from `describeFailure`.
  */
-import * as core from '@actions/core';
-
 import { readConfig, type Config } from './config.js';
 import { externalAccountConfig, isEmptyDirectory, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
@@ -19,9 +17,11 @@ import type { Token } from './google/token.js';
 import { Http } from './http.js';
 import { runnerLog, type Log } from './log.js';
 import { Results } from './results.js';
+import * as runner from './runner-commands.js';
 import { selfSignedToken, signWithKey } from './sources/service-account-key.js';
 import { selectSubjectSource } from './sources/index.js';
-import { userAgent } from './version.js';
+import type { SubjectSource } from './sources/subject-source.js';
+import { unpinnedRefWarning, userAgent } from './version.js';
 
 /** No single step may hang a job: no new request starts after this. */
 const STEP_DEADLINE_MS = 5 * 60_000;
@@ -37,7 +37,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
   const context: FailureContext = {};
   let http: Http | undefined;
   try {
-    const config = readConfig((name) => core.getInput(name));
+    const config = readConfig((name) => runner.getInput(name));
     context.config = config;
     http = new Http({
       userAgent: userAgent(env),
@@ -48,7 +48,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
       log,
     });
     const results = new Results(config, log);
-    const source = config.auth.kind === 'workload_identity' ? selectSubjectSource(config.auth, env, http, log) : undefined;
+    const pinning = unpinnedRefWarning(env['GITHUB_ACTION_REF']);
+    if (pinning) log.warning(pinning);
+    const source = config.auth.kind === 'workload_identity' ? await selectSubjectSource(config.auth, env, http, log) : undefined;
     if (source) context.sourceName = source.name;
 
     // 1. The credentials file comes first, so that a job with
@@ -80,7 +82,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
     // 2. The subject credential, exchanged for the identity's auth token.
     const identity = await authenticate(config, source, http, context);
     results.authToken(identity.authToken);
+    if (config.createCredentialsFile) results.sourceEnvironment(source?.environmentForTools?.());
     results.describe('Authenticated with', describeMethod(config, source?.name));
+    results.describe('Principal', describePrincipal(config, context));
 
     // 3. The tokens asked for.
     await mintTokens(config, identity, http, results, log);
@@ -88,7 +92,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
     await results.writeSummary();
     log.info(`Authenticated to Google Cloud (${describeMethod(config, source?.name)}).`);
   } catch (err) {
-    core.setFailed(describeFailure(err, context));
+    runner.setFailed(describeFailure(err, context));
   } finally {
     http?.dispose();
   }
@@ -96,7 +100,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
 
 async function authenticate(
   config: Config,
-  source: ReturnType<typeof selectSubjectSource> | undefined,
+  source: SubjectSource | undefined,
   http: Http,
   context: FailureContext,
 ): Promise<Identity> {
@@ -106,7 +110,7 @@ async function authenticate(
     // Google accepts a JWT signed by the key as a bearer token for the
     // service named in its audience: no exchange needed.
     const authToken = selfSignedToken(key, `${new URL(endpoints.iamcredentials).origin}/`);
-    core.setSecret(authToken.token);
+    runner.setSecret(authToken.token);
     return {
       authToken,
       iam: new IamCredentials(http, endpoints.iamcredentials, authToken.token),
@@ -167,4 +171,14 @@ function describeMethod(config: Config, sourceName: string | undefined): string 
   if (config.auth.kind === 'service_account_key') return `service-account key of ${config.serviceAccount}`;
   const via = config.serviceAccount ? ` as ${config.serviceAccount}` : ' (direct resource access)';
   return `Workload Identity Federation from ${sourceName ?? 'a subject source'}${via}`;
+}
+
+/** The IAM principal Google sees, for the summary (assuming google.subject maps the token's subject). */
+function describePrincipal(config: Config, context: FailureContext): string {
+  if (config.auth.kind === 'service_account_key') return `serviceAccount:${config.serviceAccount}`;
+  const subject = context.claims?.['sub'] ?? context.claims?.['arn'];
+  const pool = config.auth.provider.replace(/\/providers\/[^/]+$/, '');
+  return typeof subject === 'string'
+    ? `principal://iam.googleapis.com/${pool}/subject/${subject}`
+    : `a principal of principalSet://iam.googleapis.com/${pool}`;
 }

@@ -458,3 +458,15 @@ export interface FakeEnvironment {
 }
 export declare const DEFAULT_SERVICE_ACCOUNT: string;
 export declare function startEnvironment(options?: StartEnvironmentOptions): Promise<FakeEnvironment>;
+
+// ---------------------------------------------------------- connect-proxy.mjs
+export interface ConnectProxy {
+  /** http://127.0.0.1:PORT, for HTTPS_PROXY / HTTP_PROXY. */
+  url: string;
+  /** CONNECT host:port targets and absolute-URI requests, in order. */
+  requests: Array<{ method: string; target: string }>;
+  close(): Promise<void>;
+}
+export declare function startConnectProxy(): Promise<ConnectProxy>;
+/** Preload (node --require) that resolves "*.test" host names to 127.0.0.1. */
+export declare const RESOLVE_TEST_HOSTS: string;

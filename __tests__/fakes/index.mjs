@@ -8,6 +8,7 @@
  */
 import { startFakeGithubOidc } from './github-oidc.mjs';
 import { DEFAULT_PROVIDER, allowGithubRepository, startFakeGoogle } from './google.mjs';
+import { fileURLToPath } from 'node:url';
 
 export * from './jwt.mjs';
 export { startFakeServer, parseBody, json as jsonResponse } from './http-server.mjs';
@@ -65,3 +66,7 @@ export async function startEnvironment(options = {}) {
     },
   };
 }
+export { startConnectProxy } from './connect-proxy.mjs';
+
+/** Absolute path of the preload that resolves "*.test" names to 127.0.0.1 (for proxy tests). */
+export const RESOLVE_TEST_HOSTS = fileURLToPath(new URL('./resolve-test-hosts.cjs', import.meta.url));
