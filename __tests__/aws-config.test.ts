@@ -2,7 +2,7 @@
  * subject_token_source and the aws_* inputs: every message the user can get
  * from them (they all live in src/config.ts).
  */
-import { readConfig, type AwsSourceConfig, type Config, type SubjectTokenSource } from '../src/config.js';
+import { type AwsSourceConfig, type Config, readConfig, type SubjectTokenSource } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
@@ -87,22 +87,44 @@ describe('subject_token_source', () => {
       }
       return '';
     };
-    expect(read({ subject_token_source: 'aws' })).toMatch(/^"subject_token_source" applies only to Workload Identity Federation/);
+    expect(read({ subject_token_source: 'aws' })).toMatch(
+      /^"subject_token_source" applies only to Workload Identity Federation/,
+    );
     expect(read({ aws_role_arn: ROLE })).toMatch(/^"aws_role_arn" applies only to Workload Identity Federation/);
   });
 
   it('refuses the GitHub audience input with aws', () => {
-    expect(errorOf({ subject_token_source: 'aws', audience: 'x' })).toMatch(/does not apply to subject_token_source: aws/);
+    expect(errorOf({ subject_token_source: 'aws', audience: 'x' })).toMatch(
+      /does not apply to subject_token_source: aws/,
+    );
   });
 
   it.each([
     [{ aws_region: 'Europe' }, '"aws_region" must be an AWS region such as us-east-1, got "Europe".'],
-    [{ aws_profile: 'my profile' }, '"aws_profile" must be a profile name without spaces or brackets, got "my profile".'],
-    [{ aws_role_arn: 'arn:aws:iam::1:role/x' }, '"aws_role_arn" must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-role, got "arn:aws:iam::1:role/x".'],
-    [{ aws_role_arn: `${ROLE}`, aws_role_session_name: 'has space' }, '"aws_role_session_name" must be 2-64 letters, digits or + = , . @ _ -, got "has space".'],
-    [{ aws_role_arn: ROLE, aws_role_external_id: 'x' }, '"aws_role_external_id" must be 2-1224 letters, digits or + = , . @ : / _ -.'],
-    [{ aws_role_arn: ROLE, aws_role_duration_seconds: '899' }, '"aws_role_duration_seconds" must be a whole number of seconds from 900 to 43200, got "899".'],
-    [{ aws_role_arn: ROLE, aws_role_duration_seconds: '1h' }, '"aws_role_duration_seconds" must be a whole number of seconds from 900 to 43200, got "1h".'],
+    [
+      { aws_profile: 'my profile' },
+      '"aws_profile" must be a profile name without spaces or brackets, got "my profile".',
+    ],
+    [
+      { aws_role_arn: 'arn:aws:iam::1:role/x' },
+      '"aws_role_arn" must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-role, got "arn:aws:iam::1:role/x".',
+    ],
+    [
+      { aws_role_arn: `${ROLE}`, aws_role_session_name: 'has space' },
+      '"aws_role_session_name" must be 2-64 letters, digits or + = , . @ _ -, got "has space".',
+    ],
+    [
+      { aws_role_arn: ROLE, aws_role_external_id: 'x' },
+      '"aws_role_external_id" must be 2-1224 letters, digits or + = , . @ : / _ -.',
+    ],
+    [
+      { aws_role_arn: ROLE, aws_role_duration_seconds: '899' },
+      '"aws_role_duration_seconds" must be a whole number of seconds from 900 to 43200, got "899".',
+    ],
+    [
+      { aws_role_arn: ROLE, aws_role_duration_seconds: '1h' },
+      '"aws_role_duration_seconds" must be a whole number of seconds from 900 to 43200, got "1h".',
+    ],
     [{ aws_role_external_id: 'ext-1' }, '"aws_role_external_id" needs "aws_role_arn": the role to assume.'],
     [{ aws_role_duration_seconds: '900' }, '"aws_role_duration_seconds" needs "aws_role_arn": the role to assume.'],
   ])('refuses %j', (inputs, message) => {

@@ -12,13 +12,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { awsSubjectTokenVerifier, createAwsWorld, startFakeAws, type AwsWorld, type FakeAws } from './fakes/aws.mjs';
+import { type AwsWorld, awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from './fakes/aws.mjs';
 import {
+  type FakeEnvironment,
   findLeakedSecrets,
+  type RunActionResult,
   runAction,
   startEnvironment,
-  type FakeEnvironment,
-  type RunActionResult,
 } from './fakes/index.mjs';
 
 const SCRIPT = join(process.cwd(), 'dist', 'main', 'index.js');
@@ -97,7 +97,12 @@ function expectSuccess(result: RunActionResult): void {
 
 function expectNoLeak(result: RunActionResult, secrets: Array<string | undefined>): void {
   const sent = google.google.sts.requests.map((r) => (r.json as { subjectToken?: string } | undefined)?.subjectToken);
-  expect(findLeakedSecrets(result.stdout + result.stderr, [...secrets, ...sent].filter((s): s is string => !!s))).toEqual([]);
+  expect(
+    findLeakedSecrets(
+      result.stdout + result.stderr,
+      [...secrets, ...sent].filter((s): s is string => !!s),
+    ),
+  ).toEqual([]);
 }
 
 describe('subject_token_source: aws, end to end', () => {
@@ -126,23 +131,28 @@ describe('subject_token_source: aws, end to end', () => {
         environment_id: 'aws1',
         region_url: 'http://169.254.169.254/latest/meta-data/placement/availability-zone',
         url: 'http://169.254.169.254/latest/meta-data/iam/security-credentials',
-        regional_cred_verification_url: 'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
+        regional_cred_verification_url:
+          'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
         imdsv2_session_token_url: 'http://169.254.169.254/latest/api/token',
       },
-      service_account_impersonation_url:
-        `${google.google.iamcredentialsEndpoint}/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`,
+      service_account_impersonation_url: `${google.google.iamcredentialsEndpoint}/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`,
     });
     // Tools find these credentials in the environment themselves; only the region (an input) is exported.
     expect(result.exportedEnv['AWS_REGION']).toBe('eu-west-1');
     expect(result.exportedEnv['AWS_ACCESS_KEY_ID']).toBeUndefined();
     expect(result.masks).toEqual(expect.arrayContaining([user.secretAccessKey]));
-    expect(result.stdout).toContain('AWS credentials: access key AKIA… from environment variables (AWS_ACCESS_KEY_ID).');
+    expect(result.stdout).toContain(
+      'AWS credentials: access key AKIA… from environment variables (AWS_ACCESS_KEY_ID).',
+    );
     expectNoLeak(result, [user.secretAccessKey]);
   });
 
   it('EC2 instance metadata (self-hosted runner): IMDSv2 credentials and the region from the zone', async () => {
     aws.imds.reset();
-    const result = await run({}, { AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin });
+    const result = await run(
+      {},
+      { AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin },
+    );
     expectSuccess(result);
     expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/runner-role/i-0123456789abcdef0`);
     expect(result.stdout).toContain('AWS region eu-central-1 (from EC2 instance metadata).');
@@ -154,7 +164,10 @@ describe('subject_token_source: aws, end to end', () => {
     expect(result.exportedEnv['AWS_ACCESS_KEY_ID']).toBeUndefined();
     expect(result.exportedEnv['AWS_REGION']).toBe('eu-central-1');
     const issued = [...world.keys.values()].filter((k) => k.arn.includes('runner-role'));
-    expectNoLeak(result, issued.flatMap((k) => [k.secretAccessKey, k.sessionToken]));
+    expectNoLeak(
+      result,
+      issued.flatMap((k) => [k.secretAccessKey, k.sessionToken]),
+    );
   });
 
   it('ECS container credentials: exported, masked, with their expiry', async () => {
@@ -172,8 +185,12 @@ describe('subject_token_source: aws, end to end', () => {
       AWS_SECRET_ACCESS_KEY: issued?.secretAccessKey,
       AWS_SESSION_TOKEN: issued?.sessionToken,
     });
-    expect(result.masks).toEqual(expect.arrayContaining([issued?.secretAccessKey, issued?.sessionToken, 'ecs-auth-token']));
-    expect(result.stdout).toMatch(/exported AWS_REGION=us-east-2 and the AWS credentials \(access key ASIA… from ECS container credentials .*expiring \d{4}-\d\d-\d\dT/);
+    expect(result.masks).toEqual(
+      expect.arrayContaining([issued?.secretAccessKey, issued?.sessionToken, 'ecs-auth-token']),
+    );
+    expect(result.stdout).toMatch(
+      /exported AWS_REGION=us-east-2 and the AWS credentials \(access key ASIA… from ECS container credentials .*expiring \d{4}-\d\d-\d\dT/,
+    );
     expectNoLeak(result, [issued?.secretAccessKey, issued?.sessionToken, 'ecs-auth-token']);
   });
 
@@ -194,14 +211,27 @@ describe('subject_token_source: aws, end to end', () => {
     const user = world.addUser(`arn:aws:iam::${ACCOUNT}:user/profile-user`);
     const config = join(home, 'config');
     const credentials = join(home, 'credentials');
-    await writeFile(config, `[profile deploy]\nrole_arn = ${DEPLOY_ROLE}\nsource_profile = base\nexternal_id = ext-42\nregion = ap-northeast-1\n`);
-    await writeFile(credentials, `[base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`);
-    const result = await run({ aws_profile: 'deploy' }, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials });
+    await writeFile(
+      config,
+      `[profile deploy]\nrole_arn = ${DEPLOY_ROLE}\nsource_profile = base\nexternal_id = ext-42\nregion = ap-northeast-1\n`,
+    );
+    await writeFile(
+      credentials,
+      `[base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`,
+    );
+    const result = await run(
+      { aws_profile: 'deploy' },
+      { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials },
+    );
     expectSuccess(result);
     expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/deploy/GitHubActions`);
     expect(result.stdout).toContain('AWS region ap-northeast-1 (from profile "deploy").');
     expect(result.exportedEnv['AWS_ACCESS_KEY_ID']).toMatch(/^ASIA/);
-    expectNoLeak(result, [user.secretAccessKey, result.exportedEnv['AWS_SECRET_ACCESS_KEY'], result.exportedEnv['AWS_SESSION_TOKEN']]);
+    expectNoLeak(result, [
+      user.secretAccessKey,
+      result.exportedEnv['AWS_SECRET_ACCESS_KEY'],
+      result.exportedEnv['AWS_SESSION_TOKEN'],
+    ]);
   });
 
   it('aws_role_arn: assumes the role first (SigV4-signed AssumeRole) and signs as the role', async () => {
@@ -218,10 +248,16 @@ describe('subject_token_source: aws, end to end', () => {
       { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
     );
     expectSuccess(result);
-    expect(aws.sts.requests.map((r) => [r.status, r.form?.['Action'], r.form?.['DurationSeconds']])).toEqual([[200, 'AssumeRole', '900']]);
+    expect(aws.sts.requests.map((r) => [r.status, r.form?.['Action'], r.form?.['DurationSeconds']])).toEqual([
+      [200, 'AssumeRole', '900'],
+    ]);
     expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/deploy/gcp-deploy`);
     expect(result.stdout).toContain(`Assumed ${DEPLOY_ROLE}: access key ASIA…`);
-    expectNoLeak(result, [user.secretAccessKey, result.exportedEnv['AWS_SECRET_ACCESS_KEY'], result.exportedEnv['AWS_SESSION_TOKEN']]);
+    expectNoLeak(result, [
+      user.secretAccessKey,
+      result.exportedEnv['AWS_SECRET_ACCESS_KEY'],
+      result.exportedEnv['AWS_SESSION_TOKEN'],
+    ]);
   });
 
   it('a wrong secret: Google STS (via AWS) refuses, and the error names the identity and the likely fix', async () => {
@@ -250,7 +286,9 @@ describe('subject_token_source: aws, end to end', () => {
     );
     expect(result.code).toBe(1);
     const error = result.commands.find((c) => c.command === 'error')?.message ?? '';
-    expect(error).toMatch(new RegExp(`^AssumeRole of ${DEPLOY_ROLE} failed: AWS STS answered HTTP 403 .*SignatureDoesNotMatch`));
+    expect(error).toMatch(
+      new RegExp(`^AssumeRole of ${DEPLOY_ROLE} failed: AWS STS answered HTTP 403 .*SignatureDoesNotMatch`),
+    );
     expect(error).toContain('AWS identity: access key AKIA… from environment variables (AWS_ACCESS_KEY_ID)');
     expect(error).toContain('Hint: The secret access key does not belong to this access key ID');
     expectNoLeak(result, ['not-the-secret']);

@@ -153,7 +153,13 @@ describe('the GetCallerIdentity subject token', () => {
     expect(token.url).toBe(`https://${host}?Action=GetCallerIdentity&Version=2011-06-15`);
     expect(token.method).toBe('POST');
     expect(token.headers.map((h) => h.key).sort()).toEqual(
-      ['Authorization', 'host', 'x-amz-date', 'x-goog-cloud-target-resource', ...(sessionToken ? ['x-amz-security-token'] : [])].sort(),
+      [
+        'Authorization',
+        'host',
+        'x-amz-date',
+        'x-goog-cloud-target-resource',
+        ...(sessionToken ? ['x-amz-security-token'] : []),
+      ].sort(),
     );
     expect(header(token, 'host')).toBe(host);
     expect(header(token, 'x-amz-date')).toBe(amzDate(new Date(date)));
@@ -182,7 +188,9 @@ describe('the GetCallerIdentity subject token', () => {
         targetResource: TARGET,
         date: SUITE.date,
       });
-      expect(encoded).toMatch(/^%7B%22url%22%3A%22https%3A%2F%2Fsts\.us-east-1\.amazonaws\.com%3FAction%3DGetCallerIdentity/);
+      expect(encoded).toMatch(
+        /^%7B%22url%22%3A%22https%3A%2F%2Fsts\.us-east-1\.amazonaws\.com%3FAction%3DGetCallerIdentity/,
+      );
     } finally {
       masks.stop();
     }
@@ -195,7 +203,7 @@ describe('the GetCallerIdentity subject token', () => {
   });
 });
 
-describe('the fakes\' independent verifier', () => {
+describe("the fakes' independent verifier", () => {
   // The fake Google STS trusts this verifier, so it must itself agree with AWS.
   it('accepts the published get-vanilla signature and rejects a changed one', async () => {
     const { verifySignedRequest } = await import('./fakes/aws.mjs');
@@ -211,13 +219,15 @@ describe('the fakes\' independent verifier', () => {
       },
     });
     const options = { secretFor: () => SUITE.credentials, nowMs: SUITE.date.getTime() };
-    expect(verifySignedRequest(request('5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31'), options)).toMatchObject({
+    expect(
+      verifySignedRequest(request('5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31'), options),
+    ).toMatchObject({
       accessKeyId: 'AKIDEXAMPLE',
       region: 'us-east-1',
     });
-    expect(() => verifySignedRequest(request('5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf30'), options)).toThrow(
-      /signature we calculated does not match/,
-    );
+    expect(() =>
+      verifySignedRequest(request('5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf30'), options),
+    ).toThrow(/signature we calculated does not match/);
     expect(() =>
       verifySignedRequest(request('5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31'), {
         ...options,

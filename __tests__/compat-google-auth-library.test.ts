@@ -12,7 +12,14 @@ import { fileURLToPath } from 'node:url';
 
 import { GoogleAuth } from 'google-auth-library';
 
-import { allowServiceAccount, runAction, startEnvironment, verifyJwt, type FakeEnvironment, type RunActionResult } from './fakes/index.mjs';
+import {
+  allowServiceAccount,
+  type FakeEnvironment,
+  type RunActionResult,
+  runAction,
+  startEnvironment,
+  verifyJwt,
+} from './fakes/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(root, 'dist/main/index.js');
@@ -33,7 +40,10 @@ async function credentialsFileFrom(inputs: Record<string, string>): Promise<Reco
   const result = await runAction({ script: MAIN, inputs: { ...world.endpointInputs, ...inputs }, env: world.env });
   runs.push(result);
   expect(result.code).toBe(0);
-  return JSON.parse(await fs.readFile(result.outputs['credentials_file_path'] ?? '', 'utf8')) as Record<string, unknown>;
+  return JSON.parse(await fs.readFile(result.outputs['credentials_file_path'] ?? '', 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 async function accessTokenVia(credentials: Record<string, unknown>): Promise<string> {
@@ -44,7 +54,10 @@ async function accessTokenVia(credentials: Record<string, unknown>): Promise<str
 }
 
 it('external_account file (GitHub OIDC, through a service account)', async () => {
-  const file = await credentialsFileFrom({ workload_identity_provider: world.workloadIdentityProvider, service_account: SA });
+  const file = await credentialsFileFrom({
+    workload_identity_provider: world.workloadIdentityProvider,
+    service_account: SA,
+  });
   const stsBefore = world.google.sts.requests.length;
   const token = await accessTokenVia(file);
   // The library fetched a fresh OIDC token, exchanged it (form-encoded, its own way) and impersonated the SA.
@@ -74,7 +87,8 @@ it('service-account key file', async () => {
   const auth = new GoogleAuth({ credentials: file });
   const client = await auth.getClient();
   const headers = await client.getRequestHeaders('https://iamcredentials.googleapis.com/');
-  const authorization = headers instanceof Headers ? headers.get('authorization') : (headers as Record<string, string>)['Authorization'];
+  const authorization =
+    headers instanceof Headers ? headers.get('authorization') : (headers as Record<string, string>)['Authorization'];
   const jwt = (authorization ?? '').replace(/^Bearer /, '');
   expect(verifyJwt(jwt, [createPublicKey(key.private_key)]).payload).toMatchObject({
     iss: email,

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import { readConfig, parseList, type Config } from '../src/config.js';
+import { type Config, parseList, readConfig } from '../src/config.js';
 import { parseDuration } from '../src/duration.js';
 import { ConfigError } from '../src/errors.js';
 
@@ -66,7 +66,10 @@ describe('choosing the way in', () => {
     expect(c.exportEnvironmentVariables).toBe(true);
     expect(c.cleanupCredentials).toBe(true);
     expect(c.tokenFormat).toBe('');
-    expect(c.accessToken).toEqual({ lifetimeSeconds: 3600, scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+    expect(c.accessToken).toEqual({
+      lifetimeSeconds: 3600,
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    });
   });
 
   it('lets audience, universe and endpoint overrides change what they name', () => {
@@ -98,10 +101,26 @@ describe('workload_identity_provider', () => {
     'projects/<PROJECT_NUMBER>/locations/global/workloadIdentityPools/<POOL_ID>/providers/<PROVIDER_ID>';
 
   it.each([
-    ['a pool without a provider', PROVIDER.replace(/\/providers\/.*$/, ''), /names the pool "github-pool", not a provider/],
-    ['a project ID instead of a number', PROVIDER.replace('123456789012', 'my-project'), /by its NUMBER, not its ID "my-project".*gcloud projects describe my-project/],
-    ['a leading //iam.googleapis.com/', `//iam.googleapis.com/${PROVIDER}`, /must not start with "\/\/iam.googleapis.com\/"/],
-    ['an https:// URL', `https://iam.googleapis.com/${PROVIDER}`, /must not start with "https:\/\/iam.googleapis.com\/"/],
+    [
+      'a pool without a provider',
+      PROVIDER.replace(/\/providers\/.*$/, ''),
+      /names the pool "github-pool", not a provider/,
+    ],
+    [
+      'a project ID instead of a number',
+      PROVIDER.replace('123456789012', 'my-project'),
+      /by its NUMBER, not its ID "my-project".*gcloud projects describe my-project/,
+    ],
+    [
+      'a leading //iam.googleapis.com/',
+      `//iam.googleapis.com/${PROVIDER}`,
+      /must not start with "\/\/iam.googleapis.com\/"/,
+    ],
+    [
+      'an https:// URL',
+      `https://iam.googleapis.com/${PROVIDER}`,
+      /must not start with "https:\/\/iam.googleapis.com\/"/,
+    ],
     ['another URL', 'https://example.com/x', /must be a resource name, not a URL/],
     ['a regional location', PROVIDER.replace('global', 'us-east1'), /locations\/global/],
     ['garbage', 'github-provider', /does not start with "projects\/"/],
@@ -124,7 +143,11 @@ describe('tokens', () => {
 
   it('needs id_token_audience for id_token', () => {
     expect(
-      errorOf({ workload_identity_provider: PROVIDER, token_format: 'id_token', service_account: 'a@b.iam.gserviceaccount.com' }),
+      errorOf({
+        workload_identity_provider: PROVIDER,
+        token_format: 'id_token',
+        service_account: 'a@b.iam.gserviceaccount.com',
+      }),
     ).toMatch(/needs "id_token_audience"/);
   });
 
@@ -182,12 +205,19 @@ describe('tokens', () => {
 
 describe('project ID', () => {
   it('prefers the input', () => {
-    const c = config({ workload_identity_provider: PROVIDER, project_id: 'my-input-project', service_account: 'sa@other-project.iam.gserviceaccount.com' });
+    const c = config({
+      workload_identity_provider: PROVIDER,
+      project_id: 'my-input-project',
+      service_account: 'sa@other-project.iam.gserviceaccount.com',
+    });
     expect([c.projectId, c.projectIdSource]).toEqual(['my-input-project', 'input']);
   });
 
   it('then the service account email', () => {
-    const c = config({ workload_identity_provider: PROVIDER, service_account: 'sa@sa-project.iam.gserviceaccount.com' });
+    const c = config({
+      workload_identity_provider: PROVIDER,
+      service_account: 'sa@sa-project.iam.gserviceaccount.com',
+    });
     expect([c.projectId, c.projectIdSource]).toEqual(['sa-project', 'service_account']);
   });
 
@@ -213,9 +243,17 @@ describe('credentials_json', () => {
 
   it.each([
     ['not JSON', '{"type": "service_account", "private_key": "-----BEGIN', /neither JSON nor base64-encoded JSON/],
-    ['an external_account file', JSON.stringify({ type: 'external_account', audience: 'secretish' }), /external_account configuration/],
+    [
+      'an external_account file',
+      JSON.stringify({ type: 'external_account', audience: 'secretish' }),
+      /external_account configuration/,
+    ],
     ['a JSON without a private key', JSON.stringify({ ...key, private_key: undefined }), /has no "private_key"/],
-    ['a bad PEM', JSON.stringify({ ...key, private_key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }), /not a valid PEM/],
+    [
+      'a bad PEM',
+      JSON.stringify({ ...key, private_key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }),
+      /not a valid PEM/,
+    ],
     ['a JSON array', '["TOPSECRETVALUE"]', /its "type" is not "service_account"/],
   ])('fails on %s without echoing any of it', (_what, text, pattern) => {
     const message = errorOf({ credentials_json: text });
@@ -226,9 +264,9 @@ describe('credentials_json', () => {
   });
 
   it('refuses a service_account that is not the key account', () => {
-    expect(errorOf({ credentials_json: JSON.stringify(key), service_account: 'other@p.iam.gserviceaccount.com' })).toMatch(
-      /differs from the account of the key/,
-    );
+    expect(
+      errorOf({ credentials_json: JSON.stringify(key), service_account: 'other@p.iam.gserviceaccount.com' }),
+    ).toMatch(/differs from the account of the key/);
   });
 });
 

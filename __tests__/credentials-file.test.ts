@@ -29,8 +29,12 @@ it('never follows a symlink planted at its path, nor overwrites a file', async (
   const target = path.join(dir, 'target.txt');
   await fs.writeFile(target, 'precious');
   await fs.symlink(target, path.join(dir, 'gha-creds-planted.json'));
-  await expect(writeCredentialsFile(dir, { secret: 1 }, 'gha-creds-planted.json')).rejects.toBeInstanceOf(EnvironmentError);
-  await expect(writeCredentialsFile(dir, { secret: 1 }, 'target.txt')).rejects.toThrow(/Could not create the credentials file.*EEXIST/);
+  await expect(writeCredentialsFile(dir, { secret: 1 }, 'gha-creds-planted.json')).rejects.toBeInstanceOf(
+    EnvironmentError,
+  );
+  await expect(writeCredentialsFile(dir, { secret: 1 }, 'target.txt')).rejects.toThrow(
+    /Could not create the credentials file.*EEXIST/,
+  );
   expect(await fs.readFile(target, 'utf8')).toBe('precious');
 });
 

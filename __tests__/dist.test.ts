@@ -16,7 +16,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir)
     .flatMap((name) =>
-      statSync(path.join(dir, name)).isDirectory() ? listFiles(path.join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`],
+      statSync(path.join(dir, name)).isDirectory()
+        ? listFiles(path.join(dir, name), `${prefix}${name}/`)
+        : [`${prefix}${name}`],
     )
     .sort();
 }

@@ -8,13 +8,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
-  RESOLVE_TEST_HOSTS,
+  type FakeEnvironment,
   findLeakedSecrets,
+  RESOLVE_TEST_HOSTS,
+  type RunActionResult,
   runAction,
   startConnectProxy,
   startEnvironment,
-  type FakeEnvironment,
-  type RunActionResult,
 } from './fakes/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,7 +37,11 @@ afterEach(() => {
   }
 });
 
-async function runMain(inputs: Record<string, string>, env: Record<string, string | undefined> = {}, nodeArgs: string[] = []) {
+async function runMain(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+  nodeArgs: string[] = [],
+) {
   const result = await runAction({
     script: MAIN,
     inputs: {
@@ -56,7 +60,12 @@ const errorsOf = (r: RunActionResult) => r.commands.filter((c) => c.command === 
 const infoLines = (r: RunActionResult) => r.stdout.split('\n').filter((l) => !l.startsWith('::'));
 
 function secretsSoFar(extra: string[] = []): string[] {
-  return [world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, ...world.github.issuedTokens, ...world.google.tokens.keys(), ...extra];
+  return [
+    world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    ...world.github.issuedTokens,
+    ...world.google.tokens.keys(),
+    ...extra,
+  ];
 }
 function expectNoLeaks(r: RunActionResult, extra: string[] = []): void {
   expect(findLeakedSecrets(r.stdout + r.stderr, secretsSoFar(extra), r.masks)).toEqual([]);
@@ -69,34 +78,40 @@ describe('transient failures are retried on every endpoint', () => {
     ['GitHub OIDC', () => world.github],
     ['Google STS', () => world.google.sts],
     ['IAM Credentials', () => world.google.iamcredentials],
-  ])('%s: 503, 429 + Retry-After, reset, hang -> success in bounded time', async (service, server) => {
-    const before = server().requestCount;
-    server().injectFaults(faults);
-    const result = await runMain({
-      service_account: SA,
-      token_format: 'access_token',
-      retries: '4',
-      request_timeout: '1s',
-    });
-    expect(errorsOf(result)).toEqual([]);
-    expect(result.code).toBe(0);
-    expect(server().requestCount - before).toBe(5);
-    expect(result.durationMs).toBeLessThan(12_000);
-    const retries = infoLines(result).filter((l) => l.startsWith(`${service}: `));
-    expect(retries).toEqual([
-      expect.stringMatching(/attempt 1\/5 failed \(HTTP 503\); retrying in \d+\.\ds$/),
-      expect.stringMatching(/attempt 2\/5 failed \(HTTP 429\); retrying in 1\.0s$/),
-      expect.stringMatching(/attempt 3\/5 failed \((ECONNRESET|EPIPE)[^)]*\); retrying in/),
-      expect.stringMatching(/attempt 4\/5 failed \(timeout: [^)]*\); retrying in/),
-    ]);
-    expectNoLeaks(result);
-  }, 30_000);
+  ])(
+    '%s: 503, 429 + Retry-After, reset, hang -> success in bounded time',
+    async (service, server) => {
+      const before = server().requestCount;
+      server().injectFaults(faults);
+      const result = await runMain({
+        service_account: SA,
+        token_format: 'access_token',
+        retries: '4',
+        request_timeout: '1s',
+      });
+      expect(errorsOf(result)).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(server().requestCount - before).toBe(5);
+      expect(result.durationMs).toBeLessThan(12_000);
+      const retries = infoLines(result).filter((l) => l.startsWith(`${service}: `));
+      expect(retries).toEqual([
+        expect.stringMatching(/attempt 1\/5 failed \(HTTP 503\); retrying in \d+\.\ds$/),
+        expect.stringMatching(/attempt 2\/5 failed \(HTTP 429\); retrying in 1\.0s$/),
+        expect.stringMatching(/attempt 3\/5 failed \((ECONNRESET|EPIPE)[^)]*\); retrying in/),
+        expect.stringMatching(/attempt 4\/5 failed \(timeout: [^)]*\); retrying in/),
+      ]);
+      expectNoLeaks(result);
+    },
+    30_000,
+  );
 
   it('gives up after the configured retries with a clear error', async () => {
     world.google.sts.injectFaults([{ status: 503 }, { status: 503 }, { status: 503 }]);
     const result = await runMain({ retries: '2' });
     expect(result.code).toBe(1);
-    expect(errorsOf(result)).toEqual([expect.stringMatching(/Google STS answered HTTP 503 \(POST .*\/v1\/token, 3 attempts\)/)]);
+    expect(errorsOf(result)).toEqual([
+      expect.stringMatching(/Google STS answered HTTP 503 \(POST .*\/v1\/token, 3 attempts\)/),
+    ]);
   });
 });
 
@@ -115,7 +130,9 @@ describe('permanent answers fail at once, with a diagnosis', () => {
     const result = await runMain({ service_account: SA, token_format: 'access_token' });
     expect(world.google.iamcredentials.requestCount - before).toBe(1);
     const [error] = errorsOf(result);
-    expect(error).toContain(`gcloud iam service-accounts add-iam-policy-binding "${SA}" --role="roles/iam.workloadIdentityUser"`);
+    expect(error).toContain(
+      `gcloud iam service-accounts add-iam-policy-binding "${SA}" --role="roles/iam.workloadIdentityUser"`,
+    );
     expect(error).toContain('attribute.repository/octo-org/octo-repo');
     expectNoLeaks(result);
   });
@@ -183,12 +200,29 @@ describe('no secret in the log, with debug on, on every path', () => {
 
   it.each<[string, Record<string, string>, Record<string, string | undefined>, () => void]>([
     ['success with every token', { service_account: SA, token_format: 'access_token' }, {}, () => undefined],
-    ['success with an ID token', { service_account: SA, token_format: 'id_token', id_token_audience: 'https://x' }, {}, () => undefined],
+    [
+      'success with an ID token',
+      { service_account: SA, token_format: 'id_token', id_token_audience: 'https://x' },
+      {},
+      () => undefined,
+    ],
     ['a bad OIDC request token', {}, { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'wrong-request-token-value' }, () => undefined],
     ['an STS rejection', { audience: 'nope' }, {}, () => undefined],
-    ['an IAM rejection', { service_account: 'locked@my-project.iam.gserviceaccount.com', token_format: 'access_token' }, {}, () => undefined],
-    ['an OAuth2 rejection', { service_account: SA, token_format: 'access_token', access_token_subject: 'a@example.com' }, {}, () =>
-      world.google.oauth2.injectFaults([{ status: 400, body: { error: 'unauthorized_client', error_description: 'Client is unauthorized' } }])],
+    [
+      'an IAM rejection',
+      { service_account: 'locked@my-project.iam.gserviceaccount.com', token_format: 'access_token' },
+      {},
+      () => undefined,
+    ],
+    [
+      'an OAuth2 rejection',
+      { service_account: SA, token_format: 'access_token', access_token_subject: 'a@example.com' },
+      {},
+      () =>
+        world.google.oauth2.injectFaults([
+          { status: 400, body: { error: 'unauthorized_client', error_description: 'Client is unauthorized' } },
+        ]),
+    ],
     ['an unreachable service', { sts_endpoint: 'http://127.0.0.1:9/v1', retries: '0' }, {}, () => undefined],
     ['an invalid input', { access_token_lifetime: 'forever' }, {}, () => undefined],
   ])('%s', async (_what, inputs, env, setup) => {
@@ -200,7 +234,10 @@ describe('no secret in the log, with debug on, on every path', () => {
 
   it('masks a key and its lines before anything else is printed', async () => {
     const key = world.google.createServiceAccountKey('leaky@key-project.iam.gserviceaccount.com');
-    const result = await runMain({ workload_identity_provider: '', credentials_json: JSON.stringify(key), token_format: 'id_token' }, debug);
+    const result = await runMain(
+      { workload_identity_provider: '', credentials_json: JSON.stringify(key), token_format: 'id_token' },
+      debug,
+    );
     expect(result.code).toBe(1); // id_token_audience missing
     const firstMask = result.stdout.indexOf('::add-mask::');
     expect(firstMask).toBeGreaterThanOrEqual(0);
@@ -219,22 +256,36 @@ describe('hostile inputs cannot inject workflow commands, outputs or variables',
     'A'.repeat(20_000),
   ];
 
-  it.each(hostile)('input value %#', async (value) => {
-    const inputNames = ['project_id', 'audience', 'service_account', 'request_reason', 'id_token_audience', 'access_token_subject', 'delegates', 'universe', 'token_format'];
-    for (const name of inputNames) {
-      const result = await runMain({ service_account: SA, [name]: value });
-      // Either it worked, or one clear error; never a crash.
-      expect(result.code === 0 || errorsOf(result).length === 1).toBe(true);
-      expect(result.stderr).not.toMatch(/\n\s+at /);
-      const allowed = new Set(['add-mask', 'error', 'warning', 'debug', 'notice']);
-      expect(result.commands.filter((c) => !allowed.has(c.command))).toEqual([]);
-      expect(Object.keys(result.outputs).every((k) => /^[a-z_]+$/.test(k))).toBe(true);
-      expect(result.outputs['access_token']).not.toBe('pwned');
-      expect(Object.keys(result.exportedEnv).every((k) => /^[A-Z_]+$/.test(k))).toBe(true);
-      expect(result.addedPaths).toEqual([]);
-      await result.cleanup();
-    }
-  }, 60_000);
+  it.each(hostile)(
+    'input value %#',
+    async (value) => {
+      const inputNames = [
+        'project_id',
+        'audience',
+        'service_account',
+        'request_reason',
+        'id_token_audience',
+        'access_token_subject',
+        'delegates',
+        'universe',
+        'token_format',
+      ];
+      for (const name of inputNames) {
+        const result = await runMain({ service_account: SA, [name]: value });
+        // Either it worked, or one clear error; never a crash.
+        expect(result.code === 0 || errorsOf(result).length === 1).toBe(true);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+        const allowed = new Set(['add-mask', 'error', 'warning', 'debug', 'notice']);
+        expect(result.commands.filter((c) => !allowed.has(c.command))).toEqual([]);
+        expect(Object.keys(result.outputs).every((k) => /^[a-z_]+$/.test(k))).toBe(true);
+        expect(result.outputs['access_token']).not.toBe('pwned');
+        expect(Object.keys(result.exportedEnv).every((k) => /^[A-Z_]+$/.test(k))).toBe(true);
+        expect(result.addedPaths).toEqual([]);
+        await result.cleanup();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('pinning', () => {
@@ -256,7 +307,9 @@ describe('job summary', () => {
     const summary = result.summary;
     expect(summary).toContain('Workload Identity Federation from GitHub OIDC');
     expect(summary).toContain(SA);
-    expect(summary).toContain('principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github-pool/subject/repo:octo-org/octo-repo:ref:refs/heads/main');
+    expect(summary).toContain(
+      'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github-pool/subject/repo:octo-org/octo-repo:ref:refs/heads/main',
+    );
     expect(summary).toContain('my-project');
     expect(summary).toContain(result.outputs['credentials_file_path']);
     expect(summary).toContain('GOOGLE_APPLICATION_CREDENTIALS');

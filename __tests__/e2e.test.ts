@@ -12,12 +12,12 @@ import { fileURLToPath } from 'node:url';
 import {
   allowServiceAccount,
   decodeJwt,
+  type FakeEnvironment,
   findLeakedSecrets,
+  type RunActionResult,
   runAction,
   startEnvironment,
   verifyJwt,
-  type FakeEnvironment,
-  type RunActionResult,
 } from './fakes/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -189,7 +189,8 @@ describe('Workload Identity Federation through a service account', () => {
         service_account: SA,
         token_format: 'access_token',
         access_token_lifetime: '30m',
-        access_token_scopes: 'https://www.googleapis.com/auth/cloud-platform\nhttps://www.googleapis.com/auth/userinfo.email',
+        access_token_scopes:
+          'https://www.googleapis.com/auth/cloud-platform\nhttps://www.googleapis.com/auth/userinfo.email',
         request_reason: 'deploy #42',
       },
       { GITHUB_WORKSPACE: await checkedOutWorkspace() },
@@ -252,7 +253,7 @@ describe('Workload Identity Federation through a service account', () => {
     );
     const sign = world.google.requests.filter((r) => r.service === 'iamcredentials').at(-1);
     expect(sign?.path).toBe(`/v1/projects/-/serviceAccounts/${SA}:signJwt`);
-    const payload = JSON.parse((sign?.json as { payload: string }).payload);
+    const payload = JSON.parse((sign?.json as { payload?: string } | undefined)?.payload ?? '{}');
     expect(payload).toMatchObject({
       iss: SA,
       sub: 'alice@example.com',
@@ -274,15 +275,23 @@ describe('service-account key', () => {
       allow: allowServiceAccount('keyed@key-project.iam.gserviceaccount.com'),
     });
     const key = world.google.createServiceAccountKey('keyed@key-project.iam.gserviceaccount.com');
-    const main = await runMain({ credentials_json: JSON.stringify(key), token_format: 'access_token' }, {
-      ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
-    });
+    const main = await runMain(
+      { credentials_json: JSON.stringify(key), token_format: 'access_token' },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+      },
+    );
     expect(errorsOf(main)).toEqual([]);
     const authToken = main.outputs['auth_token'] ?? '';
     const [header, payload, signature] = authToken.split('.');
     expect(
-      verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), createPublicKey(key.private_key), Buffer.from(signature ?? '', 'base64url')),
+      verify(
+        'RSA-SHA256',
+        Buffer.from(`${header}.${payload}`),
+        createPublicKey(key.private_key),
+        Buffer.from(signature ?? '', 'base64url'),
+      ),
     ).toBe(true);
     expect(decodeJwt(authToken).payload).toMatchObject({
       iss: key.client_email,
@@ -311,26 +320,35 @@ describe('service-account key', () => {
       sub: 'bob@example.com',
     });
     // Signed locally: no signJwt call for this account.
-    expect(world.google.requests.some((r) => r.path.includes('dwd@key-project') && r.path.endsWith(':signJwt'))).toBe(false);
+    expect(world.google.requests.some((r) => r.path.includes('dwd@key-project') && r.path.endsWith(':signJwt'))).toBe(
+      false,
+    );
   });
 
   it('fails on a malformed key without printing any of it', async () => {
     const secret = '{"type":"service_account","private_key":"TOPSECRET-VALUE-123", "client_email": 5';
     const main = await runMain({ credentials_json: secret });
     expect(main.code).toBe(1);
-    expect(errorsOf(main)).toEqual([expect.stringMatching(/^Invalid input: "credentials_json" is neither JSON nor base64/)]);
+    expect(errorsOf(main)).toEqual([
+      expect.stringMatching(/^Invalid input: "credentials_json" is neither JSON nor base64/),
+    ]);
     expect(findLeakedSecrets(main.stdout + main.stderr, ['TOPSECRET-VALUE-123'], main.masks)).toEqual([]);
   });
 });
 
 describe('failures', () => {
   it('explains a missing id-token permission', async () => {
-    const main = await runMain({ workload_identity_provider: world.workloadIdentityProvider }, {
-      ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
-    });
+    const main = await runMain(
+      { workload_identity_provider: world.workloadIdentityProvider },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+      },
+    );
     expect(main.code).toBe(1);
-    expect(errorsOf(main)).toEqual([expect.stringMatching(/permissions: \{ contents: read, id-token: write \}.*forks/s)]);
+    expect(errorsOf(main)).toEqual([
+      expect.stringMatching(/permissions: \{ contents: read, id-token: write \}.*forks/s),
+    ]);
   });
 
   it('explains a project ID given instead of the number', async () => {
@@ -341,13 +359,18 @@ describe('failures', () => {
   });
 
   it('explains an audience mismatch, showing the claims, and still leaves the credentials file', async () => {
-    const main = await runMain({ workload_identity_provider: world.workloadIdentityProvider, audience: 'wrong-audience' });
+    const main = await runMain({
+      workload_identity_provider: world.workloadIdentityProvider,
+      audience: 'wrong-audience',
+    });
     expect(main.code).toBe(1);
     const [error] = errorsOf(main);
     expect(error).toMatch(/^Exchanging the subject token at Google STS failed: Google STS answered HTTP 400/);
     expect(error).toContain('invalid_grant');
     expect(error).toMatch(/Hint: The token's audience does not match.*"wrong-audience"/);
-    expect(error).toMatch(/Token sent by GitHub OIDC: sub="repo:octo-org\/octo-repo:ref:refs\/heads\/main", aud="wrong-audience"/);
+    expect(error).toMatch(
+      /Token sent by GitHub OIDC: sub="repo:octo-org\/octo-repo:ref:refs\/heads\/main", aud="wrong-audience"/,
+    );
     // Written before the exchange, so continue-on-error jobs still have it.
     expect(main.outputs['credentials_file_path']).toBeDefined();
     await expect(fs.stat(main.outputs['credentials_file_path'] ?? '')).resolves.toBeDefined();
@@ -378,7 +401,9 @@ describe('failures', () => {
     });
     expect(main.code).toBe(1);
     const [error] = errorsOf(main);
-    expect(error).toMatch(/^Creating a token for the service account \(IAM Credentials\) failed: IAM Credentials answered HTTP (403|404)/);
+    expect(error).toMatch(
+      /^Creating a token for the service account \(IAM Credentials\) failed: IAM Credentials answered HTTP (403|404)/,
+    );
     if (/HTTP 403/.test(error ?? '')) {
       expect(error).toContain(
         'gcloud iam service-accounts add-iam-policy-binding "locked@my-project.iam.gserviceaccount.com" ' +
@@ -394,7 +419,10 @@ describe('failures', () => {
 
 describe('post step', () => {
   it('leaves the file when cleanup_credentials is false', async () => {
-    const main = await runMain({ workload_identity_provider: world.workloadIdentityProvider, cleanup_credentials: 'false' });
+    const main = await runMain({
+      workload_identity_provider: world.workloadIdentityProvider,
+      cleanup_credentials: 'false',
+    });
     const file = main.outputs['credentials_file_path'] ?? '';
     const post = await runPost(main, { cleanup_credentials: 'false' });
     expect(post.code).toBe(0);
@@ -431,13 +459,21 @@ describe('debug logging', () => {
       { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
     );
     expect(errorsOf(ok)).toEqual([]);
-    const debug = ok.commands.filter((c) => c.command === 'debug').map((c) => c.message).join('\n');
+    const debug = ok.commands
+      .filter((c) => c.command === 'debug')
+      .map((c) => c.message)
+      .join('\n');
     expect(debug).toMatch(/Google STS: POST http:\/\/127\.0\.0\.1:\d+\/v1\/token -> 200/);
     expect(debug).toContain('repository="octo-org/octo-repo"');
     expectNoLeaks(ok);
 
     const bad = await runMain(
-      { workload_identity_provider: world.workloadIdentityProvider, service_account: 'locked@my-project.iam.gserviceaccount.com', token_format: 'id_token', id_token_audience: 'x' },
+      {
+        workload_identity_provider: world.workloadIdentityProvider,
+        service_account: 'locked@my-project.iam.gserviceaccount.com',
+        token_format: 'id_token',
+        id_token_audience: 'x',
+      },
       { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
     );
     expect(bad.code).toBe(1);

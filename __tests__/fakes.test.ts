@@ -7,21 +7,21 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import {
-  DEFAULT_PROVIDER,
   allowServiceAccount,
+  DEFAULT_PROVIDER,
   decodeJwt,
+  type FakeEnvironment,
   findLeakedSecrets,
   generateKeyPair,
   getKeyPair,
   parseFileCommands,
   parseWorkflowCommands,
   runAction,
+  type ServiceAccountKeyJson,
   signJwt,
   startEnvironment,
   startFakeServer,
   verifyJwt,
-  type FakeEnvironment,
-  type ServiceAccountKeyJson,
 } from './fakes/index.mjs';
 
 const OTHER_SA = 'builder@my-project.iam.gserviceaccount.com';
@@ -165,7 +165,11 @@ describe('fake STS', () => {
     });
     expect(res.body.access_token).toMatch(/^ya29\.fed-/);
     const issued = env.google.lookupToken(res.body.access_token);
-    expect(issued?.principal).toMatchObject({ type: 'federated', provider: DEFAULT_PROVIDER, subject: 'repo:octo-org/octo-repo:ref:refs/heads/main' });
+    expect(issued?.principal).toMatchObject({
+      type: 'federated',
+      provider: DEFAULT_PROVIDER,
+      subject: 'repo:octo-org/octo-repo:ref:refs/heads/main',
+    });
   });
 
   it('exchanges a token sent form-encoded (snake_case), as google-auth-library does', async () => {
@@ -191,7 +195,9 @@ describe('fake STS', () => {
   });
 
   it('applies the attribute condition', async () => {
-    const res = await stsJson(env.github.mintToken({ audience: defaultJwtAudience(), claims: { repository: 'evil-org/repo' } }));
+    const res = await stsJson(
+      env.github.mintToken({ audience: defaultJwtAudience(), claims: { repository: 'evil-org/repo' } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error: 'unauthorized_client',
@@ -205,7 +211,9 @@ describe('fake STS', () => {
     expect(expired.status).toBe(400);
     expect(expired.body.error_description).toBe(`ID Token issued at ${iat} is stale to sign-in.`);
 
-    const forged = await stsJson(env.github.mintToken({ audience: defaultJwtAudience(), privateKey: getKeyPair('attacker').privateKey }));
+    const forged = await stsJson(
+      env.github.mintToken({ audience: defaultJwtAudience(), privateKey: getKeyPair('attacker').privateKey }),
+    );
     expect(forged.status).toBe(400);
     expect(forged.body.error).toBe('invalid_grant');
     expect(forged.body.error_description).toMatch(/signature/i);
@@ -237,7 +245,10 @@ describe('fake STS', () => {
     const bad = await postJson(`${env.google.stsEndpoint}/token`, body('tampered'));
     expect(bad.body).toEqual({ error: 'invalid_grant', error_description: 'The AWS request signature is invalid.' });
     // The GitHub provider has no AWS verifier.
-    const noVerifier = await postJson(`${env.google.stsEndpoint}/token`, { ...body('signed-aws-request'), audience: providerAudience() });
+    const noVerifier = await postJson(`${env.google.stsEndpoint}/token`, {
+      ...body('signed-aws-request'),
+      audience: providerAudience(),
+    });
     expect(noVerifier.body.error).toBe('invalid_request');
   });
 });
@@ -246,10 +257,14 @@ describe('fake IAM Credentials', () => {
   it('generates an access token honouring lifetime', async () => {
     const fed = await federatedToken();
     const before = Date.now();
-    const res = await postJson(saUrl(env.serviceAccount, 'generateAccessToken'), {
-      scope: ['https://www.googleapis.com/auth/cloud-platform'],
-      lifetime: '600s',
-    }, fed);
+    const res = await postJson(
+      saUrl(env.serviceAccount, 'generateAccessToken'),
+      {
+        scope: ['https://www.googleapis.com/auth/cloud-platform'],
+        lifetime: '600s',
+      },
+      fed,
+    );
     expect(res.status).toBe(200);
     expect(res.body.accessToken).toMatch(/^ya29\.sa-/);
     expect(res.body.expireTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -260,7 +275,11 @@ describe('fake IAM Credentials', () => {
 
   it('generates an ID token signed by fake Google', async () => {
     const fed = await federatedToken();
-    const res = await postJson(saUrl(env.serviceAccount, 'generateIdToken'), { audience: 'https://my-service.example', includeEmail: true }, fed);
+    const res = await postJson(
+      saUrl(env.serviceAccount, 'generateIdToken'),
+      { audience: 'https://my-service.example', includeEmail: true },
+      fed,
+    );
     expect(res.status).toBe(200);
     const { payload } = verifyJwt(res.body.token, env.google.idTokenPublicKey);
     expect(payload).toMatchObject({
@@ -294,9 +313,15 @@ describe('fake IAM Credentials', () => {
     });
 
     const fed = await federatedToken();
-    const missing = await postJson(saUrl('ghost@my-project.iam.gserviceaccount.com', 'generateAccessToken'), { scope: ['s'] }, fed);
+    const missing = await postJson(
+      saUrl('ghost@my-project.iam.gserviceaccount.com', 'generateAccessToken'),
+      { scope: ['s'] },
+      fed,
+    );
     expect(missing.status).toBe(404);
-    expect(missing.body.error.message).toBe('Not found; Gaia id not found for email ghost@my-project.iam.gserviceaccount.com');
+    expect(missing.body.error.message).toBe(
+      'Not found; Gaia id not found for email ghost@my-project.iam.gserviceaccount.com',
+    );
 
     const noAuth = await postJson(saUrl(env.serviceAccount, 'generateAccessToken'), { scope: ['s'] });
     expect(noAuth.status).toBe(401);
@@ -309,19 +334,33 @@ describe('fake IAM Credentials', () => {
     const key = env.google.createServiceAccountKey(env.serviceAccount);
     const now = Math.floor(Date.now() / 1000);
     const selfSigned = signJwt(
-      { iss: key.client_email, sub: key.client_email, aud: 'https://iamcredentials.googleapis.com/', iat: now, exp: now + 3600 },
+      {
+        iss: key.client_email,
+        sub: key.client_email,
+        aud: 'https://iamcredentials.googleapis.com/',
+        iat: now,
+        exp: now + 3600,
+      },
       key.private_key,
       { kid: key.private_key_id },
     );
-    const res = await postJson(saUrl(OTHER_SA, 'generateAccessToken'), { scope: ['https://www.googleapis.com/auth/cloud-platform'] }, selfSigned);
+    const res = await postJson(
+      saUrl(OTHER_SA, 'generateAccessToken'),
+      { scope: ['https://www.googleapis.com/auth/cloud-platform'] },
+      selfSigned,
+    );
     expect(res.status).toBe(200);
 
     // federated -> deployer -> builder works; federated -> builder directly does not.
     const fed = await federatedToken();
-    const chained = await postJson(saUrl(OTHER_SA, 'generateAccessToken'), {
-      scope: ['https://www.googleapis.com/auth/cloud-platform'],
-      delegates: [`projects/-/serviceAccounts/${env.serviceAccount}`],
-    }, fed);
+    const chained = await postJson(
+      saUrl(OTHER_SA, 'generateAccessToken'),
+      {
+        scope: ['https://www.googleapis.com/auth/cloud-platform'],
+        delegates: [`projects/-/serviceAccounts/${env.serviceAccount}`],
+      },
+      fed,
+    );
     expect(chained.status).toBe(200);
     const direct = await postJson(saUrl(OTHER_SA, 'generateAccessToken'), { scope: ['s'] }, fed);
     expect(direct.status).toBe(403);
@@ -337,18 +376,32 @@ describe('fake OAuth2', () => {
   function assertion(claims: Record<string, unknown> = {}, privateKey: string = key.private_key): string {
     const now = Math.floor(Date.now() / 1000);
     return signJwt(
-      { iss: key.client_email, aud: `${env.google.oauth2Endpoint}/token`, scope: 'https://www.googleapis.com/auth/admin.directory.user', iat: now, exp: now + 3600, ...claims },
+      {
+        iss: key.client_email,
+        aud: `${env.google.oauth2Endpoint}/token`,
+        scope: 'https://www.googleapis.com/auth/admin.directory.user',
+        iat: now,
+        exp: now + 3600,
+        ...claims,
+      },
       privateKey,
       { kid: key.private_key_id },
     );
   }
 
   function grant(jwt: string): Promise<HttpResult> {
-    return postForm(`${env.google.oauth2Endpoint}/token`, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt });
+    return postForm(`${env.google.oauth2Endpoint}/token`, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: jwt,
+    });
   }
 
   it('points generated keys at the fake token endpoint', () => {
-    expect(key).toMatchObject({ type: 'service_account', token_uri: `${env.google.oauth2Endpoint}/token`, universe_domain: 'googleapis.com' });
+    expect(key).toMatchObject({
+      type: 'service_account',
+      token_uri: `${env.google.oauth2Endpoint}/token`,
+      universe_domain: 'googleapis.com',
+    });
     expect(key.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 
@@ -364,7 +417,9 @@ describe('fake OAuth2', () => {
   });
 
   it('rejects bad signatures, audiences and lifetimes', async () => {
-    const forged = await grant(assertion({}, generateKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }) as string));
+    const forged = await grant(
+      assertion({}, generateKeyPair().privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+    );
     expect(forged.body).toEqual({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
     const wrongAud = await grant(assertion({ aud: 'https://oauth2.googleapis.com/token' }));
     expect(wrongAud.body.error_description).toMatch(/^Invalid JWT: Failed audience check/);
@@ -392,7 +447,12 @@ describe('fault injection', () => {
 
   it('resets and hangs connections, and close() does not wait for hung sockets', async () => {
     const server = await startFakeServer({ name: 'probe', handler: () => ({ status: 200, body: 'ok' }) });
-    server.injectFaults([{ reset: true }, { hangMs: 200 }, { status: 403, body: { custom: true } }, { hangMs: 60_000 }]);
+    server.injectFaults([
+      { reset: true },
+      { hangMs: 200 },
+      { status: 403, body: { custom: true } },
+      { hangMs: 60_000 },
+    ]);
 
     await expect(fetch(server.origin)).rejects.toThrow();
     const t0 = Date.now();
@@ -410,7 +470,10 @@ describe('fault injection', () => {
     expect(String(await hung)).toMatch(/fetch failed/);
     expect(server.requestCount).toBe(4);
     expect(server.requests.map((r) => r.fault)).toEqual([
-      { reset: true }, { hangMs: 200 }, { status: 403, body: { custom: true } }, { hangMs: 60_000 },
+      { reset: true },
+      { hangMs: 200 },
+      { status: 403, body: { custom: true } },
+      { hangMs: 60_000 },
     ]);
   });
 });
@@ -488,7 +551,9 @@ process.exitCode = 2;
   it('parses file commands and workflow commands', () => {
     expect(parseFileCommands('a=1\nb<<EOF\nx\n\ny\nEOF\n')).toEqual({ a: '1', b: 'x\n\ny' });
     expect(() => parseFileCommands('b<<EOF\nx\n')).toThrow(/missing delimiter/);
-    const cmds = parseWorkflowCommands('::warning title=T%3A1::50%25 done\n::stop-commands::tok\n::error::ignored\n::tok::\n::notice::n');
+    const cmds = parseWorkflowCommands(
+      '::warning title=T%3A1::50%25 done\n::stop-commands::tok\n::error::ignored\n::tok::\n::notice::n',
+    );
     expect(cmds.map((c) => [c.command, c.message, c.properties])).toEqual([
       ['warning', '50% done', { title: 'T:1' }],
       ['notice', 'n', {}],

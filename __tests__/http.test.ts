@@ -1,12 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-import nock from 'nock';
-
-import { ServiceError } from '../src/errors.js';
 import { getProxyUrl } from '@actions/http-client';
+import nock from 'nock';
+import { ServiceError } from '../src/errors.js';
 
-import { Http, neverProxyInstanceMetadata, parseErrorBody, parseRetryAfter, type HttpOptions } from '../src/http.js';
+import { Http, type HttpOptions, neverProxyInstanceMetadata, parseErrorBody, parseRetryAfter } from '../src/http.js';
 import type { Log } from '../src/log.js';
 
 const BASE = 'https://sts.example.test';
@@ -21,7 +19,11 @@ function recordingLog(): Log & { lines: string[] } {
   };
 }
 
-function makeHttp(overrides: Partial<HttpOptions> = {}): { http: Http; log: ReturnType<typeof recordingLog>; waits: number[] } {
+function makeHttp(overrides: Partial<HttpOptions> = {}): {
+  http: Http;
+  log: ReturnType<typeof recordingLog>;
+  waits: number[];
+} {
   const log = recordingLog();
   const waits: number[] = [];
   const http = new Http({
@@ -98,7 +100,13 @@ describe('Http.request', () => {
       .reply(200, { ok: true });
     const { http } = makeHttp();
     await expect(
-      http.requestJson({ service: 'Google STS', method: 'POST', url: `${BASE}/v1/token`, json: { a: 1 }, google: true }),
+      http.requestJson({
+        service: 'Google STS',
+        method: 'POST',
+        url: `${BASE}/v1/token`,
+        json: { a: 1 },
+        google: true,
+      }),
     ).resolves.toEqual({ ok: true });
     scope.done();
     http.dispose();
@@ -119,7 +127,12 @@ describe('Http.request', () => {
       .post('/token', 'grant_type=a%3Ab&assertion=x.y.z')
       .reply(200, '{}');
     const { http } = makeHttp();
-    await http.request({ service: 'OAuth2', method: 'POST', url: `${BASE}/token`, form: { grant_type: 'a:b', assertion: 'x.y.z' } });
+    await http.request({
+      service: 'OAuth2',
+      method: 'POST',
+      url: `${BASE}/token`,
+      form: { grant_type: 'a:b', assertion: 'x.y.z' },
+    });
     scope.done();
     http.dispose();
   });
@@ -135,7 +148,9 @@ describe('Http.request', () => {
       .post('/token')
       .reply(200, { done: 1 });
     const { http, log, waits } = makeHttp({ backoffBaseMs: 100 });
-    await expect(http.requestJson({ service: 'Google STS', method: 'POST', url: `${BASE}/token`, json: {} })).resolves.toEqual({
+    await expect(
+      http.requestJson({ service: 'Google STS', method: 'POST', url: `${BASE}/token`, json: {} }),
+    ).resolves.toEqual({
       done: 1,
     });
     scope.done();
@@ -153,10 +168,14 @@ describe('Http.request', () => {
   it('retries a reset connection', async () => {
     const server = await localServer(['reset', ok('{"fine":true}')]);
     const { http, log } = makeHttp();
-    await expect(http.requestJson({ service: 'Google STS', method: 'GET', url: `${server.url}/x` })).resolves.toEqual({ fine: true });
+    await expect(http.requestJson({ service: 'Google STS', method: 'GET', url: `${server.url}/x` })).resolves.toEqual({
+      fine: true,
+    });
     expect(server.hits()).toBe(2);
     expect(log.lines.filter((l) => l.startsWith('info:'))).toEqual([
-      expect.stringMatching(/^info: Google STS: 127\.0\.0\.1:\d+ attempt 1\/4 failed \(ECONNRESET: socket hang up\); retrying in/),
+      expect.stringMatching(
+        /^info: Google STS: 127\.0\.0\.1:\d+ attempt 1\/4 failed \(ECONNRESET: socket hang up\); retrying in/,
+      ),
     ]);
     http.dispose();
     await server.close();
@@ -179,7 +198,9 @@ describe('Http.request', () => {
       .post('/v1/token')
       .reply(400, { error: 'invalid_grant', error_description: 'The audience in ID Token [x] does not match.' });
     const { http, waits } = makeHttp();
-    const err = await failureOf(http.request({ service: 'Google STS', method: 'POST', url: `${BASE}/v1/token`, json: {} }));
+    const err = await failureOf(
+      http.request({ service: 'Google STS', method: 'POST', url: `${BASE}/v1/token`, json: {} }),
+    );
     scope.done();
     expect(waits).toEqual([]);
     expect(err.status).toBe(400);
@@ -235,24 +256,30 @@ describe('Http.request', () => {
     const { http } = makeHttp({ retries: 1 });
     const err = await failureOf(http.request({ service: 'Google STS', method: 'GET', url }));
     expect(err.status).toBeUndefined();
-    expect(err.message).toMatch(/^Google STS could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/x, 2 attempts\): ECONNREFUSED/);
+    expect(err.message).toMatch(
+      /^Google STS could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/x, 2 attempts\): ECONNREFUSED/,
+    );
     http.dispose();
   });
 });
 
 describe('parseErrorBody', () => {
   it('reads the error shapes of Google, OAuth, GitHub and AWS', () => {
-    expect(parseErrorBody('{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}')).toEqual({
-      message: 'Permission denied',
-      reason: 'PERMISSION_DENIED',
-    });
+    expect(parseErrorBody('{"error":{"code":403,"message":"Permission denied","status":"PERMISSION_DENIED"}}')).toEqual(
+      {
+        message: 'Permission denied',
+        reason: 'PERMISSION_DENIED',
+      },
+    );
     expect(parseErrorBody('{"error":"invalid_target","error_description":"bad pool"}')).toEqual({
       message: 'invalid_target: bad pool',
       reason: 'invalid_target',
     });
     expect(parseErrorBody('{"message":"Bad credentials"}')).toEqual({ message: 'Bad credentials' });
     expect(
-      parseErrorBody('<ErrorResponse><Error><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>'),
+      parseErrorBody(
+        '<ErrorResponse><Error><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>',
+      ),
     ).toEqual({ message: 'AccessDenied: not allowed', reason: 'AccessDenied' });
     expect(parseErrorBody('')).toEqual({ message: '(empty answer)' });
     expect(parseErrorBody('x'.repeat(2000)).message.length).toBeLessThan(700);

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { awsSubjectTokenVerifier, createAwsWorld, startFakeAws, type FakeAws } from './fakes/aws.mjs';
-import { runAction, startEnvironment, type FakeEnvironment, type RunActionResult } from './fakes/index.mjs';
+import { awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from './fakes/aws.mjs';
+import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from './fakes/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN_DIR = path.join(root, 'dist', 'main');
@@ -28,10 +28,15 @@ const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
 /** The SigV4 algorithm name: present in the AWS signer, nowhere else. */
 const AWS_MARKER = 'AWS4-HMAC-SHA256';
 
-const jsFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.js')).sort();
+const jsFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.js'))
+    .sort();
 const size = (file: string) => statSync(file).size;
 const awsChunks = () =>
-  jsFiles(MAIN_DIR).filter((name) => name !== 'index.js' && readFileSync(path.join(MAIN_DIR, name), 'utf8').includes(AWS_MARKER));
+  jsFiles(MAIN_DIR).filter(
+    (name) => name !== 'index.js' && readFileSync(path.join(MAIN_DIR, name), 'utf8').includes(AWS_MARKER),
+  );
 
 describe('bundle budgets', () => {
   it(`dist/main: the JavaScript of the GitHub path is at most ${MAIN_BUDGET / KB} KB`, () => {
@@ -69,7 +74,10 @@ const runs: RunActionResult[] = [];
 
 beforeAll(async () => {
   const awsWorld = createAwsWorld();
-  aws = await startFakeAws({ world: awsWorld, imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' } });
+  aws = await startFakeAws({
+    world: awsWorld,
+    imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
+  });
   world = await startEnvironment({
     google: {
       providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
@@ -91,7 +99,11 @@ afterAll(async () => {
 /** Runs a step like the runner and returns what it loaded. */
 async function runRecording(
   script: string,
-  options: { inputs?: Record<string, string>; env?: Record<string, string | undefined>; stateFrom?: RunActionResult } = {},
+  options: {
+    inputs?: Record<string, string>;
+    env?: Record<string, string | undefined>;
+    stateFrom?: RunActionResult;
+  } = {},
 ) {
   const file = path.join(scratch, `loads-${runs.length}.json`);
   const result = await runAction({
@@ -165,7 +177,9 @@ describe('HTTP requests on the happy path: one per stage', () => {
     const result = await runAction({ script: MAIN, inputs: { ...world.endpointInputs, ...inputs }, env });
     runs.push(result);
     expect(result.commands.filter((c) => c.command === 'error')).toEqual([]);
-    return Object.fromEntries(Object.entries(servers()).map(([name, s]) => [name, s.requestCount - (before[name] ?? 0)]));
+    return Object.fromEntries(
+      Object.entries(servers()).map(([name, s]) => [name, s.requestCount - (before[name] ?? 0)]),
+    );
   }
 
   it('WIF + access_token: OIDC, STS, IAM Credentials — 3 requests', async () => {

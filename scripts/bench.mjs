@@ -20,7 +20,16 @@
 //   npm run bench -- --compare /other/dist # and another build in the same round-robin
 //   npm run bench -- --json                # machine-readable figures too
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,23 +67,27 @@ const KEY_SERVICE_ACCOUNT = 'keyed@key-project.iam.gserviceaccount.com';
 /** The AWS fakes are optional: without them the AWS scenarios are skipped. */
 const awsFakes = await import('../__tests__/fakes/aws.mjs').catch(() => undefined);
 const awsWorld = awsFakes?.createAwsWorld();
-const aws = awsFakes && awsWorld
-  ? await awsFakes.startFakeAws({
-      world: awsWorld,
-      imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
-    })
-  : undefined;
+const aws =
+  awsFakes && awsWorld
+    ? await awsFakes.startFakeAws({
+        world: awsWorld,
+        imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
+      })
+    : undefined;
 const world = await startEnvironment({
   google: {
-    providers: awsFakes && awsWorld
-      ? { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsFakes.awsSubjectTokenVerifier(awsWorld) } }
-      : {},
+    providers:
+      awsFakes && awsWorld
+        ? { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsFakes.awsSubjectTokenVerifier(awsWorld) } }
+        : {},
     serviceAccounts: {
       [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
     },
   },
 });
-world.google.addServiceAccount(KEY_SERVICE_ACCOUNT, { allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT });
+world.google.addServiceAccount(KEY_SERVICE_ACCOUNT, {
+  allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT,
+});
 const key = world.google.createServiceAccountKey(KEY_SERVICE_ACCOUNT);
 const awsUser = awsWorld?.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
 
@@ -165,7 +178,11 @@ function scenariosFor(dist, tag = '') {
       label: 'GitHub WIF + access_token',
       args: [MAIN],
       env: runnerEnv(
-        { workload_identity_provider: world.workloadIdentityProvider, service_account: world.serviceAccount, ...accessToken },
+        {
+          workload_identity_provider: world.workloadIdentityProvider,
+          service_account: world.serviceAccount,
+          ...accessToken,
+        },
         github,
       ),
       expect: 'access_token',
@@ -202,14 +219,24 @@ function scenariosFor(dist, tag = '') {
           label: 'AWS IMDSv2 (no region) + access_token',
           args: [MAIN],
           env: runnerEnv(
-            { workload_identity_provider: AWS_PROVIDER, subject_token_source: 'aws', service_account: AWS_SERVICE_ACCOUNT, ...accessToken },
+            {
+              workload_identity_provider: AWS_PROVIDER,
+              subject_token_source: 'aws',
+              service_account: AWS_SERVICE_ACCOUNT,
+              ...accessToken,
+            },
             { ...noGithub, AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin },
           ),
           expect: 'access_token',
         }
       : { name: 'aws-imdsv2', label: 'AWS IMDSv2 (no region) + access_token', args: [], todo: awsTodo },
   ];
-  return list.map((s) => ({ ...s, name: s.name + tag, label: s.label + tag, ...(s.main ? { main: s.main + tag } : {}) }));
+  return list.map((s) => ({
+    ...s,
+    name: s.name + tag,
+    label: s.label + tag,
+    ...(s.main ? { main: s.main + tag } : {}),
+  }));
 }
 
 /** @type {Scenario[]} */
@@ -345,14 +372,27 @@ try {
     if (s.todo) return [s.label, 'TODO', '', '', '', '', '', s.todo];
     const t = times[s.name];
     const counts = [...requests[s.name]].join('/');
-    return [s.label, ms(Math.min(...t)), ms(median(t)), ms(Math.max(...t)), ratio(t, bare), ratio(t, floor), counts, ''];
+    return [
+      s.label,
+      ms(Math.min(...t)),
+      ms(median(t)),
+      ms(Math.max(...t)),
+      ratio(t, bare),
+      ratio(t, floor),
+      counts,
+      '',
+    ];
   });
   const cpu = cpus();
-  console.log(`\nNode ${execFileSync(NODE, ['--version']).toString().trim()}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ` +
-    `${RUNS} runs after ${WARMUP} warm-up, wall ms from spawn to exit.\n`);
+  console.log(
+    `\nNode ${execFileSync(NODE, ['--version']).toString().trim()}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ` +
+      `${RUNS} runs after ${WARMUP} warm-up, wall ms from spawn to exit.\n`,
+  );
   console.log(table(['scenario', 'min', 'median', 'max', '× bare', '× floor', 'HTTP requests/run', 'note'], rows));
 
-  console.log(`\nWhere the time goes (median of ${TRACED} traced runs per scenario, ms; phases are medians, so they need not add up to wall):\n`);
+  console.log(
+    `\nWhere the time goes (median of ${TRACED} traced runs per scenario, ms; phases are medians, so they need not add up to wall):\n`,
+  );
   const phaseRows = [];
   for (const s of active) {
     const list = traces[s.name];
@@ -362,7 +402,9 @@ try {
     const perRequest = [];
     for (let k = 0; k < requestsPerRun; k++) {
       const r = list[0].requests[k];
-      perRequest.push(`${r.label} ${ms(phase((t) => t.requests[k] ? t.requests[k].end - t.requests[k].created : NaN))}`);
+      perRequest.push(
+        `${r.label} ${ms(phase((t) => (t.requests[k] ? t.requests[k].end - t.requests[k].created : NaN)))}`,
+      );
     }
     const firstRequest = (t) => (t.requests[0] ? t.requests[0].created : t.exit);
     const lastEnd = (t) => (t.requests.length ? t.requests.at(-1).end : t.exit);
@@ -376,18 +418,33 @@ try {
       ms(phase((t) => t.wall - t.exit)),
     ]);
   }
-  console.log(table(
-    ['scenario', 'wall', 'Node start', 'load + config', 'each request (start to body read)', 'after last request', 'exit + reap'],
-    phaseRows,
-  ));
+  console.log(
+    table(
+      [
+        'scenario',
+        'wall',
+        'Node start',
+        'load + config',
+        'each request (start to body read)',
+        'after last request',
+        'exit + reap',
+      ],
+      phaseRows,
+    ),
+  );
   console.log(
     '\nNode start: spawn to the first user code (a --require preload). load + config: parsing and running the bundle up to\n' +
       'its first request (reading inputs, writing the credentials file). after last request: outputs, summary, sockets closed.\n' +
-      'exit + reap: from the child\'s `exit` event to the parent seeing the process end.',
+      "exit + reap: from the child's `exit` event to the parent seeing the process end.",
   );
 
   console.log('\nBundles:\n');
-  console.log(table(['file', 'size'], sizes.map((f) => [f.file, kb(f.bytes)])));
+  console.log(
+    table(
+      ['file', 'size'],
+      sizes.map((f) => [f.file, kb(f.bytes)]),
+    ),
+  );
 
   if (flag('json')) {
     const out = {
@@ -397,14 +454,19 @@ try {
       warmup: WARMUP,
       bareMedianMs: bare,
       floorMedianMs: floor,
-      scenarios: Object.fromEntries(active.map((s) => [s.name, {
-        minMs: Math.min(...times[s.name]),
-        medianMs: median(times[s.name]),
-        maxMs: Math.max(...times[s.name]),
-        ratioToBare: median(times[s.name]) / bare,
-        ratioToFloor: median(times[s.name]) / floor,
-        requestsPerRun: [...requests[s.name]],
-      }])),
+      scenarios: Object.fromEntries(
+        active.map((s) => [
+          s.name,
+          {
+            minMs: Math.min(...times[s.name]),
+            medianMs: median(times[s.name]),
+            maxMs: Math.max(...times[s.name]),
+            ratioToBare: median(times[s.name]) / bare,
+            ratioToFloor: median(times[s.name]) / floor,
+            requestsPerRun: [...requests[s.name]],
+          },
+        ]),
+      ),
       todo: scenarios.filter((s) => s.todo).map((s) => s.name),
       bundles: sizes,
     };

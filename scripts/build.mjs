@@ -19,7 +19,9 @@ const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js'
 const fromHttpClient = createRequire(join(root, 'node_modules', '@actions', 'http-client', 'package.json'));
 const undici = JSON.parse(readFileSync(fromHttpClient.resolve('undici/package.json'), 'utf8'));
 if (undici.version !== '0.0.0-shim') {
-  console.error(`node_modules/undici is undici ${undici.version}, not shims/undici: run \`npm ci\` (package.json "overrides").`);
+  console.error(
+    `node_modules/undici is undici ${undici.version}, not shims/undici: run \`npm ci\` (package.json "overrides").`,
+  );
   process.exit(1);
 }
 
@@ -28,7 +30,17 @@ for (const entry of ['main', 'post']) {
   rmSync(out, { recursive: true, force: true });
   execFileSync(
     process.execPath,
-    [ncc, 'build', join(root, 'src', 'entrypoints', `${entry}.ts`), '-o', out, '--minify', '--license', 'licenses.txt', '--quiet'],
+    [
+      ncc,
+      'build',
+      join(root, 'src', 'entrypoints', `${entry}.ts`),
+      '-o',
+      out,
+      '--minify',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+    ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
 }

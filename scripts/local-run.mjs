@@ -15,13 +15,19 @@ import { fileURLToPath } from 'node:url';
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mode = process.argv.includes('--direct') ? 'direct' : process.argv.includes('--id-token') ? 'id_token' : 'access_token';
+const mode = process.argv.includes('--direct')
+  ? 'direct'
+  : process.argv.includes('--id-token')
+    ? 'id_token'
+    : 'access_token';
 
 const world = await startEnvironment();
 const inputs = {
   workload_identity_provider: world.workloadIdentityProvider,
   ...(mode === 'direct' ? {} : { service_account: world.serviceAccount, token_format: mode }),
-  ...(mode === 'id_token' ? { id_token_audience: 'https://my-service-abc123-uc.a.run.app', id_token_include_email: 'true' } : {}),
+  ...(mode === 'id_token'
+    ? { id_token_audience: 'https://my-service-abc123-uc.a.run.app', id_token_include_email: 'true' }
+    : {}),
   ...world.endpointInputs,
   create_credentials_file: 'true',
   export_environment_variables: 'true',
@@ -29,7 +35,10 @@ const inputs = {
 };
 
 const section = (title) => console.log(`\n\x1b[1m== ${title}\x1b[0m`);
-const short = (name, value) => (/token$/.test(name) && value.length > 40 ? `${value.slice(0, 24)}…${value.slice(-12)} (${value.length} chars)` : value);
+const short = (name, value) =>
+  /token$/.test(name) && value.length > 40
+    ? `${value.slice(0, 24)}…${value.slice(-12)} (${value.length} chars)`
+    : value;
 
 try {
   section(`Inputs (fake servers on 127.0.0.1, mode: ${mode})`);
@@ -61,7 +70,13 @@ try {
   }
   const post = await runAction({ script: join(root, 'dist/post/index.js'), inputs, stateFrom: main });
   section(`Post step (exit ${post.code})`);
-  console.log(`  ${post.stdout.trim().split('\n').filter((l) => !l.startsWith('::')).join('\n  ')}`);
+  console.log(
+    `  ${post.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('::'))
+      .join('\n  ')}`,
+  );
   await main.cleanup();
   await rm(workspace, { recursive: true, force: true });
   process.exitCode = main.code === 0 && post.code === 0 ? 0 : 1;

@@ -10,7 +10,11 @@ import yaml from 'js-yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const cell = (text) => String(text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\|/g, '\\|');
 
 export function renderTables(actionYml) {
   const action = yaml.load(actionYml);
@@ -18,7 +22,8 @@ export function renderTables(actionYml) {
     '| Input | Default | Description |',
     '| --- | --- | --- |',
     ...Object.entries(action.inputs).map(
-      ([name, spec]) => `| \`${name}\` | ${spec.default ? `\`${cell(spec.default)}\`` : ''} | ${cell(spec.description)} |`,
+      ([name, spec]) =>
+        `| \`${name}\` | ${spec.default ? `\`${cell(spec.default)}\`` : ''} | ${cell(spec.description)} |`,
     ),
   ].join('\n');
   const outputs = [

@@ -3,8 +3,9 @@
  * once; every validation message the user can see lives in this file. Nothing
  * below `main.ts` reads an input again.
  */
-import { ConfigError } from './errors.js';
+
 import { parseDuration } from './duration.js';
+import { ConfigError } from './errors.js';
 import { parseServiceAccountKey, type ServiceAccountKey } from './sources/service-account-key.js';
 
 export type TokenFormat = '' | 'access_token' | 'id_token';
@@ -113,7 +114,8 @@ export function readConfig(input: InputReader): Config {
     universe,
     sts: endpointInput(get('sts_endpoint'), 'sts_endpoint') ?? `https://sts.${universe}/v1`,
     iamcredentials:
-      endpointInput(get('iamcredentials_endpoint'), 'iamcredentials_endpoint') ?? `https://iamcredentials.${universe}/v1`,
+      endpointInput(get('iamcredentials_endpoint'), 'iamcredentials_endpoint') ??
+      `https://iamcredentials.${universe}/v1`,
     oauth2: endpointInput(get('oauth2_endpoint'), 'oauth2_endpoint') ?? `https://oauth2.${universe}`,
   };
 
@@ -132,7 +134,9 @@ export function readConfig(input: InputReader): Config {
     };
   } else {
     // subject_token_source's default, "github", is what the runner passes when it is not set.
-    const stray = AWS_INPUTS.find((name) => get(name) !== '') ?? (/^(github)?$/.test(get('subject_token_source')) ? undefined : 'subject_token_source');
+    const stray =
+      AWS_INPUTS.find((name) => get(name) !== '') ??
+      (/^(github)?$/.test(get('subject_token_source')) ? undefined : 'subject_token_source');
     if (stray) {
       throw new ConfigError(
         `"${stray}" applies only to Workload Identity Federation (workload_identity_provider), not to credentials_json.`,
@@ -222,11 +226,7 @@ export function readConfig(input: InputReader): Config {
     ...(serviceAccount !== undefined ? { serviceAccount } : {}),
     ...(projectId !== undefined ? { projectId, projectIdSource } : {}),
     createCredentialsFile: parseBoolean(get('create_credentials_file'), 'create_credentials_file', true),
-    exportEnvironmentVariables: parseBoolean(
-      get('export_environment_variables'),
-      'export_environment_variables',
-      true,
-    ),
+    exportEnvironmentVariables: parseBoolean(get('export_environment_variables'), 'export_environment_variables', true),
     cleanupCredentials: parseBoolean(get('cleanup_credentials'), 'cleanup_credentials', true),
     tokenFormat,
     delegates,
@@ -265,7 +265,9 @@ function readSubjectTokenSource(get: InputReader): SubjectTokenSource {
     );
   }
   if (get('audience')) {
-    throw new ConfigError('"audience" is the audience of the GitHub OIDC token; it does not apply to subject_token_source: aws.');
+    throw new ConfigError(
+      '"audience" is the audience of the GitHub OIDC token; it does not apply to subject_token_source: aws.',
+    );
   }
   const region = get('aws_region');
   if (region && !AWS_REGION_FORM.test(region)) {
@@ -380,7 +382,9 @@ function endpointInput(value: string, input: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`"${input}" must be a full URL such as https://sts.example.p.googleapis.com/v1, got "${value}".`);
+    throw new ConfigError(
+      `"${input}" must be a full URL such as https://sts.example.p.googleapis.com/v1, got "${value}".`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`"${input}" must be an http(s) URL, got "${value}".`);

@@ -29,8 +29,7 @@ export async function externalAccountConfig(
     credential_source: await source.credentialSource(),
     ...(config.serviceAccount
       ? {
-          service_account_impersonation_url:
-            `${endpoints.iamcredentials}/projects/-/serviceAccounts/${config.serviceAccount}:generateAccessToken`,
+          service_account_impersonation_url: `${endpoints.iamcredentials}/projects/-/serviceAccounts/${config.serviceAccount}:generateAccessToken`,
         }
       : {}),
     ...(endpoints.universe !== 'googleapis.com' ? { universe_domain: endpoints.universe } : {}),
@@ -62,7 +61,7 @@ export async function writeCredentialsFile(
   }
   try {
     await handle.chmod(0o600); // in case a umask or ACL widened it
-    await handle.writeFile(JSON.stringify(contents, null, 2) + '\n');
+    await handle.writeFile(`${JSON.stringify(contents, null, 2)}\n`);
   } finally {
     await handle.close();
   }

@@ -4,7 +4,7 @@
  * go in: claims of the OIDC token, resource names, never a token.
  */
 import type { Config } from './config.js';
-import { ConfigError, EnvironmentError, ServiceError, messageOf } from './errors.js';
+import { ConfigError, EnvironmentError, messageOf, ServiceError } from './errors.js';
 import { IAM_SERVICE } from './google/iam-credentials.js';
 import { OAUTH2_SERVICE } from './google/oauth2.js';
 import { STS_SERVICE } from './google/sts.js';
@@ -64,7 +64,7 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
 
   if (err.status === undefined) {
     hints.push(
-      'The service could not be reached. Check the runner\'s network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides ' +
+      "The service could not be reached. Check the runner's network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides " +
         '(sts_endpoint, iamcredentials_endpoint, oauth2_endpoint).',
     );
     return hints;
@@ -81,7 +81,7 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
     }
     if (text.includes('attribute condition') && !isAws) {
       hints.push(
-        'The provider\'s attribute condition rejected this token. Compare the condition ' +
+        "The provider's attribute condition rejected this token. Compare the condition " +
           '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below — ' +
           'e.g. assertion.repository_owner must match your organisation.',
       );
@@ -117,7 +117,9 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
         );
       }
       if (err.status === 403 && config?.accessToken.subject) {
-        hints.push('signJwt (domain-wide delegation) needs roles/iam.serviceAccountTokenCreator on the service account.');
+        hints.push(
+          'signJwt (domain-wide delegation) needs roles/iam.serviceAccountTokenCreator on the service account.',
+        );
       }
     }
     if (err.status === 404 || text.includes('not found')) {
@@ -132,7 +134,7 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
 
   if (err.service === OAUTH2_SERVICE && err.status !== undefined && err.status < 500) {
     hints.push(
-      'Domain-wide delegation is refused: the service account\'s client ID must be allowed in the Workspace admin ' +
+      "Domain-wide delegation is refused: the service account's client ID must be allowed in the Workspace admin " +
         'console for these scopes, and access_token_subject must be a user of that domain.',
     );
   }
@@ -179,7 +181,7 @@ function awsStsHints(text: string): string[] {
   }
   if (/account/.test(text)) {
     hints.push(
-      "The AWS account ID configured on the provider (--account-id) is not the account of these credentials: " +
+      'The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
         'compare it with "aws sts get-caller-identity".',
     );
   }

@@ -254,7 +254,10 @@ function networkFailure(err: unknown): NetworkFailure {
   const message = typeof fields.message === 'string' ? fields.message : String(err);
   // http-client reports its own socket timeout as a plain Error "Request timeout: <path>".
   if (err instanceof TimeoutError || /^Request timeout/.test(message)) {
-    return { retryable: true, description: `timeout: ${err instanceof TimeoutError ? message : 'socket idle too long'}` };
+    return {
+      retryable: true,
+      description: `timeout: ${err instanceof TimeoutError ? message : 'socket idle too long'}`,
+    };
   }
   if (code !== undefined) return { retryable: RETRYABLE_NETWORK_CODES.has(code), description: `${code}: ${message}` };
   return { retryable: /socket hang up/i.test(message), description: message };
@@ -294,7 +297,8 @@ export function parseErrorBody(body: string): { message: string; reason?: string
   }
   const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
-  if (code || message) return { message: clip([code, message].filter(Boolean).join(': ')), ...(code ? { reason: code } : {}) };
+  if (code || message)
+    return { message: clip([code, message].filter(Boolean).join(': ')), ...(code ? { reason: code } : {}) };
   return { message: clip(text.replace(/\s+/g, ' ')) };
 }
 
@@ -316,7 +320,10 @@ export function neverProxyInstanceMetadata(env: NodeJS.ProcessEnv): void {
   const proxied = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => env[name]);
   if (!proxied) return;
   const variable = env['no_proxy'] ? 'no_proxy' : 'NO_PROXY';
-  const entries = (env[variable] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = (env[variable] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const missing = METADATA_HOSTS.filter((host) => !entries.includes(host));
   if (missing.length > 0) env[variable] = [...entries, ...missing].join(',');
 }

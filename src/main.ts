@@ -6,7 +6,7 @@
  * Each stage is one call into a module that does one job. A failure at any
  * stage ends in one `::error::` line from `describeFailure`.
  */
-import { readConfig, type Config } from './config.js';
+import { type Config, readConfig } from './config.js';
 import { externalAccountConfig, isEmptyDirectory, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
 import { EnvironmentError } from './errors.js';
@@ -15,11 +15,11 @@ import { delegationClaims, exchangeJwtBearer, MAX_ASSERTION_LIFETIME_SECONDS } f
 import { exchangeToken } from './google/sts.js';
 import type { Token } from './google/token.js';
 import { Http } from './http.js';
-import { runnerLog, type Log } from './log.js';
+import { type Log, runnerLog } from './log.js';
 import { Results } from './results.js';
 import * as runner from './runner-commands.js';
-import { selfSignedToken, signWithKey } from './sources/service-account-key.js';
 import { selectSubjectSource } from './sources/index.js';
+import { selfSignedToken, signWithKey } from './sources/service-account-key.js';
 import type { SubjectSource } from './sources/subject-source.js';
 import { unpinnedRefWarning, userAgent } from './version.js';
 
@@ -50,7 +50,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
     const results = new Results(config, log);
     const pinning = unpinnedRefWarning(env['GITHUB_ACTION_REF']);
     if (pinning) log.warning(pinning);
-    const source = config.auth.kind === 'workload_identity' ? await selectSubjectSource(config.auth, env, http, log) : undefined;
+    const source =
+      config.auth.kind === 'workload_identity' ? await selectSubjectSource(config.auth, env, http, log) : undefined;
     if (source) context.sourceName = source.name;
 
     // 1. The credentials file comes first, so that a job with

@@ -9,9 +9,8 @@
  * AWS_EC2_METADATA_SERVICE_ENDPOINT and AWS_CONTAINER_CREDENTIALS_FULL_URI.
  */
 import crypto from 'node:crypto';
-
-import { startFakeServer } from './http-server.mjs';
 import { AwsError } from './aws-sigv4-verify.mjs';
+import { startFakeServer } from './http-server.mjs';
 
 /** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
 /** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
@@ -71,9 +70,11 @@ function roleParams(params) {
   const roleArn = params['RoleArn'] ?? '';
   const sessionName = params['RoleSessionName'] ?? '';
   const duration = Number(params['DurationSeconds'] ?? 3600);
-  if (!/^arn:aws:iam::\d{12}:role\/.+$/.test(roleArn)) throw new AwsError('ValidationError', `Invalid RoleArn "${roleArn}"`, 400);
+  if (!/^arn:aws:iam::\d{12}:role\/.+$/.test(roleArn))
+    throw new AwsError('ValidationError', `Invalid RoleArn "${roleArn}"`, 400);
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) throw new AwsError('ValidationError', 'Invalid RoleSessionName', 400);
-  if (!(duration >= 900 && duration <= 43200)) throw new AwsError('ValidationError', 'DurationSeconds out of range', 400);
+  if (!(duration >= 900 && duration <= 43200))
+    throw new AwsError('ValidationError', 'DurationSeconds out of range', 400);
   return { roleArn, sessionName, duration };
 }
 
@@ -85,9 +86,11 @@ export async function startFakeAwsSts(world) {
     name: 'aws-sts',
     handler: (req) => {
       try {
-        if (req.method !== 'POST' || req.path !== '/') throw new AwsError('InvalidAction', 'Only POST / is served', 400);
+        if (req.method !== 'POST' || req.path !== '/')
+          throw new AwsError('InvalidAction', 'Only POST / is served', 400);
         const params = req.form ?? {};
-        if (params['Version'] !== '2011-06-15') throw new AwsError('InvalidParameterValue', 'Version must be 2011-06-15', 400);
+        if (params['Version'] !== '2011-06-15')
+          throw new AwsError('InvalidParameterValue', 'Version must be 2011-06-15', 400);
         if (params['Action'] === 'AssumeRole') {
           const { record } = world.authenticate({
             method: req.method,
@@ -98,8 +101,15 @@ export async function startFakeAwsSts(world) {
           const { roleArn, sessionName, duration } = roleParams(params);
           const role = world.roles.get(roleArn);
           const caller = record.arn;
-          if (!role || !(role.trust?.(caller) ?? true) || (role.externalId !== undefined && params['ExternalId'] !== role.externalId)) {
-            throw new AwsError('AccessDenied', `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+          if (
+            !role ||
+            !(role.trust?.(caller) ?? true) ||
+            (role.externalId !== undefined && params['ExternalId'] !== role.externalId)
+          ) {
+            throw new AwsError(
+              'AccessDenied',
+              `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+            );
           }
           const assumed = world.assumedRoleArn(roleArn, sessionName);
           return credentialsXml('AssumeRole', world.issueSession(assumed, duration), assumed);
@@ -173,7 +183,8 @@ export async function startFakeImds(world, options) {
       if (token !== undefined ? !tokens.has(token) : options.requireV2 !== false) return text(401, 'Unauthorized');
       const creds = '/latest/meta-data/iam/security-credentials/';
       if (req.path === '/latest/meta-data/') return text(200, 'ami-id\niam/\nplacement/');
-      if (req.path === '/latest/meta-data/placement/availability-zone') return text(200, options.availabilityZone ?? 'eu-west-1b');
+      if (req.path === '/latest/meta-data/placement/availability-zone')
+        return text(200, options.availabilityZone ?? 'eu-west-1b');
       if (!options.roleName) return text(404, 'Not Found');
       if (req.path === creds) return text(200, options.roleName);
       if (req.path === `${creds}${options.roleName}`) {

@@ -79,7 +79,7 @@ function awsEscape(text) {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -91,11 +91,14 @@ function awsEscape(text) {
  */
 function queryPairs(search) {
   if (!search) return [];
-  return search.split('&').filter(Boolean).map((part) => {
-    const eq = part.indexOf('=');
-    const raw = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
-    return /** @type {[string, string]} */ (raw.map((s) => decodeURIComponent(s.replace(/\+/g, ' '))));
-  });
+  return search
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const raw = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+      return /** @type {[string, string]} */ (raw.map((s) => decodeURIComponent(s.replace(/\+/g, ' '))));
+    });
 }
 
 /**
@@ -119,10 +122,13 @@ function lowerHeaders(headers) {
 export function canonicalRequestOf(req, signedHeaders) {
   const url = new URL(req.url);
   const headers = lowerHeaders(req.headers);
-  const path = url.pathname === '' ? '/' : url.pathname
-    .split('/')
-    .map((seg) => awsEscape(decodeURIComponent(seg)))
-    .join('/');
+  const path =
+    url.pathname === ''
+      ? '/'
+      : url.pathname
+          .split('/')
+          .map((seg) => awsEscape(decodeURIComponent(seg)))
+          .join('/');
   const query = queryPairs(url.search.replace(/^\?/, ''))
     .map(([k, v]) => [awsEscape(k), awsEscape(v)])
     .sort((a, b) => Buffer.compare(Buffer.from(`${a[0]}\u0000${a[1]}`), Buffer.from(`${b[0]}\u0000${b[1]}`)))
@@ -131,10 +137,17 @@ export function canonicalRequestOf(req, signedHeaders) {
   let canonicalHeaders = '';
   for (const name of signedHeaders) {
     const value = headers.get(name);
-    if (value === undefined) throw new AwsError('SignatureDoesNotMatch', `Signed header ${name} is missing from the request`);
-    canonicalHeaders += `${name}:${value.replace(/^\s+|\s+$/g, '').split(/\s+/).join(' ')}\n`;
+    if (value === undefined)
+      throw new AwsError('SignatureDoesNotMatch', `Signed header ${name} is missing from the request`);
+    canonicalHeaders += `${name}:${value
+      .replace(/^\s+|\s+$/g, '')
+      .split(/\s+/)
+      .join(' ')}\n`;
   }
-  const payloadHash = crypto.createHash('sha256').update(req.body ?? '').digest('hex');
+  const payloadHash = crypto
+    .createHash('sha256')
+    .update(req.body ?? '')
+    .digest('hex');
   return `${req.method}\n${path}\n${query}\n${canonicalHeaders}\n${signedHeaders.join(';')}\n${payloadHash}`;
 }
 
@@ -157,7 +170,10 @@ export function verifySignedRequest(req, options) {
   const headers = lowerHeaders(req.headers);
   const auth = parseAuthorization(headers.get('authorization'));
   if (options.expectService && auth.service !== options.expectService) {
-    throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${options.expectService}'.`);
+    throw new AwsError(
+      'SignatureDoesNotMatch',
+      `Credential should be scoped to correct service: '${options.expectService}'.`,
+    );
   }
   const sorted = [...auth.signedHeaders].sort();
   if (sorted.join(';') !== auth.signedHeaders.join(';')) {
@@ -174,7 +190,10 @@ export function verifySignedRequest(req, options) {
   const dm = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!dm) throw new AwsError('IncompleteSignature', `x-amz-date "${amzDate}" is not in ISO 8601 basic format.`, 400);
   if (amzDate.slice(0, 8) !== auth.day) {
-    throw new AwsError('SignatureDoesNotMatch', `Credential scope date ${auth.day} does not match x-amz-date ${amzDate}.`);
+    throw new AwsError(
+      'SignatureDoesNotMatch',
+      `Credential scope date ${auth.day} does not match x-amz-date ${amzDate}.`,
+    );
   }
   const signedAt = Date.UTC(+dm[1], +dm[2] - 1, +dm[3], +dm[4], +dm[5], +dm[6]);
   const now = options.nowMs ?? Date.now();
@@ -196,7 +215,7 @@ export function verifySignedRequest(req, options) {
     crypto.createHash('sha256').update(canonicalRequestOf(req, auth.signedHeaders)).digest('hex'),
   ].join('\n');
   /** @type {Buffer} */
-  let k = crypto.createHmac('sha256', 'AWS4' + key.secretAccessKey).update(auth.day).digest();
+  let k = crypto.createHmac('sha256', `AWS4${key.secretAccessKey}`).update(auth.day).digest();
   k = crypto.createHmac('sha256', k).update(auth.region).digest();
   k = crypto.createHmac('sha256', k).update(auth.service).digest();
   k = crypto.createHmac('sha256', k).update('aws4_request').digest();

@@ -103,7 +103,11 @@ export function createAwsWorld(options = {}) {
       return { record, auth };
     },
     callerIdentity(record) {
-      return { arn: record.arn, account: accountOf(record.arn), userId: `${record.accessKeyId.slice(0, 4)}:${record.arn.split('/').pop()}` };
+      return {
+        arn: record.arn,
+        account: accountOf(record.arn),
+        userId: `${record.accessKeyId.slice(0, 4)}:${record.arn.split('/').pop()}`,
+      };
     },
   };
   return world;
@@ -148,10 +152,12 @@ export function awsSubjectTokenVerifier(world, options = {}) {
     /** @type {Record<string, string>} */
     const headers = {};
     for (const h of /** @type {Array<{ key?: unknown, value?: unknown }>} */ (request.headers)) {
-      if (typeof h.key !== 'string' || typeof h.value !== 'string') throw invalid('Each header must have a string "key" and "value".');
+      if (typeof h.key !== 'string' || typeof h.value !== 'string')
+        throw invalid('Each header must have a string "key" and "value".');
       headers[h.key.toLowerCase()] = h.value;
     }
-    if (headers['host'] !== url.host) throw invalid(`The host header "${headers['host']}" does not match the URL host ${url.host}.`);
+    if (headers['host'] !== url.host)
+      throw invalid(`The host header "${headers['host']}" does not match the URL host ${url.host}.`);
     const target = `//iam.${universe}/${provider.name}`;
     if (headers['x-goog-cloud-target-resource'] !== target) {
       throw invalid(
@@ -160,10 +166,15 @@ export function awsSubjectTokenVerifier(world, options = {}) {
     }
     let identity;
     try {
-      const { record, auth } = world.authenticate({ method: 'POST', url: request.url, headers }, ['x-goog-cloud-target-resource']);
+      const { record, auth } = world.authenticate({ method: 'POST', url: request.url, headers }, [
+        'x-goog-cloud-target-resource',
+      ]);
       const region = host[1] ?? 'us-east-1';
       if (auth.region !== region || auth.service !== 'sts') {
-        throw new AwsError('SignatureDoesNotMatch', `Credential should be scoped to a valid region and service 'sts' (${region}).`);
+        throw new AwsError(
+          'SignatureDoesNotMatch',
+          `Credential should be scoped to a valid region and service 'sts' (${region}).`,
+        );
       }
       identity = world.callerIdentity(record);
     } catch (err) {
@@ -171,7 +182,9 @@ export function awsSubjectTokenVerifier(world, options = {}) {
       throw invalid(`Received invalid AWS response of type ${err.code} with error message: ${err.message}`);
     }
     if (options.accountId && identity.account !== options.accountId) {
-      throw invalid(`The AWS account ${identity.account} of the caller is not the provider's account ${options.accountId}.`);
+      throw invalid(
+        `The AWS account ${identity.account} of the caller is not the provider's account ${options.accountId}.`,
+      );
     }
     return identity;
   };

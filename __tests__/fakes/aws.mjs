@@ -4,12 +4,19 @@
  * AWS STS / instance metadata / container endpoints over it, the verifier
  * fake Google STS uses for AWS subject tokens, and small test helpers.
  */
-import { createAwsWorld } from './aws-world.mjs';
-import { startFakeAwsSts, startFakeEcs, startFakeImds } from './aws-servers.mjs';
 
-export { AwsError, MAX_SKEW_MS, canonicalRequestOf, parseAuthorization, verifySignedRequest } from './aws-sigv4-verify.mjs';
-export { GET_CALLER_IDENTITY, accountOf, awsSubjectTokenVerifier, createAwsWorld } from './aws-world.mjs';
+import { startFakeAwsSts, startFakeEcs, startFakeImds } from './aws-servers.mjs';
+import { createAwsWorld } from './aws-world.mjs';
+
 export { startFakeAwsSts, startFakeEcs, startFakeImds } from './aws-servers.mjs';
+export {
+  AwsError,
+  canonicalRequestOf,
+  MAX_SKEW_MS,
+  parseAuthorization,
+  verifySignedRequest,
+} from './aws-sigv4-verify.mjs';
+export { accountOf, awsSubjectTokenVerifier, createAwsWorld, GET_CALLER_IDENTITY } from './aws-world.mjs';
 
 /** @typedef {import('./aws.mjs').FakeAws} FakeAws */
 /** @typedef {import('./aws.mjs').FakeAwsOptions} FakeAwsOptions */

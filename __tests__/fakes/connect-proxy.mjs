@@ -24,7 +24,13 @@ export async function startConnectProxy() {
     requests.push({ method: req.method ?? '', target: req.url ?? '' });
     const target = new URL(req.url ?? '');
     const upstream = http.request(
-      { host: resolve(target.hostname), port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      {
+        host: resolve(target.hostname),
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

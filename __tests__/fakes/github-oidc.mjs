@@ -11,8 +11,8 @@
  * verifier) can check them against the published JWKS.
  */
 import crypto from 'node:crypto';
-import { getKeyPair, jwks, signJwt } from './jwt.mjs';
 import { json, startFakeServer } from './http-server.mjs';
+import { getKeyPair, jwks, signJwt } from './jwt.mjs';
 
 /** @typedef {import('./index.mjs').FakeGithubOidc} FakeGithubOidc */
 /** @typedef {import('./index.mjs').FakeGithubOidcOptions} FakeGithubOidcOptions */
@@ -82,7 +82,8 @@ const UNAUTHORIZED_BODY = {
   $id: '1',
   innerException: null,
   message: "TF400813: The user '' is not authorized to access this resource.",
-  typeName: 'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+  typeName:
+    'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
   typeKey: 'UnauthorizedRequestException',
   errorCode: 0,
   eventId: 3000,
@@ -141,7 +142,20 @@ export async function startFakeGithubOidc(options = {}) {
           jwks_uri: `${server.origin}/.well-known/jwks`,
           subject_types_supported: ['public', 'pairwise'],
           response_types_supported: ['id_token'],
-          claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'repository_owner', 'actor', 'environment'],
+          claims_supported: [
+            'sub',
+            'aud',
+            'exp',
+            'iat',
+            'iss',
+            'jti',
+            'nbf',
+            'ref',
+            'repository',
+            'repository_owner',
+            'actor',
+            'environment',
+          ],
           id_token_signing_alg_values_supported: ['RS256'],
           scopes_supported: ['openid'],
         });

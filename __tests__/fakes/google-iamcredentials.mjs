@@ -13,8 +13,8 @@
  */
 import crypto from 'node:crypto';
 import { googleApiError, rfc3339 } from './google-state.mjs';
-import { signJwt } from './jwt.mjs';
 import { json } from './http-server.mjs';
+import { signJwt } from './jwt.mjs';
 
 /** @typedef {import('./google-state.mjs').GoogleState} GoogleState */
 /** @typedef {import('./google-state.mjs').ServiceAccountState} ServiceAccountState */
@@ -22,7 +22,8 @@ import { json } from './http-server.mjs';
 /** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
 /** @typedef {import('./index.mjs').Principal} Principal */
 
-const PATH_RE = /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):(generateAccessToken|generateIdToken|signJwt|signBlob)$/;
+const PATH_RE =
+  /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):(generateAccessToken|generateIdToken|signJwt|signBlob)$/;
 
 /** @type {Record<string, string>} IAM permission checked for each method. */
 export const IAM_PERMISSIONS = {
@@ -48,14 +49,19 @@ function notFound(email) {
  * @returns {FakeResponse}
  */
 function permissionDenied(permission) {
-  return googleApiError(403, 'PERMISSION_DENIED', `Permission '${permission}' denied on resource (or it may not exist).`, [
-    {
-      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
-      reason: 'IAM_PERMISSION_DENIED',
-      domain: 'iam.googleapis.com',
-      metadata: { permission },
-    },
-  ]);
+  return googleApiError(
+    403,
+    'PERMISSION_DENIED',
+    `Permission '${permission}' denied on resource (or it may not exist).`,
+    [
+      {
+        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+        reason: 'IAM_PERMISSION_DENIED',
+        domain: 'iam.googleapis.com',
+        metadata: { permission },
+      },
+    ],
+  );
 }
 
 /**
@@ -148,7 +154,9 @@ export function createIamCredentialsHandler(state) {
       if (scope.length === 0) return invalidArgument('Scope required.');
       const lifetime = body.lifetime === undefined ? 3600 : parseDuration(body.lifetime);
       if (lifetime === undefined || lifetime <= 0) {
-        return invalidArgument(`Invalid value at 'lifetime' (type.googleapis.com/google.protobuf.Duration), Field 'lifetime', Illegal duration format; duration must end with 's'`);
+        return invalidArgument(
+          `Invalid value at 'lifetime' (type.googleapis.com/google.protobuf.Duration), Field 'lifetime', Illegal duration format; duration must end with 's'`,
+        );
       }
       if (lifetime > sa.maxLifetimeSeconds) {
         return invalidArgument(
@@ -159,7 +167,13 @@ export function createIamCredentialsHandler(state) {
       const issued = state.issueToken('ya29.sa-', {
         kind: 'service_account',
         issuedBy: 'iamcredentials',
-        principal: { type: 'serviceAccount', email: sa.email, via: 'generateAccessToken', id: `serviceAccount:${sa.email}`, impersonatedBy: caller },
+        principal: {
+          type: 'serviceAccount',
+          email: sa.email,
+          via: 'generateAccessToken',
+          id: `serviceAccount:${sa.email}`,
+          impersonatedBy: caller,
+        },
         scopes: scope,
         expiresAt,
       });
@@ -170,7 +184,14 @@ export function createIamCredentialsHandler(state) {
       if (typeof body.audience !== 'string' || body.audience === '') return invalidArgument('Audience required.');
       const iat = Math.floor(nowMs / 1000);
       /** @type {Record<string, unknown>} */
-      const payload = { aud: body.audience, azp: sa.uniqueId, exp: iat + 3600, iat, iss: 'https://accounts.google.com', sub: sa.uniqueId };
+      const payload = {
+        aud: body.audience,
+        azp: sa.uniqueId,
+        exp: iat + 3600,
+        iat,
+        iss: 'https://accounts.google.com',
+        sub: sa.uniqueId,
+      };
       if (body.includeEmail === true) {
         payload.email = sa.email;
         payload.email_verified = true;
@@ -191,10 +212,17 @@ export function createIamCredentialsHandler(state) {
         return invalidArgument('Payload is not a valid JSON object.');
       }
       const exp = /** @type {Record<string, unknown>} */ (claims).exp;
-      if (exp !== undefined && (typeof exp !== 'number' || exp * 1000 < nowMs || exp * 1000 > nowMs + MAX_SIGNED_JWT_SECONDS * 1000)) {
-        return invalidArgument('JWT exp claim must be an integer timestamp that is not in the past and no more than 12 hours in the future.');
+      if (
+        exp !== undefined &&
+        (typeof exp !== 'number' || exp * 1000 < nowMs || exp * 1000 > nowMs + MAX_SIGNED_JWT_SECONDS * 1000)
+      ) {
+        return invalidArgument(
+          'JWT exp claim must be an integer timestamp that is not in the past and no more than 12 hours in the future.',
+        );
       }
-      const signedJwt = signJwt(/** @type {Record<string, unknown>} */ (claims), sa.systemKey.privateKey, { kid: sa.systemKey.kid });
+      const signedJwt = signJwt(/** @type {Record<string, unknown>} */ (claims), sa.systemKey.privateKey, {
+        kid: sa.systemKey.kid,
+      });
       return json(200, { keyId: sa.systemKey.kid, signedJwt });
     }
 

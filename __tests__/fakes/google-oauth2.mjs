@@ -12,8 +12,8 @@
  * key that fake IAM `signJwt` uses (the keyless domain-wide-delegation flow).
  */
 import { JWT_BEARER_GRANT, oauthError } from './google-state.mjs';
-import { decodeJwt, jwks, signJwt, verifyJwt } from './jwt.mjs';
 import { json } from './http-server.mjs';
+import { decodeJwt, jwks, signJwt, verifyJwt } from './jwt.mjs';
 
 /** @typedef {import('./google-state.mjs').GoogleState} GoogleState */
 /** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
@@ -50,7 +50,8 @@ export function createOAuth2Handler(state) {
         access_type: 'online',
       });
     }
-    if (req.path !== '/token') return json(404, { error: 'not_found', error_description: `No handler for ${req.path}` });
+    if (req.path !== '/token')
+      return json(404, { error: 'not_found', error_description: `No handler for ${req.path}` });
     if (req.method !== 'POST') return oauthError('invalid_request', 'Invalid request method.', 405);
 
     const form = req.form ?? /** @type {Record<string, string>} */ (req.json ?? {});
@@ -81,8 +82,12 @@ export function createOAuth2Handler(state) {
     const nowSec = Math.floor(state.now() / 1000);
     const { iat, exp } = claims;
     if (
-      typeof iat !== 'number' || typeof exp !== 'number' ||
-      exp - iat > 3600 || exp <= iat || exp < nowSec - 60 || iat > nowSec + 60
+      typeof iat !== 'number' ||
+      typeof exp !== 'number' ||
+      exp - iat > 3600 ||
+      exp <= iat ||
+      exp < nowSec - 60 ||
+      iat > nowSec + 60
     ) {
       return oauthError('invalid_grant', SHORT_LIVED);
     }
@@ -90,13 +95,21 @@ export function createOAuth2Handler(state) {
     if (typeof claims.target_audience === 'string' && claims.target_audience) {
       // google-auth-library's ID-token flow for service-account keys.
       const idClaims = {
-        aud: claims.target_audience, azp: sa.email, email: sa.email, email_verified: true,
-        exp: nowSec + 3600, iat: nowSec, iss: 'https://accounts.google.com', sub: sa.uniqueId,
+        aud: claims.target_audience,
+        azp: sa.email,
+        email: sa.email,
+        email_verified: true,
+        exp: nowSec + 3600,
+        iat: nowSec,
+        iss: 'https://accounts.google.com',
+        sub: sa.uniqueId,
       };
       return json(200, { id_token: signJwt(idClaims, state.idTokenKey.privateKey, { kid: state.idTokenKey.kid }) });
     }
 
-    const scopes = String(claims.scope ?? '').split(/\s+/).filter(Boolean);
+    const scopes = String(claims.scope ?? '')
+      .split(/\s+/)
+      .filter(Boolean);
     if (scopes.length === 0) return oauthError('invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
     const subject = typeof claims.sub === 'string' && claims.sub !== sa.email ? claims.sub : undefined;
     if (subject && !sa.domainWideDelegation) {

@@ -10,8 +10,8 @@
  * the envelopes real clients parse.
  */
 import crypto from 'node:crypto';
-import { createServiceAccountKey, decodeJwt, getKeyPair, randomNumericId, verifyJwt } from './jwt.mjs';
 import { json } from './http-server.mjs';
+import { createServiceAccountKey, decodeJwt, getKeyPair, randomNumericId, verifyJwt } from './jwt.mjs';
 
 /** @typedef {import('./index.mjs').FakeGoogleOptions} FakeGoogleOptions */
 /** @typedef {import('./index.mjs').ProviderConfig} ProviderConfig */
@@ -32,7 +32,8 @@ export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 export const AWS_TOKEN_TYPE = 'urn:ietf:params:aws:token-type:aws4_request';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-const PROVIDER_RE = /^projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]+)\/providers\/([a-z0-9-]+)$/;
+const PROVIDER_RE =
+  /^projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([a-z0-9-]+)\/providers\/([a-z0-9-]+)$/;
 
 /**
  * @typedef {object} ProviderState

@@ -10,11 +10,17 @@
  * `{error, error_description}` bodies real STS returns.
  */
 import {
-  ACCESS_TOKEN_TYPE, AWS_TOKEN_TYPE, ID_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT,
-  googleApiError, oauthError, parseProviderName,
+  ACCESS_TOKEN_TYPE,
+  AWS_TOKEN_TYPE,
+  googleApiError,
+  ID_TOKEN_TYPE,
+  JWT_TOKEN_TYPE,
+  oauthError,
+  parseProviderName,
+  TOKEN_EXCHANGE_GRANT,
 } from './google-state.mjs';
-import { JwtError, decodeJwt, verifyJwt } from './jwt.mjs';
 import { json } from './http-server.mjs';
+import { decodeJwt, JwtError, verifyJwt } from './jwt.mjs';
 
 /** @typedef {import('./google-state.mjs').GoogleState} GoogleState */
 /** @typedef {import('./google-state.mjs').ProviderState} ProviderState */
@@ -32,7 +38,8 @@ const SKEW_SECONDS = 60;
  */
 function readParams(req) {
   /** @type {Record<string, unknown>} */
-  const src = req.form ?? (req.json && typeof req.json === 'object' ? /** @type {Record<string, unknown>} */ (req.json) : {});
+  const src =
+    req.form ?? (req.json && typeof req.json === 'object' ? /** @type {Record<string, unknown>} */ (req.json) : {});
   /** @param {string} snake @param {string} camel */
   const get = (snake, camel) => {
     const v = src[snake] ?? src[camel];
@@ -145,11 +152,17 @@ export function createStsHandler(state) {
     /** @type {'oidc' | 'aws'} */
     const kind = p.subject_token_type === AWS_TOKEN_TYPE ? 'aws' : 'oidc';
     if (provider.type !== undefined && provider.type !== kind) {
-      return oauthError('invalid_request', `Invalid value for "subject_token_type". The provider does not accept ${kind === 'aws' ? 'AWS' : 'OIDC'} credentials.`);
+      return oauthError(
+        'invalid_request',
+        `Invalid value for "subject_token_type". The provider does not accept ${kind === 'aws' ? 'AWS' : 'OIDC'} credentials.`,
+      );
     }
     if (kind === 'aws') {
       if (!provider.verifyAwsSubjectToken) {
-        return oauthError('invalid_request', 'AWS subject tokens are not supported by this fake (no verifyAwsSubjectToken callback).');
+        return oauthError(
+          'invalid_request',
+          'AWS subject tokens are not supported by this fake (no verifyAwsSubjectToken callback).',
+        );
       }
       try {
         claims = await provider.verifyAwsSubjectToken(p.subject_token, provider);

@@ -10,17 +10,23 @@
  *   iamcredentialsEndpoint http://127.0.0.1:P2/v1   (https://iamcredentials.googleapis.com/v1)
  *   oauth2Endpoint         http://127.0.0.1:P3      (https://oauth2.googleapis.com)
  */
-import { startFakeServer } from './http-server.mjs';
-import { createGoogleState } from './google-state.mjs';
-import { createStsHandler } from './google-sts.mjs';
+
 import { createIamCredentialsHandler } from './google-iamcredentials.mjs';
 import { createOAuth2Handler } from './google-oauth2.mjs';
+import { createGoogleState } from './google-state.mjs';
+import { createStsHandler } from './google-sts.mjs';
+import { startFakeServer } from './http-server.mjs';
 
-export { DEFAULT_PROVIDER } from './google-state.mjs';
-export {
-  ACCESS_TOKEN_TYPE, AWS_TOKEN_TYPE, ID_TOKEN_TYPE, JWT_BEARER_GRANT, JWT_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT,
-} from './google-state.mjs';
 export { IAM_PERMISSIONS } from './google-iamcredentials.mjs';
+export {
+  ACCESS_TOKEN_TYPE,
+  AWS_TOKEN_TYPE,
+  DEFAULT_PROVIDER,
+  ID_TOKEN_TYPE,
+  JWT_BEARER_GRANT,
+  JWT_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+} from './google-state.mjs';
 
 /** @typedef {import('./index.mjs').FakeGoogle} FakeGoogle */
 /** @typedef {import('./index.mjs').FakeGoogleOptions} FakeGoogleOptions */

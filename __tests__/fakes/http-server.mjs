@@ -69,8 +69,15 @@ export function json(status, body, headers = {}) {
 function defaultFaultBody(status) {
   /** @type {Record<number, string>} */
   const statusNames = {
-    400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND',
-    429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 502: 'UNAVAILABLE', 503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    429: 'RESOURCE_EXHAUSTED',
+    500: 'INTERNAL',
+    502: 'UNAVAILABLE',
+    503: 'UNAVAILABLE',
+    504: 'DEADLINE_EXCEEDED',
   };
   /** @type {Record<number, string>} */
   const messages = {
@@ -191,7 +198,9 @@ export async function startFakeServer({ name, handler, sharedLog }) {
         });
       } catch (err) {
         // A bug in a fake must be loud, not a silent hang in the action.
-        response = json(500, { error: { code: 500, message: `fake ${name} crashed: ${String(err)}`, status: 'INTERNAL' } });
+        response = json(500, {
+          error: { code: 500, message: `fake ${name} crashed: ${String(err)}`, status: 'INTERNAL' },
+        });
       }
     }
     record.status = response.status;

@@ -50,7 +50,12 @@ export interface CreateServiceAccountKeyOptions {
   universe?: string;
 }
 export type JwtErrorReason =
-  | 'malformed' | 'unsupported_alg' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'issued_in_future';
+  | 'malformed'
+  | 'unsupported_alg'
+  | 'bad_signature'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'issued_in_future';
 export declare class JwtError extends Error {
   constructor(reason: JwtErrorReason, message: string);
   reason: JwtErrorReason;
@@ -73,7 +78,9 @@ export declare function verifyJwt(
 ): DecodedJwt;
 export declare function exportPublicKeyPem(publicKey: KeyObject): string;
 export declare function publicKeyToJwk(publicKey: KeyObject, kid?: string): Record<string, string>;
-export declare function jwks(keys: Array<{ publicKey: KeyObject; kid?: string }>): { keys: Array<Record<string, string>> };
+export declare function jwks(keys: Array<{ publicKey: KeyObject; kid?: string }>): {
+  keys: Array<Record<string, string>>;
+};
 export declare function randomNumericId(digits?: number): string;
 export declare function createServiceAccountKey(options?: CreateServiceAccountKeyOptions): ServiceAccountKeyJson;
 
@@ -145,7 +152,10 @@ export declare function startFakeServer(options: {
   handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
   sharedLog?: RecordedRequest[];
 }): Promise<FakeServer>;
-export declare function parseBody(body: string, contentType?: string): { json?: unknown; form?: Record<string, string> };
+export declare function parseBody(
+  body: string,
+  contentType?: string,
+): { json?: unknown; form?: Record<string, string> };
 export declare function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): FakeResponse;
 
 // -------------------------------------------------------- github-oidc.mjs
@@ -367,7 +377,11 @@ export declare function allowServiceAccount(...emails: string[]): AllowPredicate
 export declare function allowAnyOf(...predicates: AllowPredicate[]): AllowPredicate;
 export declare const allowAll: AllowPredicate;
 export declare function googleApiError(
-  code: number, status: string, message: string, details?: unknown[], headers?: Record<string, string>,
+  code: number,
+  status: string,
+  message: string,
+  details?: unknown[],
+  headers?: Record<string, string>,
 ): FakeResponse;
 export declare function oauthError(error: string, description: string, status?: number): FakeResponse;
 export declare function parseProviderName(value: string, universe: string): string | undefined;

@@ -6,15 +6,16 @@
  * Types live in index.d.mts (these are plain .mjs files so `node` can import
  * them without a build step).
  */
-import { startFakeGithubOidc } from './github-oidc.mjs';
-import { DEFAULT_PROVIDER, allowGithubRepository, startFakeGoogle } from './google.mjs';
-import { fileURLToPath } from 'node:url';
 
-export * from './jwt.mjs';
-export { startFakeServer, parseBody, json as jsonResponse } from './http-server.mjs';
+import { fileURLToPath } from 'node:url';
+import { startFakeGithubOidc } from './github-oidc.mjs';
+import { allowGithubRepository, DEFAULT_PROVIDER, startFakeGoogle } from './google.mjs';
+
 export * from './github-oidc.mjs';
 export * from './google.mjs';
 export { googleApiError, oauthError, parseProviderName } from './google-state.mjs';
+export { json as jsonResponse, parseBody, startFakeServer } from './http-server.mjs';
+export * from './jwt.mjs';
 export * from './run-action.mjs';
 
 /** @typedef {import('./index.mjs').StartEnvironmentOptions} StartEnvironmentOptions */

@@ -142,9 +142,7 @@ export function verifyJwt(token, keys, options = {}) {
     throw new JwtError('unsupported_alg', `Unsupported JWT alg ${String(decoded.header.alg)}`);
   }
   const list = Array.isArray(keys) ? keys : [keys];
-  const ok = list.some((key) =>
-    crypto.verify('sha256', Buffer.from(decoded.signingInput), key, decoded.signature),
-  );
+  const ok = list.some((key) => crypto.verify('sha256', Buffer.from(decoded.signingInput), key, decoded.signature));
   if (!ok) throw new JwtError('bad_signature', 'JWT signature does not verify');
   if (options.checkTimes !== false) {
     const now = Math.floor((options.nowMs ?? Date.now()) / 1000);
@@ -152,7 +150,8 @@ export function verifyJwt(token, keys, options = {}) {
     const { exp, nbf, iat } = decoded.payload;
     if (typeof exp === 'number' && now > exp + skew) throw new JwtError('expired', 'JWT has expired');
     if (typeof nbf === 'number' && now + skew < nbf) throw new JwtError('not_yet_valid', 'JWT is not yet valid');
-    if (typeof iat === 'number' && now + skew < iat) throw new JwtError('issued_in_future', 'JWT was issued in the future');
+    if (typeof iat === 'number' && now + skew < iat)
+      throw new JwtError('issued_in_future', 'JWT was issued in the future');
   }
   return decoded;
 }

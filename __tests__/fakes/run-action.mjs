@@ -282,7 +282,9 @@ export async function runAction(options) {
     summary: /** @type {string} */ (summary),
     addedPaths: /** @type {string} */ (pathText).split(/\r?\n/).filter(Boolean),
     commands: [...parseWorkflowCommands(stdout, 'stdout'), ...parseWorkflowCommands(stderr, 'stderr')],
-    masks: parseWorkflowCommands(stdout, 'stdout').filter((c) => c.command === 'add-mask').map((c) => c.message),
+    masks: parseWorkflowCommands(stdout, 'stdout')
+      .filter((c) => c.command === 'add-mask')
+      .map((c) => c.message),
     durationMs: Date.now() - started,
     files,
     workspace,

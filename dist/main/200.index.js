@@ -65,7 +65,7 @@ function parseJsonCredentials(body, source, roleArn) {
     catch {
         throw new errors/* EnvironmentError */.eG(`${source} answered with something that is not JSON credentials.`);
     }
-    const text = (name) => (typeof json[name] === 'string' ? json[name] : undefined);
+    const text = (name) => typeof json[name] === 'string' ? json[name] : undefined;
     if (text('Code') !== undefined && text('Code') !== 'Success') {
         throw new errors/* EnvironmentError */.eG(`${source} could not provide credentials: ${text('Code')}: ${text('Message') ?? ''}`.trim());
     }
@@ -221,7 +221,10 @@ var external_node_crypto_ = __webpack_require__(598);
 const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 /** `20150830T123600Z`: ISO 8601 basic format, UTC, no fractions. */
 function amzDate(date) {
-    return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+    return date
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}Z$/, 'Z');
 }
 function signRequest(input) {
     const { credentials, region, service } = input;
@@ -505,7 +508,10 @@ async function containerCredentials(http, env) {
 function endpointOf(env) {
     const relative = env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
     if (relative) {
-        return { url: `${ECS_HOST}${relative.startsWith('/') ? '' : '/'}${relative}`, variable: 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI' };
+        return {
+            url: `${ECS_HOST}${relative.startsWith('/') ? '' : '/'}${relative}`,
+            variable: 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+        };
     }
     const full = env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ?? '';
     let url;
@@ -677,7 +683,12 @@ function planProfile(config, name, visited = []) {
             'Use a role whose trust policy does not require MFA for this caller.');
     }
     if (roleArn && (profile['source_profile'] || profile['credential_source'])) {
-        return { kind: 'assume-role', profile: name, role: roleOf(profile, label), base: basePlan(config, name, profile, visited) };
+        return {
+            kind: 'assume-role',
+            profile: name,
+            role: roleOf(profile, label),
+            base: basePlan(config, name, profile, visited),
+        };
     }
     if (roleArn && profile['web_identity_token_file']) {
         return {
@@ -865,7 +876,9 @@ async function runPlan(ctx, plan) {
         case 'web-identity':
             return webIdentityCredentials(ctx.sts, plan.webIdentity, label);
         case 'assume-role': {
-            const base = plan.base.kind === 'credential-source' ? await credentialSource(ctx, plan.base.name, label) : await runPlan(ctx, plan.base);
+            const base = plan.base.kind === 'credential-source'
+                ? await credentialSource(ctx, plan.base.name, label)
+                : await runPlan(ctx, plan.base);
             return assumeRole(ctx.sts, base, plan.role, `${label} via ${base.source}`);
         }
     }
@@ -930,7 +943,8 @@ class InstanceMetadata {
         this.options = options;
         const { env } = options;
         const mode = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE'] ?? '').toLowerCase();
-        this.endpoint = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] || (mode === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254')).replace(/\/+$/, '');
+        this.endpoint = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] ||
+            (mode === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254')).replace(/\/+$/, '');
         this.disabled = /^true$/i.test(env['AWS_EC2_METADATA_DISABLED'] ?? '');
     }
     /** URLs of the `aws1` credential source, so client libraries ask the same service. */

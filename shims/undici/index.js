@@ -8,7 +8,6 @@
 // ~440 KB of the bundle and ~45 ms of every run (measured with
 // `npm run bench`), so this module takes its place. Anything that does use it
 // fails loudly instead of silently going without a proxy.
-'use strict';
 
 class ProxyAgent {
   constructor() {

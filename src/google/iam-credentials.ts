@@ -21,11 +21,15 @@ export class IamCredentials {
     serviceAccount: string,
     opts: { scopes: string[]; lifetimeSeconds: number; delegates: string[] },
   ): Promise<Token> {
-    const answer = await this.call<{ accessToken?: unknown; expireTime?: unknown }>(serviceAccount, 'generateAccessToken', {
-      scope: opts.scopes,
-      lifetime: `${opts.lifetimeSeconds}s`,
-      ...delegatesField(opts.delegates),
-    });
+    const answer = await this.call<{ accessToken?: unknown; expireTime?: unknown }>(
+      serviceAccount,
+      'generateAccessToken',
+      {
+        scope: opts.scopes,
+        lifetime: `${opts.lifetimeSeconds}s`,
+        ...delegatesField(opts.delegates),
+      },
+    );
     const token = requireString(answer.accessToken, 'accessToken');
     maskSecret(token);
     const expiresAt = new Date(typeof answer.expireTime === 'string' ? answer.expireTime : NaN);

@@ -6,7 +6,7 @@
 import { EnvironmentError } from '../errors.js';
 import type { Http } from '../http.js';
 import { decodeJwtClaims } from '../jwt.js';
-import { maskSecret, type Log } from '../log.js';
+import { type Log, maskSecret } from '../log.js';
 import type { SubjectSource, SubjectToken } from './subject-source.js';
 
 const SERVICE = 'GitHub OIDC';

@@ -6,8 +6,8 @@
 import { createPrivateKey } from 'node:crypto';
 
 import { ConfigError } from '../errors.js';
+import { type JwtClaims, signRs256 } from '../jwt.js';
 import { maskSecret } from '../log.js';
-import { signRs256, type JwtClaims } from '../jwt.js';
 
 export interface ServiceAccountKey {
   type: 'service_account';

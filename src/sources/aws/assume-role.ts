@@ -8,7 +8,7 @@
  */
 import type { Http } from '../../http.js';
 import { maskSecret } from '../../log.js';
-import { awsCredentials, describeCredentials, parseTime, type AwsCredentials } from './credentials.js';
+import { type AwsCredentials, awsCredentials, describeCredentials, parseTime } from './credentials.js';
 import { awsFailure } from './errors.js';
 import { stsEndpoint } from './region.js';
 import { signRequest } from './sigv4.js';

@@ -15,10 +15,10 @@ import { userAgent } from '../../version.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { assumeRole, type StsContext } from './assume-role.js';
 import { AWS_SUBJECT_TOKEN_TYPE, callerIdentityToken, callerIdentityUrl } from './caller-identity.js';
-import { findCredentials, type ChainContext, type Provider } from './chain.js';
-import { describeCredentials, keyHint, type AwsCredentials } from './credentials.js';
+import { type ChainContext, findCredentials, type Provider } from './chain.js';
+import { type AwsCredentials, describeCredentials, keyHint } from './credentials.js';
 import { InstanceMetadata } from './imds.js';
-import { resolveRegion, stsHost, type ResolvedRegion } from './region.js';
+import { type ResolvedRegion, resolveRegion, stsHost } from './region.js';
 import { loadSharedConfig } from './shared-config.js';
 
 /** Off EC2 nothing answers at 169.254.169.254: give up on the first contact quickly (the SDKs wait 1 s). */

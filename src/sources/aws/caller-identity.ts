@@ -13,7 +13,7 @@
  * too, so the signed request is good for this one provider only.
  */
 import { maskSecret } from '../../log.js';
-import { signRequest, type SigningCredentials } from './sigv4.js';
+import { type SigningCredentials, signRequest } from './sigv4.js';
 
 export const AWS_SUBJECT_TOKEN_TYPE = 'urn:ietf:params:aws:token-type:aws4_request';
 export const GET_CALLER_IDENTITY_QUERY = 'Action=GetCallerIdentity&Version=2011-06-15';

@@ -18,7 +18,13 @@ import type { AwsCredentials } from './credentials.js';
 import { containerCredentials, hasContainerCredentials } from './ecs.js';
 import { ENV_SOURCE, envCredentials } from './env.js';
 import type { InstanceMetadata } from './imds.js';
-import { planProfile, profileLabel, type CredentialSourceName, type ProfilePlan, type SharedConfig } from './shared-config.js';
+import {
+  type CredentialSourceName,
+  type ProfilePlan,
+  planProfile,
+  profileLabel,
+  type SharedConfig,
+} from './shared-config.js';
 import { webIdentityCredentials, webIdentityFromEnv } from './web-identity.js';
 
 export interface ChainContext {
@@ -64,7 +70,8 @@ export async function findCredentials(ctx: ChainContext): Promise<{ credentials:
   }
   tried.push(`${profileLabel(profile.name)} (${files}): no credentials`);
 
-  if (hasContainerCredentials(env)) return { credentials: await containerCredentials(ctx.http, env), provider: 'container' };
+  if (hasContainerCredentials(env))
+    return { credentials: await containerCredentials(ctx.http, env), provider: 'container' };
   tried.push('container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI): not set');
 
   const fromInstance = await ctx.imds.credentials();
@@ -88,7 +95,10 @@ async function runPlan(ctx: ChainContext, plan: ProfilePlan): Promise<AwsCredent
     case 'web-identity':
       return webIdentityCredentials(ctx.sts, plan.webIdentity, label);
     case 'assume-role': {
-      const base = plan.base.kind === 'credential-source' ? await credentialSource(ctx, plan.base.name, label) : await runPlan(ctx, plan.base);
+      const base =
+        plan.base.kind === 'credential-source'
+          ? await credentialSource(ctx, plan.base.name, label)
+          : await runPlan(ctx, plan.base);
       return assumeRole(ctx.sts, base, plan.role, `${label} via ${base.source}`);
     }
   }
@@ -105,11 +115,13 @@ async function credentialSource(ctx: ChainContext, name: CredentialSourceName, l
       return fromEnv;
     }
     case 'EcsContainer':
-      if (!hasContainerCredentials(ctx.env)) throw missing('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set');
+      if (!hasContainerCredentials(ctx.env))
+        throw missing('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set');
       return containerCredentials(ctx.http, ctx.env);
     case 'Ec2InstanceMetadata': {
       const fromInstance = await ctx.imds.credentials();
-      if (!fromInstance) throw missing(`EC2 instance metadata is not available (${ctx.imds.unavailable ?? 'no answer'})`);
+      if (!fromInstance)
+        throw missing(`EC2 instance metadata is not available (${ctx.imds.unavailable ?? 'no answer'})`);
       return fromInstance;
     }
   }

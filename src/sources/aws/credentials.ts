@@ -64,9 +64,12 @@ export function parseJsonCredentials(body: string, source: string, roleArn?: str
   } catch {
     throw new EnvironmentError(`${source} answered with something that is not JSON credentials.`);
   }
-  const text = (name: string): string | undefined => (typeof json[name] === 'string' ? (json[name] as string) : undefined);
+  const text = (name: string): string | undefined =>
+    typeof json[name] === 'string' ? (json[name] as string) : undefined;
   if (text('Code') !== undefined && text('Code') !== 'Success') {
-    throw new EnvironmentError(`${source} could not provide credentials: ${text('Code')}: ${text('Message') ?? ''}`.trim());
+    throw new EnvironmentError(
+      `${source} could not provide credentials: ${text('Code')}: ${text('Message') ?? ''}`.trim(),
+    );
   }
   return awsCredentials(
     {

@@ -11,7 +11,7 @@
 import { EnvironmentError } from '../../errors.js';
 import type { Http } from '../../http.js';
 import { maskSecret } from '../../log.js';
-import { parseJsonCredentials, type AwsCredentials } from './credentials.js';
+import { type AwsCredentials, parseJsonCredentials } from './credentials.js';
 import { awsFailure } from './errors.js';
 import { readConfiguredFile } from './read-file.js';
 
@@ -45,7 +45,10 @@ export async function containerCredentials(http: Http, env: NodeJS.ProcessEnv): 
 function endpointOf(env: NodeJS.ProcessEnv): { url: string; variable: string } {
   const relative = env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
   if (relative) {
-    return { url: `${ECS_HOST}${relative.startsWith('/') ? '' : '/'}${relative}`, variable: 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI' };
+    return {
+      url: `${ECS_HOST}${relative.startsWith('/') ? '' : '/'}${relative}`,
+      variable: 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    };
   }
   const full = env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ?? '';
   let url: URL;

@@ -5,7 +5,7 @@
  */
 import { EnvironmentError } from '../../errors.js';
 import { maskSecret } from '../../log.js';
-import { awsCredentials, parseTime, type AwsCredentials } from './credentials.js';
+import { type AwsCredentials, awsCredentials, parseTime } from './credentials.js';
 
 export const ENV_SOURCE = 'environment variables (AWS_ACCESS_KEY_ID)';
 

@@ -7,7 +7,7 @@
  * identity in hand and belong to AWS users only (this module loads lazily).
  * Hints for Google STS rejecting an AWS token are in src/diagnose.ts.
  */
-import { EnvironmentError, ServiceError, messageOf } from '../../errors.js';
+import { EnvironmentError, messageOf, ServiceError } from '../../errors.js';
 
 /** AWS error codes (from the XML `<Code>`) and what they most likely mean. */
 const CODE_HINTS: Record<string, string> = {

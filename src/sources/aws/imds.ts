@@ -16,7 +16,7 @@
 import { EnvironmentError, ServiceError } from '../../errors.js';
 import type { Http } from '../../http.js';
 import { maskSecret } from '../../log.js';
-import { parseJsonCredentials, type AwsCredentials } from './credentials.js';
+import { type AwsCredentials, parseJsonCredentials } from './credentials.js';
 import { awsFailure } from './errors.js';
 import { regionOfZone } from './region.js';
 
@@ -50,7 +50,8 @@ export class InstanceMetadata {
     const { env } = options;
     const mode = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE'] ?? '').toLowerCase();
     this.endpoint = (
-      env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] || (mode === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254')
+      env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] ||
+      (mode === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254')
     ).replace(/\/+$/, '');
     this.disabled = /^true$/i.test(env['AWS_EC2_METADATA_DISABLED'] ?? '');
   }
@@ -135,7 +136,11 @@ export class InstanceMetadata {
     }
   }
 
-  private async fallBackToV1(http: Http, tokenError: ServiceError, tokenTimedOut: boolean): Promise<Session | undefined> {
+  private async fallBackToV1(
+    http: Http,
+    tokenError: ServiceError,
+    tokenTimedOut: boolean,
+  ): Promise<Session | undefined> {
     this.unavailable = tokenError.message;
     if (/^true$/i.test(this.options.env['AWS_EC2_METADATA_V1_DISABLED'] ?? '')) return undefined;
     try {

@@ -35,7 +35,8 @@ export async function resolveRegion(sources: RegionSources): Promise<ResolvedReg
     if (region) return { region: checkRegion(region, from), from };
   }
   const fromInstance = await sources.instanceRegion();
-  if (fromInstance) return { region: checkRegion(fromInstance, 'EC2 instance metadata'), from: 'EC2 instance metadata' };
+  if (fromInstance)
+    return { region: checkRegion(fromInstance, 'EC2 instance metadata'), from: 'EC2 instance metadata' };
   throw new EnvironmentError(
     'No AWS region: set the aws_region input (or AWS_REGION), or a region in the AWS profile. ' +
       'On EC2 the region comes from instance metadata, which did not answer.',

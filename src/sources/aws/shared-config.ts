@@ -7,11 +7,10 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-
-import { EnvironmentError } from '../../errors.js';
 import { DEFAULT_AWS_ROLE_SESSION_NAME } from '../../config.js';
+import { EnvironmentError } from '../../errors.js';
 import type { RoleRequest } from './assume-role.js';
-import { awsCredentials, type AwsCredentials } from './credentials.js';
+import { type AwsCredentials, awsCredentials } from './credentials.js';
 import { readConfiguredFile } from './read-file.js';
 import type { WebIdentityConfig } from './web-identity.js';
 
@@ -62,7 +61,11 @@ export async function loadSharedConfig(env: NodeJS.ProcessEnv): Promise<SharedCo
       if (name) profiles.set(name, { ...profiles.get(name), ...values });
     }
   }
-  const credentials = await readConfiguredFile(credentialsFile, 'AWS_SHARED_CREDENTIALS_FILE or the default path', true);
+  const credentials = await readConfiguredFile(
+    credentialsFile,
+    'AWS_SHARED_CREDENTIALS_FILE or the default path',
+    true,
+  );
   if (credentials !== undefined) {
     files.push(credentialsFile);
     // In the credentials file sections are bare names, and win over the config file.
@@ -131,7 +134,12 @@ export function planProfile(config: SharedConfig, name: string, visited: string[
     );
   }
   if (roleArn && (profile['source_profile'] || profile['credential_source'])) {
-    return { kind: 'assume-role', profile: name, role: roleOf(profile, label), base: basePlan(config, name, profile, visited) };
+    return {
+      kind: 'assume-role',
+      profile: name,
+      role: roleOf(profile, label),
+      base: basePlan(config, name, profile, visited),
+    };
   }
   if (roleArn && profile['web_identity_token_file']) {
     return {

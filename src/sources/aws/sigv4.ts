@@ -47,7 +47,10 @@ export interface SignedRequest {
 
 /** `20150830T123600Z`: ISO 8601 basic format, UTC, no fractions. */
 export function amzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function signRequest(input: SigningInput): SignedRequest {

@@ -5,8 +5,9 @@
  * AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME), or by a profile's
  * web_identity_token_file + role_arn.
  */
-import { EnvironmentError } from '../../errors.js';
+
 import { DEFAULT_AWS_ROLE_SESSION_NAME } from '../../config.js';
+import { EnvironmentError } from '../../errors.js';
 import { assumeRoleWithWebIdentity, type StsContext } from './assume-role.js';
 import type { AwsCredentials } from './credentials.js';
 import { readConfiguredFile } from './read-file.js';

