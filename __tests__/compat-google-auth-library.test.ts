@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 import { GoogleAuth } from 'google-auth-library';
 
+import { awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from './fakes/aws.mjs';
+
 import {
   allowServiceAccount,
   type FakeEnvironment,
@@ -94,5 +96,65 @@ it('service-account key file', async () => {
     iss: email,
     sub: email,
     aud: 'https://iamcredentials.googleapis.com/',
+  });
+});
+
+describe('AWS', () => {
+  const ACCOUNT = '111122223333';
+  const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
+  const AWS_SA = 'aws-deployer@my-project.iam.gserviceaccount.com';
+  let awsWorld: ReturnType<typeof createAwsWorld>;
+  let aws: FakeAws;
+  let google: FakeEnvironment;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    awsWorld = createAwsWorld();
+    aws = await startFakeAws({ world: awsWorld });
+    google = await startEnvironment({
+      google: {
+        providers: { [PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
+        serviceAccounts: { [AWS_SA]: { allow: (p) => p.type === 'federated' && p.claims['account'] === ACCOUNT } },
+      },
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await Promise.all([aws.close(), google.close()]);
+  });
+
+  it('external_account file (aws1, environment credentials, through a service account)', async () => {
+    const user = awsWorld.addUser(`arn:aws:iam::${ACCOUNT}:user/ci`);
+    const awsEnv = {
+      AWS_ACCESS_KEY_ID: user.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+      AWS_REGION: 'eu-west-1',
+    };
+    const result = await runAction({
+      script: MAIN,
+      inputs: {
+        ...google.endpointInputs,
+        workload_identity_provider: PROVIDER,
+        subject_token_source: 'aws',
+        service_account: AWS_SA,
+      },
+      env: { ...awsEnv, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true' },
+    });
+    runs.push(result);
+    expect(result.code).toBe(0);
+    const file = JSON.parse(await fs.readFile(result.outputs['credentials_file_path'] ?? '', 'utf8'));
+
+    // The library reads AWS credentials and region from the environment, signs its own
+    // GetCallerIdentity and sends it to the fake Google STS, which verifies the signature.
+    Object.assign(process.env, awsEnv);
+    const stsBefore = google.google.sts.requests.length;
+    const token = await accessTokenVia(file);
+    expect(google.google.lookupToken(token)).toMatchObject({ kind: 'service_account' });
+    const exchange = google.google.sts.requests.slice(stsBefore);
+    expect(exchange.map((r) => [r.form?.['subject_token_type'], r.status])).toEqual([
+      ['urn:ietf:params:aws:token-type:aws4_request', 200],
+    ]);
+    const signed = JSON.parse(decodeURIComponent(exchange[0]?.form?.['subject_token'] ?? '')) as { url: string };
+    expect(signed.url).toBe('https://sts.eu-west-1.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15');
   });
 });
