@@ -7,13 +7,9 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { GoogleAuth } from 'google-auth-library';
-
 import { awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from './fakes/aws.mjs';
-
 import {
   allowServiceAccount,
   type FakeEnvironment,
@@ -22,10 +18,7 @@ import {
   startEnvironment,
   verifyJwt,
 } from './fakes/index.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(root, 'dist/main/index.js');
-const SA = 'deployer@my-project.iam.gserviceaccount.com';
+import { MAIN, SA } from './support/e2e.js';
 
 let world: FakeEnvironment;
 const runs: RunActionResult[] = [];

@@ -4,8 +4,6 @@
  * hostile inputs — and never a secret in the log.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import {
   type FakeEnvironment,
@@ -16,10 +14,7 @@ import {
   startConnectProxy,
   startEnvironment,
 } from './fakes/index.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(root, 'dist/main/index.js');
-const SA = 'deployer@my-project.iam.gserviceaccount.com';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn, knownSecrets, MAIN, SA } from './support/e2e.js';
 
 let world: FakeEnvironment;
 const runs: RunActionResult[] = [];
@@ -56,20 +51,9 @@ async function runMain(
   return result;
 }
 
-const errorsOf = (r: RunActionResult) => r.commands.filter((c) => c.command === 'error').map((c) => c.message);
 const infoLines = (r: RunActionResult) => r.stdout.split('\n').filter((l) => !l.startsWith('::'));
-
-function secretsSoFar(extra: string[] = []): string[] {
-  return [
-    world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-    ...world.github.issuedTokens,
-    ...world.google.tokens.keys(),
-    ...extra,
-  ];
-}
-function expectNoLeaks(r: RunActionResult, extra: string[] = []): void {
-  expect(findLeakedSecrets(r.stdout + r.stderr, secretsSoFar(extra), r.masks)).toEqual([]);
-}
+const secretsSoFar = (extra: string[] = []) => knownSecrets(world, extra);
+const expectNoLeaks = (r: RunActionResult, extra: string[] = []) => expectNoLeaksIn(world, r, extra);
 
 describe('transient failures are retried on every endpoint', () => {
   const faults = [{ status: 503 }, { status: 429, retryAfter: 1 }, { reset: true }, { hangMs: 3000 }];

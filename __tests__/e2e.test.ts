@@ -7,8 +7,6 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import {
   allowServiceAccount,
   decodeJwt,
@@ -19,11 +17,9 @@ import {
   startEnvironment,
   verifyJwt,
 } from './fakes/index.mjs';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, POST, ROOT, SA } from './support/e2e.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = path.join(root, 'dist/main/index.js');
-const POST = path.join(root, 'dist/post/index.js');
-const SA = 'deployer@my-project.iam.gserviceaccount.com';
+const root = ROOT;
 
 /** Inputs with action.yml's defaults, as the runner passes them. */
 function withDefaults(inputs: Record<string, string>): Record<string, string> {
@@ -66,24 +62,7 @@ async function checkedOutWorkspace(): Promise<string> {
   return dir;
 }
 
-function errorsOf(result: RunActionResult): string[] {
-  return result.commands.filter((c) => c.command === 'error').map((c) => c.message);
-}
-
-/** Every secret the fakes handed out or we gave the action. */
-function knownSecrets(extra: string[] = []): string[] {
-  return [
-    world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-    ...world.github.issuedTokens,
-    ...[...world.google.tokens.keys()],
-    ...extra,
-  ];
-}
-
-function expectNoLeaks(result: RunActionResult, extra: string[] = []): void {
-  const leaked = findLeakedSecrets(result.stdout + result.stderr, knownSecrets(extra), result.masks);
-  expect(leaked).toEqual([]);
-}
+const expectNoLeaks = (result: RunActionResult, extra: string[] = []) => expectNoLeaksIn(world, result, extra);
 
 beforeAll(async () => {
   world = await startEnvironment();

@@ -1,0 +1,31 @@
+/** What the end-to-end suites share: where the bundles are, and how to read a run. */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { type FakeEnvironment, findLeakedSecrets, type RunActionResult } from '../fakes/index.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const MAIN = path.join(ROOT, 'dist/main/index.js');
+export const POST = path.join(ROOT, 'dist/post/index.js');
+/** The service account startEnvironment() lets octo-org/octo-repo impersonate. */
+export const SA = 'deployer@my-project.iam.gserviceaccount.com';
+
+/** The messages of the run's `::error::` lines. */
+export function errorsOf(result: RunActionResult): string[] {
+  return result.commands.filter((c) => c.command === 'error').map((c) => c.message);
+}
+
+/** Every secret the fakes have handed out so far, plus the OIDC request token and `extra`. */
+export function knownSecrets(world: FakeEnvironment, extra: string[] = []): string[] {
+  return [
+    world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    ...world.github.issuedTokens,
+    ...world.google.tokens.keys(),
+    ...extra,
+  ];
+}
+
+/** No known secret in the run's output unless it was registered with ::add-mask:: first. */
+export function expectNoLeaks(world: FakeEnvironment, result: RunActionResult, extra: string[] = []): void {
+  expect(findLeakedSecrets(result.stdout + result.stderr, knownSecrets(world, extra), result.masks)).toEqual([]);
+}
