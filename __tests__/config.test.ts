@@ -141,6 +141,16 @@ describe('tokens', () => {
     );
   });
 
+  it('takes access_token_subject only with token_format access_token', () => {
+    expect(
+      errorOf({
+        workload_identity_provider: PROVIDER,
+        service_account: 'a@b.iam.gserviceaccount.com',
+        access_token_subject: 'alice@example.com',
+      }),
+    ).toMatch(/^"access_token_subject" applies only with token_format: access_token/);
+  });
+
   it('needs id_token_audience for id_token', () => {
     expect(
       errorOf({

@@ -165,9 +165,15 @@ export function readConfig(input: InputReader): Config {
       `"access_token_subject" must be the email of a Google Workspace user, got "${accessTokenSubject}".`,
     );
   }
-  if ((tokenFormat !== '' || accessTokenSubject) && serviceAccount === undefined) {
+  if (accessTokenSubject !== undefined && tokenFormat !== 'access_token') {
     throw new ConfigError(
-      `token_format "${tokenFormat || 'access_token'}"${accessTokenSubject ? ' with access_token_subject' : ''} needs ` +
+      '"access_token_subject" applies only with token_format: access_token (domain-wide delegation mints an access ' +
+        'token acting as that user). Set token_format: access_token, or remove access_token_subject.',
+    );
+  }
+  if (tokenFormat !== '' && serviceAccount === undefined) {
+    throw new ConfigError(
+      `token_format "${tokenFormat}"${accessTokenSubject ? ' with access_token_subject' : ''} needs ` +
         '"service_account": the email of the service account whose token to create ' +
         '(e.g. my-sa@my-project.iam.gserviceaccount.com). Leave token_format empty to use the federated ' +
         'identity directly (outputs.auth_token).',

@@ -93,8 +93,8 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
     if (err.reason === 'invalid_target' || /invalid_target|pool or provider|does not exist|not found/.test(text)) {
       hints.push(
         `Google does not know the provider "${auth?.provider ?? '?'}" or it is disabled. Check the project NUMBER, ` +
-          'the pool and provider IDs (gcloud iam workload-identity-pools providers list --location=global ' +
-          '--workload-identity-pool=POOL), and that the pool is not deleted or disabled.',
+          `the pool and provider IDs (${providersListCommand(auth?.provider)}), and that the pool is not deleted ` +
+          'or disabled.',
       );
     }
   }
@@ -103,12 +103,17 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
     const sa = config?.serviceAccount ?? '<SERVICE_ACCOUNT>';
     if (err.status === 403 || text.includes('permission')) {
       if (auth) {
-        const member = isAws ? awsPrincipalSetFor(auth.provider, claims) : principalSetFor(auth.provider, claims);
+        // The principal set lives on the IAM host of the configured universe.
+        const iamHost = new URL(auth.stsAudience.replace(/^\/\//, 'https://')).host;
+        const member = isAws
+          ? awsPrincipalSetFor(auth.provider, claims, iamHost)
+          : principalSetFor(auth.provider, claims, iamHost);
         hints.push(
           `The federated identity may not impersonate ${sa}. Grant it with:\n` +
             `  gcloud iam service-accounts add-iam-policy-binding "${sa}" ` +
             `--role="roles/iam.workloadIdentityUser" --member="${member}"\n` +
-            '  IAM changes can take up to 5 minutes to propagate.',
+            '  IAM changes can take up to 5 minutes to propagate. Google answers the same 403 when the service ' +
+            'account does not exist: check its email too.',
         );
       } else {
         hints.push(
@@ -140,16 +145,19 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
   }
 
   if (err.service === 'GitHub OIDC' && err.status !== undefined) {
-    hints.push('The runner would not issue an OIDC token: check "permissions: id-token: write" for this job.');
+    hints.push(
+      'The runner would not issue an OIDC token. A 401/403 usually means the request token expired (a very long ' +
+        'job) or the job lost its id-token permission; re-run the job, and check "permissions: id-token: write".',
+    );
   }
   return hints;
 }
 
 /** The principalSet that names this repository in the pool. */
-function principalSetFor(provider: string, claims: JwtClaims | undefined): string {
+function principalSetFor(provider: string, claims: JwtClaims | undefined, iamHost: string): string {
   const pool = provider.replace(/\/providers\/[^/]+$/, '');
   const repository = typeof claims?.['repository'] === 'string' ? claims['repository'] : 'OWNER/REPO';
-  return `principalSet://iam.googleapis.com/${pool}/attribute.repository/${repository}`;
+  return `principalSet://${iamHost}/${pool}/attribute.repository/${repository}`;
 }
 
 /**
@@ -179,7 +187,7 @@ function awsStsHints(text: string): string[] {
         'or point workload_identity_provider at your AWS provider.',
     );
   }
-  if (/account/.test(text)) {
+  if (/aws account|account id|account [0-9]{12}|not authorized for account/.test(text)) {
     hints.push(
       'The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
         'compare it with "aws sts get-caller-identity".',
@@ -206,12 +214,19 @@ function awsStsHints(text: string): string[] {
  * AWS mapping): arn:aws:iam::ACCOUNT:role/NAME becomes
  * arn:aws:sts::ACCOUNT:assumed-role/NAME, the ARN GetCallerIdentity reports.
  */
-function awsPrincipalSetFor(provider: string, claims: JwtClaims | undefined): string {
+function awsPrincipalSetFor(provider: string, claims: JwtClaims | undefined, iamHost: string): string {
   const pool = provider.replace(/\/providers\/[^/]+$/, '');
   const roleArn = typeof claims?.['aws_role_arn'] === 'string' ? claims['aws_role_arn'] : '';
   const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
   const assumedRole = match
     ? `arn:${match[1]}:sts::${match[2]}:assumed-role/${match[3]}`
     : 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME';
-  return `principalSet://iam.googleapis.com/${pool}/attribute.aws_role/${assumedRole}`;
+  return `principalSet://${iamHost}/${pool}/attribute.aws_role/${assumedRole}`;
+}
+
+/** The gcloud command that lists a pool's providers, filled in from the provider name when known. */
+function providersListCommand(provider: string | undefined): string {
+  const match = /^projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([^/]+)\//.exec(provider ?? '');
+  const [, project = 'PROJECT_NUMBER', pool = 'POOL'] = match ?? [];
+  return `gcloud iam workload-identity-pools providers list --location=global --workload-identity-pool=${pool} --project=${project}`;
 }

@@ -45,8 +45,9 @@ export class GitHubOidcSource implements SubjectSource {
       throw new EnvironmentError(
         'GitHub did not give this job an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
           'are not set). Add "permissions: { contents: read, id-token: write }" to the job or workflow. ' +
-          'Workflows run for pull requests from forks never get an OIDC token with write permissions: run them ' +
-          'on pull_request_target with care, or skip authentication for forks.',
+          'Workflows run for pull requests from forks never get an OIDC token: skip this step for forks ' +
+          '(if: github.event.pull_request.head.repo.full_name == github.repository) rather than running untrusted code ' +
+          'with credentials.',
       );
     }
     maskSecret(requestToken);
