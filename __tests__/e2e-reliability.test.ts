@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 
 import {
   type FakeEnvironment,
+  type FakeServer,
   findLeakedSecrets,
   RESOLVE_TEST_HOSTS,
   type RunActionResult,
@@ -62,9 +63,11 @@ describe('transient failures are retried on every endpoint', () => {
     ['GitHub OIDC', () => world.github],
     ['Google STS', () => world.google.sts],
     ['IAM Credentials', () => world.google.iamcredentials],
-  ])(
+    // Domain-wide delegation reaches OAuth2 (after signJwt at IAM Credentials).
+    ['OAuth2', () => world.google.oauth2, { access_token_subject: 'alice@example.com' }],
+  ] as Array<[string, () => FakeServer, Record<string, string>?]>)(
     '%s: 503, 429 + Retry-After, reset, hang -> success in bounded time',
-    async (service, server) => {
+    async (service, server, extraInputs = {}) => {
       const before = server().requestCount;
       server().injectFaults(faults);
       const result = await runMain({
@@ -72,6 +75,7 @@ describe('transient failures are retried on every endpoint', () => {
         token_format: 'access_token',
         retries: '4',
         request_timeout: '1s',
+        ...extraInputs,
       });
       expect(errorsOf(result)).toEqual([]);
       expect(result.code).toBe(0);
