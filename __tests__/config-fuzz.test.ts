@@ -129,11 +129,12 @@ it('accepts or rejects every input set with one clear error', () => {
       accepted++;
     } catch (err) {
       const context = `seed ${seed}, run ${run}, inputs ${JSON.stringify(inputs)}`;
-      if (!(err instanceof ConfigError)) throw new Error(`not a ConfigError (${String(err)}) for ${context}`);
+      if (!(err instanceof ConfigError))
+        throw new Error(`not a ConfigError (${String(err)}) for ${context}`, { cause: err });
       if (!err.message || err.message.includes('\n') || err.message.length > 1200) {
-        throw new Error(`unclear message ${JSON.stringify(err.message)} for ${context}`);
+        throw new Error(`unclear message ${JSON.stringify(err.message)} for ${context}`, { cause: err });
       }
-      if (err.message.includes(marker)) throw new Error(`credentials_json echoed for ${context}`);
+      if (err.message.includes(marker)) throw new Error(`credentials_json echoed for ${context}`, { cause: err });
     }
   }
   // Both sides of the parser were exercised.

@@ -35,7 +35,6 @@ it('rejects a broken action.yml and a broken workflow', () => {
     writeFileSync(
       readme,
       '```yaml\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - nonsense: true\n' +
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template.
         '      - run: echo ${{ steps.missing.outputs.x }}\n```\n',
     );
     const action = path.join(dir, 'action.yml');

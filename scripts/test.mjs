@@ -1,4 +1,4 @@
-// `npm test`: type-check, lint and format check (Biome), then every jest suite (unit tests with nock, and
+// `npm test`: type-check, lint (ESLint), format check (Prettier), then every jest suite (unit tests with nock, and
 // end-to-end tests that run the bundled dist/ under Node 24 against fake
 // servers on 127.0.0.1). Extra arguments go to jest.
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,8 @@ function step(label, command, args, env = {}) {
 }
 
 step('tsc --noEmit', bin('tsc'), ['--noEmit', '-p', '.']);
-step('biome check (lint + format)', bin('biome'), ['check', '.']);
+step('eslint', bin('eslint'), ['.']);
+step('prettier --check', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
 step('jest', bin('jest'), process.argv.slice(2), {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
 });

@@ -18,7 +18,8 @@ export class ConfigError extends Error {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are escaped for display.
+// Matching control characters is the point here: they are escaped for display.
+// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 const LONG_WORD = /\S{161,}/g;
 

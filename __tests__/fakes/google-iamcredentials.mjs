@@ -138,7 +138,7 @@ export function createIamCredentialsHandler(state) {
     let actor = caller;
     for (const target of chain) {
       const ctx = { permission, method, serviceAccount: target.email, caller };
-      let ok = false;
+      let ok;
       try {
         ok = target.allow(actor, ctx) === true;
       } catch {

@@ -184,7 +184,7 @@ export function createStsHandler(state) {
         'The size of mapped attribute google.subject exceeds the 127 bytes limit. Either modify your attribute mapping or the incoming assertion to produce a mapped attribute that is less than 127 bytes.',
       );
     }
-    let allowed = false;
+    let allowed;
     try {
       allowed = provider.conditionFor(kind)(claims, attributes) === true;
     } catch {

@@ -50,12 +50,7 @@ export interface CreateServiceAccountKeyOptions {
   universe?: string;
 }
 export type JwtErrorReason =
-  | 'malformed'
-  | 'unsupported_alg'
-  | 'bad_signature'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'issued_in_future';
+  'malformed' | 'unsupported_alg' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'issued_in_future';
 export declare class JwtError extends Error {
   constructor(reason: JwtErrorReason, message: string);
   reason: JwtErrorReason;
