@@ -69,7 +69,7 @@ function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 async function chain(env: NodeJS.ProcessEnv, profileInput?: string): Promise<ReturnType<typeof findCredentials>> {
   const h = http();
   const sts: StsContext = { http: h, env, region: 'eu-west-1', now: () => new Date() };
-  const imds = new InstanceMetadata({ env, http: h, probeHttp: () => http(500) });
+  const imds = new InstanceMetadata({ env, http: h, probeTimeoutMs: 500 });
   const profile: ChainContext['profile'] = profileInput
     ? { name: profileInput, namedBy: 'the aws_profile input' }
     : env['AWS_PROFILE']
@@ -373,7 +373,7 @@ describe('5. EC2 instance metadata', () => {
 
   it('gives the region: the availability zone minus its letter', async () => {
     const env = imdsEnv();
-    const imds = new InstanceMetadata({ env, http: http(), probeHttp: () => http(500) });
+    const imds = new InstanceMetadata({ env, http: http(), probeTimeoutMs: 500 });
     expect(await resolveRegion({ env, instanceRegion: () => imds.region() })).toEqual({
       region: 'eu-west-1',
       from: 'EC2 instance metadata',

@@ -55,7 +55,6 @@ function configFor(inputs: Record<string, string>): Config {
 function sourceFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv, log: Log = recordingLog()): AwsSource {
   const auth = configFor(inputs).auth as WorkloadIdentityAuth;
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 2000, log });
-  const probe = (): Http => new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 500, log });
   https.push(http);
   return new AwsSource(
     auth,
@@ -63,9 +62,7 @@ function sourceFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv, log: 
     { HOME: dir, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true', ...env },
     http,
     log,
-    {
-      probeHttp: probe,
-    },
+    { imdsProbeTimeoutMs: 500 },
   );
 }
 

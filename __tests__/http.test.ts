@@ -240,6 +240,27 @@ describe('Http.request', () => {
     http.dispose();
   });
 
+  it('lets one request override the retries and the time limit', async () => {
+    const server = await localServer(['hang', ok('late')]);
+    const { http } = makeHttp({ requestTimeoutMs: 30_000, retries: 3 });
+    const started = Date.now();
+    const err = await failureOf(
+      http.request({
+        service: 'EC2 instance metadata',
+        method: 'PUT',
+        url: `${server.url}/token`,
+        retries: 0,
+        timeoutMs: 150,
+      }),
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(err.attempts).toBe(1);
+    expect(err.serviceMessage).toBe('timeout: no answer within 150 ms');
+    expect(server.hits()).toBe(1);
+    http.dispose();
+    await server.close();
+  });
+
   it('does not start a retry past the step deadline', async () => {
     const scope = nock(BASE).get('/x').reply(503, 'busy');
     const { http } = makeHttp({ deadline: Date.now() + 500 });

@@ -35,6 +35,9 @@ export interface HttpRequest {
    * GitHub's OIDC 403 while a job is still "Pending".
    */
   retryableAnswer?: (status: number, body: string) => boolean;
+  /** Overrides for this request only (e.g. a quick probe that may find nothing listening). */
+  retries?: number;
+  timeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -96,13 +99,14 @@ export class Http {
     }
     const url = new URL(req.url);
     const label = `${req.method} ${url.origin}${url.pathname}`;
-    const maxAttempts = this.options.retries + 1;
+    const maxAttempts = (req.retries ?? this.options.retries) + 1;
+    const timeoutMs = req.timeoutMs ?? this.options.requestTimeoutMs;
 
     for (let attempt = 1; ; attempt++) {
       this.attemptsMade++;
       let outcome: HttpResponse | NetworkFailure;
       try {
-        outcome = await this.attempt(req.method, url, headers, body);
+        outcome = await this.attempt(req.method, url, headers, body, timeoutMs);
       } catch (err) {
         outcome = networkFailure(err);
       }
@@ -150,9 +154,9 @@ export class Http {
     url: URL,
     headers: Record<string, string>,
     body: string | null,
+    timeoutMs: number,
   ): Promise<HttpResponse> {
     const client = this.clientFor(url);
-    const timeoutMs = this.options.requestTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     // The socket timeout of http-client fires only on an idle socket; this
     // timer also bounds a server that trickles its answer.

@@ -11,12 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   AwsSource: () => (/* binding */ AwsSource)
 });
 
-// EXTERNAL MODULE: ./src/http.ts + 2 modules
-var src_http = __webpack_require__(631);
 // EXTERNAL MODULE: ./src/results.ts + 2 modules
 var results = __webpack_require__(703);
-// EXTERNAL MODULE: ./src/version.ts
-var version = __webpack_require__(311);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(625);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -932,6 +928,8 @@ const TOKEN_PATH = '/latest/api/token';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials';
 const ZONE_PATH = '/latest/meta-data/placement/availability-zone';
 const TOKEN_TTL_SECONDS = '21600';
+/** Off EC2 nothing answers at 169.254.169.254: give up on the first contact quickly (the SDKs wait 1 s). */
+const PROBE_TIMEOUT_MS = 1000;
 class InstanceMetadata {
     options;
     endpoint;
@@ -1001,11 +999,18 @@ class InstanceMetadata {
         this.session ??= this.disabled ? Promise.resolve(undefined) : this.probe();
         return this.session;
     }
+    /** The first contact: one short attempt, not the step's timeout x retries. */
+    probeRequest(request) {
+        return this.options.http.request({
+            service: IMDS_SERVICE,
+            retries: 0,
+            timeoutMs: this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
+            ...request,
+        });
+    }
     async probe() {
-        const http = this.options.probeHttp();
         try {
-            const res = await http.request({
-                service: IMDS_SERVICE,
+            const res = await this.probeRequest({
                 method: 'PUT',
                 url: `${this.endpoint}${TOKEN_PATH}`,
                 headers: { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS },
@@ -1022,22 +1027,19 @@ class InstanceMetadata {
             // may have been dropped on the way (hop limit 1 and we run in a
             // container). The AWS SDKs fall back to IMDSv1 then; so do we.
             if (timedOut || [403, 404, 405].includes(err.status ?? 0))
-                return await this.fallBackToV1(http, err, timedOut);
+                return await this.fallBackToV1(err, timedOut);
             // Anything else (nothing listening, another cloud's metadata service
             // answering 400): not EC2. Remembered for the "no credentials" message.
             this.unavailable = err.message;
             return undefined;
         }
-        finally {
-            http.dispose();
-        }
     }
-    async fallBackToV1(http, tokenError, tokenTimedOut) {
+    async fallBackToV1(tokenError, tokenTimedOut) {
         this.unavailable = tokenError.message;
         if (/^true$/i.test(this.options.env['AWS_EC2_METADATA_V1_DISABLED'] ?? ''))
             return undefined;
         try {
-            await http.request({ service: IMDS_SERVICE, method: 'GET', url: `${this.endpoint}/latest/meta-data/` });
+            await this.probeRequest({ method: 'GET', url: `${this.endpoint}/latest/meta-data/` });
             this.unavailable = undefined;
             return {};
         }
@@ -1075,10 +1077,6 @@ class InstanceMetadata {
 
 
 
-
-
-/** Off EC2 nothing answers at 169.254.169.254: give up on the first contact quickly (the SDKs wait 1 s). */
-const IMDS_PROBE_TIMEOUT_MS = 1000;
 class AwsSource {
     auth;
     config;
@@ -1100,8 +1098,7 @@ class AwsSource {
         this.imds = new InstanceMetadata({
             env,
             http,
-            probeHttp: options.probeHttp ??
-                (() => new src_http/* Http */.lw({ userAgent: (0,version/* userAgent */.N1)(env), retries: 0, requestTimeoutMs: IMDS_PROBE_TIMEOUT_MS, log })),
+            ...(options.imdsProbeTimeoutMs !== undefined ? { probeTimeoutMs: options.imdsProbeTimeoutMs } : {}),
         });
     }
     /** The `aws1` credential source of google-auth-library and gcloud. */

@@ -8,10 +8,9 @@
  * Loaded only when subject_token_source is "aws" (see sources/index.ts).
  */
 import type { AwsSourceConfig, WorkloadIdentityAuth } from '../../config.js';
-import { Http } from '../../http.js';
+import type { Http } from '../../http.js';
 import type { Log } from '../../log.js';
 import { rfc3339 } from '../../results.js';
-import { userAgent } from '../../version.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { assumeRole, type StsContext } from './assume-role.js';
 import { AWS_SUBJECT_TOKEN_TYPE, callerIdentityToken, callerIdentityUrl } from './caller-identity.js';
@@ -21,13 +20,10 @@ import { InstanceMetadata } from './imds.js';
 import { type ResolvedRegion, resolveRegion, stsHost } from './region.js';
 import { loadSharedConfig } from './shared-config.js';
 
-/** Off EC2 nothing answers at 169.254.169.254: give up on the first contact quickly (the SDKs wait 1 s). */
-const IMDS_PROBE_TIMEOUT_MS = 1000;
-
 export interface AwsSourceOptions {
   now?: () => Date;
-  /** The HTTP layer for the first IMDS contact; by default a 1 s, no-retry one. */
-  probeHttp?: () => Http;
+  /** Time limit of the first IMDS contact; default 1 s. */
+  imdsProbeTimeoutMs?: number;
 }
 
 interface Resolved {
@@ -56,9 +52,7 @@ export class AwsSource implements SubjectSource {
     this.imds = new InstanceMetadata({
       env,
       http,
-      probeHttp:
-        options.probeHttp ??
-        (() => new Http({ userAgent: userAgent(env), retries: 0, requestTimeoutMs: IMDS_PROBE_TIMEOUT_MS, log })),
+      ...(options.imdsProbeTimeoutMs !== undefined ? { probeTimeoutMs: options.imdsProbeTimeoutMs } : {}),
     });
   }
 

@@ -14,7 +14,7 @@
  * AWS_EC2_METADATA_DISABLED and AWS_EC2_METADATA_V1_DISABLED.
  */
 import { EnvironmentError, ServiceError } from '../../errors.js';
-import type { Http } from '../../http.js';
+import type { Http, HttpRequest, HttpResponse } from '../../http.js';
 import { maskSecret } from '../../log.js';
 import { type AwsCredentials, parseJsonCredentials } from './credentials.js';
 import { awsFailure } from './errors.js';
@@ -25,13 +25,15 @@ const TOKEN_PATH = '/latest/api/token';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials';
 const ZONE_PATH = '/latest/meta-data/placement/availability-zone';
 const TOKEN_TTL_SECONDS = '21600';
+/** Off EC2 nothing answers at 169.254.169.254: give up on the first contact quickly (the SDKs wait 1 s). */
+const PROBE_TIMEOUT_MS = 1000;
 
 export interface ImdsOptions {
   env: NodeJS.ProcessEnv;
   /** The step's HTTP layer (normal timeouts and retries). */
   http: Http;
-  /** An HTTP layer with a short timeout and no retries, for the first contact; disposed after it. */
-  probeHttp: () => Http;
+  /** Time limit of the first contact (no retries); default 1 s. */
+  probeTimeoutMs?: number;
 }
 
 /** A session with IMDS: its v2 token, or none when only IMDSv1 answers. */
@@ -108,11 +110,19 @@ export class InstanceMetadata {
     return this.session;
   }
 
+  /** The first contact: one short attempt, not the step's timeout x retries. */
+  private probeRequest(request: Pick<HttpRequest, 'method' | 'url' | 'headers'>): Promise<HttpResponse> {
+    return this.options.http.request({
+      service: IMDS_SERVICE,
+      retries: 0,
+      timeoutMs: this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
+      ...request,
+    });
+  }
+
   private async probe(): Promise<Session | undefined> {
-    const http = this.options.probeHttp();
     try {
-      const res = await http.request({
-        service: IMDS_SERVICE,
+      const res = await this.probeRequest({
         method: 'PUT',
         url: `${this.endpoint}${TOKEN_PATH}`,
         headers: { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS },
@@ -126,25 +136,19 @@ export class InstanceMetadata {
       // 403/404/405: IMDSv2 is off or unsupported. A timeout: the PUT's answer
       // may have been dropped on the way (hop limit 1 and we run in a
       // container). The AWS SDKs fall back to IMDSv1 then; so do we.
-      if (timedOut || [403, 404, 405].includes(err.status ?? 0)) return await this.fallBackToV1(http, err, timedOut);
+      if (timedOut || [403, 404, 405].includes(err.status ?? 0)) return await this.fallBackToV1(err, timedOut);
       // Anything else (nothing listening, another cloud's metadata service
       // answering 400): not EC2. Remembered for the "no credentials" message.
       this.unavailable = err.message;
       return undefined;
-    } finally {
-      http.dispose();
     }
   }
 
-  private async fallBackToV1(
-    http: Http,
-    tokenError: ServiceError,
-    tokenTimedOut: boolean,
-  ): Promise<Session | undefined> {
+  private async fallBackToV1(tokenError: ServiceError, tokenTimedOut: boolean): Promise<Session | undefined> {
     this.unavailable = tokenError.message;
     if (/^true$/i.test(this.options.env['AWS_EC2_METADATA_V1_DISABLED'] ?? '')) return undefined;
     try {
-      await http.request({ service: IMDS_SERVICE, method: 'GET', url: `${this.endpoint}/latest/meta-data/` });
+      await this.probeRequest({ method: 'GET', url: `${this.endpoint}/latest/meta-data/` });
       this.unavailable = undefined;
       return {};
     } catch (err) {
