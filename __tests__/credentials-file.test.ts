@@ -16,7 +16,7 @@ afterEach(async () => {
 it('creates gha-creds-<16 hex>.json with mode 0600 even under a permissive umask', async () => {
   const old = process.umask(0o000);
   try {
-    const file = await writeCredentialsFile(dir, { a: 1 });
+    const file = writeCredentialsFile(dir, { a: 1 });
     expect(path.basename(file)).toMatch(/^gha-creds-[0-9a-f]{16}\.json$/);
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual({ a: 1 });
@@ -29,23 +29,21 @@ it('never follows a symlink planted at its path, nor overwrites a file', async (
   const target = path.join(dir, 'target.txt');
   await fs.writeFile(target, 'precious');
   await fs.symlink(target, path.join(dir, 'gha-creds-planted.json'));
-  await expect(writeCredentialsFile(dir, { secret: 1 }, 'gha-creds-planted.json')).rejects.toBeInstanceOf(
-    EnvironmentError,
-  );
-  await expect(writeCredentialsFile(dir, { secret: 1 }, 'target.txt')).rejects.toThrow(
+  expect(() => writeCredentialsFile(dir, { secret: 1 }, 'gha-creds-planted.json')).toThrow(EnvironmentError);
+  expect(() => writeCredentialsFile(dir, { secret: 1 }, 'target.txt')).toThrow(
     /Could not create the credentials file.*EEXIST/,
   );
   expect(await fs.readFile(target, 'utf8')).toBe('precious');
 });
 
 it('fails clearly when the workspace does not exist', async () => {
-  await expect(writeCredentialsFile(path.join(dir, 'missing'), {})).rejects.toThrow(
+  expect(() => writeCredentialsFile(path.join(dir, 'missing'), {})).toThrow(
     /Could not create the credentials file in .*missing \(ENOENT\).*create_credentials_file: false/,
   );
 });
 
 it('tells an empty workspace from a checked-out one', async () => {
-  expect(await isEmptyDirectory(dir)).toBe(true);
+  expect(isEmptyDirectory(dir)).toBe(true);
   await fs.writeFile(path.join(dir, 'x'), '');
-  expect(await isEmptyDirectory(dir)).toBe(false);
+  expect(isEmptyDirectory(dir)).toBe(false);
 });

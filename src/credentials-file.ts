@@ -8,7 +8,7 @@
  * exclusive create that never follows or overwrites an existing path.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { Config, WorkloadIdentityAuth } from './config.js';
@@ -36,22 +36,23 @@ export async function externalAccountConfig(
   };
 }
 
-/** Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path. */
-export async function writeCredentialsFile(
+/**
+ * Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path.
+ *
+ * Synchronous on purpose: it is one small local write, and `fs.promises`
+ * alone costs ~2–3 ms to load on Node 24, on every run (issue 6).
+ */
+export function writeCredentialsFile(
   directory: string,
   contents: unknown,
   name = `gha-creds-${randomBytes(8).toString('hex')}.json`,
-): Promise<string> {
+): string {
   const file = path.resolve(directory, name);
-  let handle: fs.FileHandle;
+  let fd: number;
   try {
     // O_EXCL: fail if anything (file or symlink) is already there; O_NOFOLLOW
     // for good measure on systems that would otherwise follow a final link.
-    handle = await fs.open(
-      file,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-      0o600,
-    );
+    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new EnvironmentError(
@@ -60,18 +61,18 @@ export async function writeCredentialsFile(
     );
   }
   try {
-    await handle.chmod(0o600); // in case a umask or ACL widened it
-    await handle.writeFile(`${JSON.stringify(contents, null, 2)}\n`);
+    fchmodSync(fd, 0o600); // in case a umask or ACL widened it
+    writeFileSync(fd, `${JSON.stringify(contents, null, 2)}\n`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return file;
 }
 
 /** True when the directory has no entries: a checkout is probably missing. */
-export async function isEmptyDirectory(directory: string): Promise<boolean> {
+export function isEmptyDirectory(directory: string): boolean {
   try {
-    return (await fs.readdir(directory)).length === 0;
+    return readdirSync(directory).length === 0;
   } catch {
     return false;
   }
