@@ -4,7 +4,9 @@
 //
 // @actions/http-client's `undici` is shims/undici (package.json "overrides"):
 // the real one would add ~440 KB and ~45 ms to every run for a fetch proxy
-// dispatcher the action never uses. The build refuses to bundle the real one.
+// dispatcher the action never uses. Its `tunnel` is shims/tunnel, which loads
+// the real tunnel only when a proxy is used. The build refuses to bundle the
+// real ones in their place.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,14 +17,20 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = process.argv[2] ?? join(root, 'dist');
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
-// The undici that @actions/http-client resolves (from its own folder).
+// The undici and tunnel that @actions/http-client resolves (from its own folder)
+// must be the shims: the real ones would cost every run (see shims/*/index.js).
 const fromHttpClient = createRequire(join(root, 'node_modules', '@actions', 'http-client', 'package.json'));
-const undici = JSON.parse(readFileSync(fromHttpClient.resolve('undici/package.json'), 'utf8'));
-if (undici.version !== '0.0.0-shim') {
-  console.error(
-    `node_modules/undici is undici ${undici.version}, not shims/undici: run \`npm ci\` (package.json "overrides").`,
-  );
-  process.exit(1);
+for (const [name, shimVersion] of [
+  ['undici', '0.0.0-shim'],
+  ['tunnel', '0.0.6-lazy'],
+]) {
+  const found = JSON.parse(readFileSync(fromHttpClient.resolve(`${name}/package.json`), 'utf8'));
+  if (found.version !== shimVersion) {
+    console.error(
+      `node_modules/${name} is ${name} ${found.version}, not shims/${name}: run \`npm ci\` (package.json "overrides").`,
+    );
+    process.exit(1);
+  }
 }
 
 for (const entry of ['main', 'post']) {
