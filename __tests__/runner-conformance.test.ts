@@ -5,7 +5,7 @@
  * calls, including hostile values, so the two cannot drift apart.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { EOL as osEOL, tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import * as core from '@actions/core';
@@ -30,6 +30,10 @@ function captureStdout(fn: () => void): string {
   }
   return text;
 }
+
+it('ends lines with os.EOL, like @actions/core', () => {
+  expect(runner.EOL).toBe(osEOL);
+});
 
 it.each(VALUES)('workflow commands match @actions/core for %j', (value) => {
   for (const [ours, theirs] of [

@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { EOL } from 'node:os';
+
+import { EOL } from './runner-commands.js';
 
 export function setOutput(name: string, value: string): void {
   fileCommand('GITHUB_OUTPUT', name, value);
