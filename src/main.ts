@@ -20,7 +20,7 @@ import { Results } from './results.js';
 import * as runner from './runner-commands.js';
 import { selectSubjectSource } from './sources/index.js';
 import { selfSignedToken, signWithKey } from './sources/service-account-key.js';
-import type { SubjectSource } from './sources/subject-source.js';
+import type { SubjectSource, SubjectToken } from './sources/subject-source.js';
 import { unpinnedRefWarning, userAgent } from './version.js';
 
 /** No single step may hang a job: no new request starts after this. */
@@ -53,6 +53,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
     const source =
       config.auth.kind === 'workload_identity' ? await selectSubjectSource(config.auth, env, http, log) : undefined;
     if (source) context.sourceName = source.name;
+    // The subject token is asked for now, so that writing the credentials
+    // file overlaps the round trip; a failure surfaces only when it is awaited
+    // in stage 2, after the file exists.
+    const subject = source ? settleLater(source.subjectToken()) : undefined;
 
     // 1. The credentials file comes first, so that a job with
     //    continue-on-error still has it when the exchange below fails.
@@ -64,7 +68,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
             'Set create_credentials_file: false, or run in a GitHub Actions job.',
         );
       }
-      if (await isEmptyDirectory(workspace)) {
+      if (isEmptyDirectory(workspace)) {
         log.warning(
           'The workspace is empty. If actions/checkout runs after this step it will delete the credentials file: ' +
             'run actions/checkout before this action.',
@@ -76,12 +80,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
           : config.auth.kind === 'service_account_key'
             ? config.auth.key
             : undefined;
-      results.credentialsFile(await writeCredentialsFile(workspace, contents));
+      results.credentialsFile(writeCredentialsFile(workspace, contents));
     }
     results.project();
 
     // 2. The subject credential, exchanged for the identity's auth token.
-    const identity = await authenticate(config, source, http, context);
+    const identity = await authenticate(config, source, subject, http, context);
     results.authToken(identity.authToken);
     if (config.createCredentialsFile) results.sourceEnvironment(source?.environmentForTools?.());
     results.describe('Authenticated with', describeMethod(config, source?.name));
@@ -102,6 +106,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
 async function authenticate(
   config: Config,
   source: SubjectSource | undefined,
+  subjectToken: Promise<SubjectToken> | undefined,
   http: Http,
   context: FailureContext,
 ): Promise<Identity> {
@@ -118,8 +123,8 @@ async function authenticate(
       signJwt: async (_serviceAccount, claims) => signWithKey(key, claims),
     };
   }
-  if (!source) throw new EnvironmentError('No subject source for Workload Identity Federation.');
-  const subject = await source.subjectToken();
+  if (!source || !subjectToken) throw new EnvironmentError('No subject source for Workload Identity Federation.');
+  const subject = await subjectToken;
   context.claims = subject.claims;
   const authToken = await exchangeToken(http, {
     stsEndpoint: endpoints.sts,
@@ -182,4 +187,14 @@ function describePrincipal(config: Config, context: FailureContext): string {
   return typeof subject === 'string'
     ? `principal://iam.googleapis.com/${pool}/subject/${subject}`
     : `a principal of principalSet://iam.googleapis.com/${pool}`;
+}
+
+/**
+ * A promise that is awaited later: marks its rejection as handled for now
+ * (Node would otherwise report it as unhandled while other work runs) and
+ * still rejects where it is awaited.
+ */
+function settleLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
