@@ -4,29 +4,39 @@
  * figures). This test holds them to what @actions/core writes for the same
  * calls, including hostile values, so the two cannot drift apart.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { EOL as osEOL, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import * as core from '@actions/core';
 
 import * as runner from '../src/runner-commands.js';
 import * as files from '../src/runner-files.js';
-import { parseFileCommands, parseWorkflowCommands } from './fakes/index.mjs';
+import { DEFAULT_NODE_BINARY, parseFileCommands, parseWorkflowCommands } from './fakes/index.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const VALUES = ['plain', 'multi\nline\r\nvalue', '100% ::set-output name=x::y', 'é😀', '', 'a,b:c'];
 
+/** What fn writes to stdout: through process.stdout (@actions/core) or runner.stdout (ours, fd 1). */
 function captureStdout(fn: () => void): string {
   const write = process.stdout.write.bind(process.stdout);
+  const ownWrite = runner.stdout.write;
   let text = '';
   process.stdout.write = ((chunk: string | Uint8Array) => {
     text += String(chunk);
     return true;
   }) as typeof process.stdout.write;
+  runner.stdout.write = (chunk: string) => {
+    text += chunk;
+  };
   try {
     fn();
   } finally {
     process.stdout.write = write;
+    runner.stdout.write = ownWrite;
   }
   return text;
 }
@@ -84,4 +94,33 @@ it('reads inputs and state as @actions/core does', () => {
   process.env['STATE_thing'] = 'saved';
   expect(runner.getInput('some input')).toBe(core.getInput('some input'));
   expect(runner.getState('thing')).toBe(core.getState('thing'));
+});
+
+it('writes every byte to stdout even when it is a full non-blocking pipe', async () => {
+  // Our stdout is fd 1, written with write(2). A pipe that a parent left
+  // non-blocking takes only what fits (64 KB) and then answers EAGAIN; a
+  // single write would silently drop the rest. The child runs the source
+  // under Node 24 (type stripping); the parent reads only after a pause.
+  const source = pathToFileURL(path.join(root, 'src', 'runner-commands.ts')).href;
+  const size = 4 * 1024 * 1024;
+  const child = spawn(
+    DEFAULT_NODE_BINARY,
+    [
+      '--input-type=module',
+      '-e',
+      `process.stdout; // creating the stream makes fd 1 non-blocking, as a parent may have left it
+       const { stdout } = await import(${JSON.stringify(source)});
+       stdout.write('x'.repeat(${size}) + '\\n');`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  let received = 0;
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (received += chunk.length));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  child.stdout.resume();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  expect({ code, stderr, received }).toEqual({ code: 0, stderr: '', received: size + 1 });
 });
