@@ -19,6 +19,7 @@ import { InstanceMetadata } from '../src/sources/aws/imds.js';
 import { resolveRegion, stsEndpoint } from '../src/sources/aws/region.js';
 import { loadSharedConfig, parseIni, planProfile } from '../src/sources/aws/shared-config.js';
 import { captureMasks, type FakeAws, startFakeAws } from './fakes/aws.mjs';
+import { stdout as runnerStdout } from '../src/runner-commands.js';
 
 const silent: Log = { debug: () => {}, info: () => {}, warning: () => {} };
 const ACCOUNT = '111122223333';
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aws-chain-'));
-  masks = captureMasks();
+  masks = captureMasks(runnerStdout);
 });
 afterEach(async () => {
   masks.stop();

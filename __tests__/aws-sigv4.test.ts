@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { callerIdentityToken, callerIdentityUrl } from '../src/sources/aws/caller-identity.js';
 import { amzDate, signRequest } from '../src/sources/aws/sigv4.js';
 import { captureMasks } from './fakes/aws.mjs';
+import { stdout as runnerStdout } from '../src/runner-commands.js';
 
 const SUITE = {
   region: 'us-east-1',
@@ -132,7 +133,7 @@ describe('the GetCallerIdentity subject token', () => {
   ];
 
   it.each(cases)('$name', ({ host, region, date, sessionToken, signature }) => {
-    const masks = captureMasks();
+    const masks = captureMasks(runnerStdout);
     let encoded: string;
     try {
       encoded = callerIdentityToken({
@@ -179,7 +180,7 @@ describe('the GetCallerIdentity subject token', () => {
   });
 
   it('is URL-encoded JSON, as Google STS expects', () => {
-    const masks = captureMasks();
+    const masks = captureMasks(runnerStdout);
     try {
       const encoded = callerIdentityToken({
         credentials: SUITE.credentials,

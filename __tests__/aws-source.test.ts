@@ -17,6 +17,7 @@ import type { Log } from '../src/log.js';
 import { Results } from '../src/results.js';
 import { AwsSource } from '../src/sources/aws/aws-source.js';
 import { captureMasks, type FakeAws, startFakeAws } from './fakes/aws.mjs';
+import { stdout as runnerStdout } from '../src/runner-commands.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
 const ROLE = 'arn:aws:iam::111122223333:role/deploy';
@@ -33,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => aws.close());
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aws-source-'));
-  masks = captureMasks();
+  masks = captureMasks(runnerStdout);
 });
 afterEach(async () => {
   masks.stop();

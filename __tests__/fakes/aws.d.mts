@@ -119,4 +119,4 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 export declare function startFakeAws(options?: FakeAwsOptions): Promise<FakeAws>;
-export declare function captureMasks(): { values: string[]; stop(): void };
+export declare function captureMasks(stdout: { write(text: string): unknown }): { values: string[]; stop(): void };

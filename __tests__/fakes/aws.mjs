@@ -51,28 +51,30 @@ export async function startFakeAws(options = {}) {
 }
 
 /**
- * Records what @actions/core's setSecret registers (`::add-mask::` lines on
- * stdout) in this process, and keeps those lines out of the test output.
+ * Records the secrets the action registers (`::add-mask::` lines) in this
+ * process, and keeps those lines out of the test output. `stdout` is what the
+ * action writes through: src/runner-commands.ts's `stdout` (fd 1, replaceable
+ * for tests), or process.stdout for code that uses @actions/core.
+ * @param {{ write(text: string): unknown }} stdout
  * @returns {{ values: string[], stop(): void }}
  */
-export function captureMasks() {
+export function captureMasks(stdout) {
   /** @type {string[]} */
   const values = [];
-  const original = process.stdout.write;
-  /** @type {any} */ (process.stdout).write = (/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
-    const line = String(chunk);
-    const m = /^::add-mask::(.*?)\r?\n?$/s.exec(line);
+  const original = stdout.write;
+  stdout.write = (/** @type {string} */ text) => {
+    const m = /^::add-mask::(.*?)\r?\n?$/s.exec(String(text));
     if (m) {
-      // Undo the command escaping of @actions/core.
+      // Undo the command escaping of the runner protocol.
       values.push(/** @type {string} */ (m[1]).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%'));
       return true;
     }
-    return original.call(process.stdout, chunk, ...rest);
+    return original.call(stdout, text);
   };
   return {
     values,
     stop() {
-      process.stdout.write = original;
+      stdout.write = original;
     },
   };
 }
