@@ -1,13 +1,17 @@
 // Tests for the fake servers and the runner harness in __tests__/fakes/.
 // Everything goes over real HTTP on 127.0.0.1, so these also prove the fakes
 // behave like the services the action (and google-auth-library) talk to.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import {
   allowServiceAccount,
+  createTestCertificates,
   DEFAULT_PROVIDER,
   decodeJwt,
   type FakeEnvironment,
@@ -21,6 +25,7 @@ import {
   signJwt,
   startEnvironment,
   startFakeServer,
+  type TestCertificates,
   verifyJwt,
 } from './fakes/index.mjs';
 
@@ -475,6 +480,95 @@ describe('fault injection', () => {
       { status: 403, body: { custom: true } },
       { hangMs: 60_000 },
     ]);
+  });
+});
+
+describe('TLS', () => {
+  let certs: TestCertificates;
+  beforeAll(async () => {
+    certs = await createTestCertificates();
+  });
+  afterAll(async () => {
+    await certs.cleanup();
+  });
+
+  /** GET over node:https (fetch cannot take a CA); resolves the status, or the error code. */
+  function httpsGet(url: string, ca?: string): Promise<number | string> {
+    return new Promise((resolve) => {
+      const req = httpsRequest(url, { ca, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? String(err)));
+      req.end();
+    });
+  }
+
+  it('makes an EC P-256 server certificate, signed by a CA, for loopback and the *.test names', async () => {
+    const cert = new X509Certificate(certs.cert);
+    const ca = new X509Certificate(certs.ca);
+    expect(ca.ca).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(cert.verify(ca.publicKey)).toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(certs.key))).toBe(true);
+    expect(createPrivateKey(certs.key).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    for (const host of [
+      'localhost',
+      'sts.googleapis.test',
+      'iamcredentials.googleapis.test',
+      'oauth2.googleapis.test',
+      'token.actions.githubusercontent.test',
+    ]) {
+      expect(cert.checkHost(host)).toBeDefined();
+    }
+    expect(cert.checkHost('example.com')).toBeUndefined();
+    expect(await readFile(certs.caFile, 'utf8')).toBe(certs.ca);
+  });
+
+  it('cleanup() removes the files', async () => {
+    const other = await createTestCertificates();
+    expect(existsSync(other.caFile)).toBe(true);
+    await other.cleanup();
+    expect(existsSync(other.caFile)).toBe(false);
+  });
+
+  it('serves HTTPS with `tls`, records the transport, and counts refused handshakes', async () => {
+    const handler = () => ({ status: 200, body: 'ok' });
+    const secure = await startFakeServer({ name: 'secure', handler, tls: certs });
+    const plain = await startFakeServer({ name: 'plain', handler });
+    try {
+      expect(secure.origin).toBe(`https://127.0.0.1:${secure.port}`);
+      expect(secure.tls).toBe(true);
+      expect(plain.tls).toBe(false);
+      expect(await httpsGet(`${secure.origin}/x`, certs.ca)).toBe(200);
+      expect((await call(`${plain.origin}/x`)).status).toBe(200);
+      expect(secure.requests.map((r) => r.tls)).toEqual([true]);
+      expect(plain.requests.map((r) => r.tls)).toEqual([false]);
+
+      // A client without the CA hangs up during the handshake: a connection, no request.
+      expect(await httpsGet(`${secure.origin}/x`)).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+      expect(secure.requestCount).toBe(1);
+      expect(secure.connectionCount).toBe(2);
+    } finally {
+      await Promise.all([secure.close(), plain.close()]);
+    }
+  });
+
+  it('startEnvironment({ tls }) puts every fake on https://', async () => {
+    const world = await startEnvironment({ tls: certs });
+    try {
+      const origins = [
+        world.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+        ...Object.values(world.endpointInputs),
+        world.google.createServiceAccountKey(OTHER_SA).token_uri,
+      ];
+      expect(origins.map((url) => new URL(url).protocol)).toEqual(Array(origins.length).fill('https:'));
+      expect(await httpsGet(world.github.jwksUrl, certs.ca)).toBe(200);
+      expect(world.github.requests.map((r) => r.tls)).toEqual([true]);
+    } finally {
+      await world.close();
+    }
   });
 });
 

@@ -132,6 +132,7 @@ export async function startFakeGithubOidc(options = {}) {
 
   const server = await startFakeServer({
     name: 'github-oidc',
+    tls: options.tls,
     handler(req) {
       if (req.method === 'GET' && req.path === '/.well-known/jwks') {
         return json(200, jwks([keyPair]));
@@ -176,6 +177,9 @@ export async function startFakeGithubOidc(options = {}) {
     ...server,
     get requestCount() {
       return server.requestCount;
+    },
+    get connectionCount() {
+      return server.connectionCount;
     },
     url: server.origin,
     requestUrl: `${server.origin}/token?api-version=2.0`,

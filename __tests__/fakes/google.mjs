@@ -9,6 +9,7 @@
  *   stsEndpoint            http://127.0.0.1:P1/v1   (https://sts.googleapis.com/v1)
  *   iamcredentialsEndpoint http://127.0.0.1:P2/v1   (https://iamcredentials.googleapis.com/v1)
  *   oauth2Endpoint         http://127.0.0.1:P3      (https://oauth2.googleapis.com)
+ * (https:// for all three with `options.tls`).
  */
 
 import { createIamCredentialsHandler } from './google-iamcredentials.mjs';
@@ -43,10 +44,11 @@ export async function startFakeGoogle(options = {}) {
   const state = createGoogleState(options);
   /** @type {RecordedRequest[]} */
   const requests = [];
+  const { tls } = options;
   const [sts, iamcredentials, oauth2] = await Promise.all([
-    startFakeServer({ name: 'sts', handler: createStsHandler(state), sharedLog: requests }),
-    startFakeServer({ name: 'iamcredentials', handler: createIamCredentialsHandler(state), sharedLog: requests }),
-    startFakeServer({ name: 'oauth2', handler: createOAuth2Handler(state), sharedLog: requests }),
+    startFakeServer({ name: 'sts', handler: createStsHandler(state), sharedLog: requests, tls }),
+    startFakeServer({ name: 'iamcredentials', handler: createIamCredentialsHandler(state), sharedLog: requests, tls }),
+    startFakeServer({ name: 'oauth2', handler: createOAuth2Handler(state), sharedLog: requests, tls }),
   ]);
   state.endpoints.sts = `${sts.origin}/v1`;
   state.endpoints.iamcredentials = `${iamcredentials.origin}/v1`;

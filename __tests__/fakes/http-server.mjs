@@ -1,20 +1,22 @@
 // @ts-check
 /**
  * Shared plumbing for every fake: a node:http listener on 127.0.0.1 with a
- * random port, request recording and counting, a fault-injection queue, and a
- * close() that never hangs.
+ * random port (node:https when given a key and certificate), request recording
+ * and counting, a fault-injection queue, and a close() that never hangs.
  *
  * Why one base: the retry / timeout / proxy behaviour of the action must be
  * tested the same way against every upstream, so faults are applied here,
  * before any service logic runs.
  */
 import http from 'node:http';
+import https from 'node:https';
 
 /** @typedef {import('./index.mjs').Fault} Fault */
 /** @typedef {import('./index.mjs').RecordedRequest} RecordedRequest */
 /** @typedef {import('./index.mjs').FakeServer} FakeServer */
 /** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
 /** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./index.mjs').TlsOptions} TlsOptions */
 
 /**
  * @callback Handler
@@ -97,12 +99,13 @@ function defaultFaultBody(status) {
 
 /**
  * Start a fake HTTP server.
- * @param {{ name: string, handler: Handler, sharedLog?: RecordedRequest[] }} options
+ * @param {{ name: string, handler: Handler, sharedLog?: RecordedRequest[], tls?: TlsOptions }} options
  *   `sharedLog` receives every recorded request too (fake Google keeps one log
- *   across its three listeners).
+ *   across its three listeners). With `tls` the server speaks HTTPS only and
+ *   its origin is https://127.0.0.1:PORT.
  * @returns {Promise<FakeServer>}
  */
-export async function startFakeServer({ name, handler, sharedLog }) {
+export async function startFakeServer({ name, handler, sharedLog, tls }) {
   /** @type {Fault[]} */
   const faultQueue = [];
   /** @type {RecordedRequest[]} */
@@ -113,6 +116,7 @@ export async function startFakeServer({ name, handler, sharedLog }) {
   const timers = new Set();
   let closed = false;
   let requestCount = 0;
+  let connectionCount = 0;
 
   /**
    * setTimeout that close() can cancel and that never keeps the process alive.
@@ -129,7 +133,11 @@ export async function startFakeServer({ name, handler, sharedLog }) {
       timers.add(t);
     });
 
-  const server = http.createServer(async (req, res) => {
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
+  const listener = async (req, res) => {
     requestCount += 1;
     const fault = faultQueue.shift();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -143,6 +151,8 @@ export async function startFakeServer({ name, handler, sharedLog }) {
       headers: /** @type {Record<string, string>} */ ({ ...req.headers }),
       body: '',
       time: Date.now(),
+      // Set by node:https on its sockets; proves which transport a request used.
+      tls: 'encrypted' in req.socket && req.socket.encrypted === true,
     };
     if (fault) record.fault = fault;
     requests.push(record);
@@ -207,9 +217,14 @@ export async function startFakeServer({ name, handler, sharedLog }) {
     record.responseBody = response.body;
     res.writeHead(response.status, response.headers ?? {});
     res.end(response.body ?? '');
-  });
+  };
+  const secure = tls !== undefined;
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, listener) : http.createServer(listener);
 
+  // 'connection' is the TCP accept, before any TLS handshake: it counts
+  // attempts that never became a request (a client refusing the certificate).
   server.on('connection', (socket) => {
+    connectionCount += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -227,9 +242,13 @@ export async function startFakeServer({ name, handler, sharedLog }) {
   const state = {
     name,
     port: address.port,
-    origin: `http://127.0.0.1:${address.port}`,
+    origin: `${secure ? 'https' : 'http'}://127.0.0.1:${address.port}`,
+    tls: secure,
     get requestCount() {
       return requestCount;
+    },
+    get connectionCount() {
+      return connectionCount;
     },
     requests,
     server,
@@ -246,6 +265,7 @@ export async function startFakeServer({ name, handler, sharedLog }) {
       faultQueue.length = 0;
       requests.length = 0;
       requestCount = 0;
+      connectionCount = 0;
     },
     async close() {
       if (closed) return;

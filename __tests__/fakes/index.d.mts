@@ -6,6 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 
 // ---------------------------------------------------------------- jwt.mjs
 export interface KeyPair {
@@ -110,6 +111,8 @@ export interface RecordedRequest {
   fault?: Fault;
   status?: number;
   responseBody?: string;
+  /** The request came over TLS (the listener was started with `tls`). */
+  tls: boolean;
 }
 export interface FakeRequest {
   method: string;
@@ -126,19 +129,31 @@ export interface FakeResponse {
   headers?: Record<string, string>;
   body?: string;
 }
+/** Key and certificate (PEM) for an HTTPS listener, e.g. from createTestCertificates(). */
+export interface TlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
 export interface FakeServer {
   name: string;
   port: number;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https://127.0.0.1:PORT when started with `tls`. */
   origin: string;
+  /** Serves HTTPS. */
+  tls: boolean;
   /** Every request received, including fault-injected ones. */
   readonly requestCount: number;
+  /**
+   * TCP connections accepted. Counts attempts that never became a request,
+   * such as a client that refused the TLS certificate.
+   */
+  readonly connectionCount: number;
   requests: RecordedRequest[];
-  server: Server;
+  server: Server | HttpsServer;
   injectFaults(faults: Fault[]): void;
   pendingFaults(): number;
   clearFaults(): void;
-  /** Clear faults, recorded requests and the counter. */
+  /** Clear faults, recorded requests and the counters. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -146,6 +161,8 @@ export declare function startFakeServer(options: {
   name: string;
   handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
   sharedLog?: RecordedRequest[];
+  /** Serve HTTPS with this key and certificate (default: plain HTTP). */
+  tls?: TlsOptions;
 }): Promise<FakeServer>;
 export declare function parseBody(
   body: string,
@@ -190,6 +207,8 @@ export interface FakeGithubOidcOptions {
   keyPair?: KeyPair;
   /** Clock in ms (default Date.now). */
   now?: () => number;
+  /** Serve HTTPS (default: plain HTTP). */
+  tls?: TlsOptions;
 }
 export interface MintGithubTokenOptions {
   /** Default: https://github.com/<repository_owner>, as GitHub does without ?audience=. */
@@ -204,7 +223,7 @@ export interface MintGithubTokenOptions {
   privateKey?: KeyObject;
 }
 export interface FakeGithubOidc extends FakeServer {
-  /** Origin of the fake, http://127.0.0.1:PORT */
+  /** Origin of the fake, http(s)://127.0.0.1:PORT */
   url: string;
   /** Value for ACTIONS_ID_TOKEN_REQUEST_URL (`${url}/token?api-version=2.0`). */
   requestUrl: string;
@@ -320,16 +339,18 @@ export interface FakeGoogleOptions {
   /** Federated token lifetime (default 3600). */
   tokenLifetimeSeconds?: number;
   now?: () => number;
+  /** Serve HTTPS on all three listeners (default: plain HTTP). */
+  tls?: TlsOptions;
 }
 export interface FakeGoogle {
   sts: FakeServer;
   iamcredentials: FakeServer;
   oauth2: FakeServer;
-  /** http://127.0.0.1:P1/v1 */
+  /** http://127.0.0.1:P1/v1 (https:// with `tls`) */
   stsEndpoint: string;
-  /** http://127.0.0.1:P2/v1 */
+  /** http://127.0.0.1:P2/v1 (https:// with `tls`) */
   iamcredentialsEndpoint: string;
-  /** http://127.0.0.1:P3 */
+  /** http://127.0.0.1:P3 (https:// with `tls`) */
   oauth2Endpoint: string;
   endpointInputs: EndpointInputs;
   /** All requests across the three services, in arrival order. */
@@ -449,6 +470,8 @@ export declare function runAction(options: RunActionOptions): Promise<RunActionR
 
 // -------------------------------------------------------------- index.mjs
 export interface StartEnvironmentOptions {
+  /** Serve every fake over HTTPS (default: plain HTTP); `github.tls` / `google.tls` override it per side. */
+  tls?: TlsOptions;
   github?: FakeGithubOidcOptions;
   /** Merged over the defaults (providers / serviceAccounts are merged per key). */
   google?: FakeGoogleOptions;
@@ -479,3 +502,24 @@ export interface ConnectProxy {
 export declare function startConnectProxy(): Promise<ConnectProxy>;
 /** Preload (node --require) that resolves "*.test" host names to 127.0.0.1. */
 export declare const RESOLVE_TEST_HOSTS: string;
+
+// ------------------------------------------------------------------ tls.mjs
+export interface TestCertificates {
+  /** Server private key (PEM, EC P-256). */
+  key: string;
+  /** Server certificate (PEM), signed by the CA; the leaf alone, as real servers never send their root. */
+  cert: string;
+  /** CA certificate (PEM). */
+  ca: string;
+  /** Path of the CA certificate, for NODE_EXTRA_CA_CERTS; lives until cleanup(). */
+  caFile: string;
+  /** Remove the temp directory. */
+  cleanup(): Promise<void>;
+}
+/** subjectAltName entries of every server certificate (`IP:...`, `DNS:...`). */
+export declare const TEST_CERTIFICATE_NAMES: string[];
+/** A throw-away CA and a server certificate it signed, made with the openssl CLI. */
+export declare function createTestCertificates(options?: {
+  /** Extra subjectAltName entries, e.g. `DNS:metadata.test`. */
+  names?: string[];
+}): Promise<TestCertificates>;

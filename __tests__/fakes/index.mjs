@@ -17,6 +17,7 @@ export { googleApiError, oauthError, parseProviderName } from './google-state.mj
 export { json as jsonResponse, parseBody, startFakeServer } from './http-server.mjs';
 export * from './jwt.mjs';
 export * from './run-action.mjs';
+export * from './tls.mjs';
 
 /** @typedef {import('./index.mjs').StartEnvironmentOptions} StartEnvironmentOptions */
 /** @typedef {import('./index.mjs').FakeEnvironment} FakeEnvironment */
@@ -24,7 +25,8 @@ export * from './run-action.mjs';
 export const DEFAULT_SERVICE_ACCOUNT = 'deployer@my-project.iam.gserviceaccount.com';
 
 /**
- * Start the GitHub OIDC fake and fake Google, wired together:
+ * Start the GitHub OIDC fake and fake Google, wired together (all over HTTPS
+ * with `options.tls`, e.g. from createTestCertificates()):
  *  - Google trusts the GitHub fake's signing key and issuer;
  *  - one provider, DEFAULT_PROVIDER, whose condition is
  *    `repository_owner == 'octo-org'`;
@@ -35,8 +37,9 @@ export const DEFAULT_SERVICE_ACCOUNT = 'deployer@my-project.iam.gserviceaccount.
  * @returns {Promise<FakeEnvironment>}
  */
 export async function startEnvironment(options = {}) {
-  const github = await startFakeGithubOidc(options.github);
-  const googleOpts = options.google ?? {};
+  const tls = options.tls;
+  const github = await startFakeGithubOidc({ tls, ...options.github });
+  const googleOpts = { tls, ...options.google };
   let google;
   try {
     google = await startFakeGoogle({
