@@ -56,12 +56,26 @@ export function claimsLine(claims: JwtClaims): string {
     .join(', ');
 }
 
+/** Node's error codes for a server certificate it refused (a retry cannot help). */
+const CERTIFICATE_REJECTED =
+  /\b(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)\b/;
+
 function hintsFor(err: ServiceError, { config, claims }: FailureContext): string[] {
   const text = err.serviceMessage.toLowerCase();
   const auth = config?.auth.kind === 'workload_identity' ? config.auth : undefined;
   const hints: string[] = [];
   const isAws = auth?.source.kind === 'aws';
 
+  if (err.status === undefined && CERTIFICATE_REJECTED.test(err.serviceMessage)) {
+    hints.push(
+      "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +
+        "with env NODE_EXTRA_CA_CERTS: /path/to/ca.pem, or NODE_OPTIONS: --use-system-ca to trust the runner's " +
+        'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host: check endpoint ' +
+        'overrides (sts_endpoint, iamcredentials_endpoint, oauth2_endpoint). CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: ' +
+        "check the runner's clock.",
+    );
+    return hints;
+  }
   if (err.status === undefined) {
     hints.push(
       "The service could not be reached. Check the runner's network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides " +
