@@ -1,19 +1,22 @@
 // The physical floor for `npm run bench`: Node's start, the TLS stack every
 // real run needs (GitHub and Google are https://, so node:https is loaded even
-// though the fakes speak plain HTTP), and the three round trips of
+// when the fakes speak plain HTTP), and the three round trips of
 // "WIF + access_token" (OIDC, STS, IAM Credentials) to the same fakes, with
-// no validation, retries, logging or results. No action can be faster than
-// this; the bench reports how far the action is above it.
+// no validation, retries, logging or results; over HTTPS when the fakes are.
+// No action can be faster than this; the bench reports how far the action is
+// above it.
 'use strict';
 const http = require('node:http');
-require('node:https');
+const https = require('node:https');
 
 const env = process.env;
-const agent = new http.Agent({ keepAlive: true });
+const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
 function request(method, url, headers, body) {
+  const protocol = new URL(url).protocol;
+  const agent = agents[protocol];
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, agent }, (res) => {
+    const req = (protocol === 'https:' ? https : http).request(url, { method, headers, agent }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -49,7 +52,7 @@ const json = (value) => ({ body: JSON.stringify(value), headers: { 'Content-Type
     { ...iam.headers, Authorization: `Bearer ${federated.access_token}` },
     iam.body,
   );
-  agent.destroy();
+  for (const agent of Object.values(agents)) agent.destroy();
 })().catch((err) => {
   console.error(err.message);
   process.exitCode = 1;

@@ -36,7 +36,13 @@ import { fileURLToPath } from 'node:url';
 
 import yaml from 'js-yaml';
 
-import { DEFAULT_NODE_BINARY, inputEnvName, parseFileCommands, startEnvironment } from '../__tests__/fakes/index.mjs';
+import {
+  createTestCertificates,
+  DEFAULT_NODE_BINARY,
+  inputEnvName,
+  parseFileCommands,
+  startEnvironment,
+} from '../__tests__/fakes/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -85,6 +91,11 @@ const world = await startEnvironment({
     },
   },
 });
+// The same GitHub and Google fakes over HTTPS, as every real run talks to
+// them: a throw-away CA, trusted by the child through NODE_EXTRA_CA_CERTS.
+const tlsCerts = await createTestCertificates();
+const tlsWorld = await startEnvironment({ tls: tlsCerts });
+const trustTestCa = { NODE_EXTRA_CA_CERTS: tlsCerts.caFile };
 world.google.addServiceAccount(KEY_SERVICE_ACCOUNT, {
   allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT,
 });
@@ -96,6 +107,9 @@ const servers = [
   world.google.sts,
   world.google.iamcredentials,
   world.google.oauth2,
+  tlsWorld.github,
+  tlsWorld.google.sts,
+  tlsWorld.google.iamcredentials,
   ...(aws ? [aws.sts, aws.imds, aws.ecs] : []),
 ];
 const requestCount = () => servers.reduce((n, s) => n + s.requestCount, 0);
@@ -153,7 +167,8 @@ const accessToken = { token_format: 'access_token' };
 
 /**
  * @typedef {{ name: string, label: string, args: string[], env?: Record<string, string>,
- *   expect?: string, todo?: string, isPost?: boolean, main?: string }} Scenario
+ *   expect?: string, todo?: string, isPost?: boolean, main?: string, floor?: string }} Scenario
+ * `floor`: the floor scenario its "× floor" is relative to ('floor' unless said).
  */
 /**
  * The scenarios for one dist/ directory.
@@ -239,6 +254,41 @@ function scenariosFor(dist, tag = '') {
   }));
 }
 
+/** scripts/bench-floor.cjs against the fakes of `w`. */
+function floorEnv(w, extra = {}) {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    FLOOR_OIDC_URL: w.env.ACTIONS_ID_TOKEN_REQUEST_URL,
+    FLOOR_OIDC_TOKEN: w.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+    FLOOR_OIDC_AUDIENCE: `https://iam.googleapis.com/${w.workloadIdentityProvider}`,
+    FLOOR_STS_AUDIENCE: `//iam.googleapis.com/${w.workloadIdentityProvider}`,
+    FLOOR_STS_ENDPOINT: w.google.stsEndpoint,
+    FLOOR_IAM_ENDPOINT: w.google.iamcredentialsEndpoint,
+    FLOOR_SERVICE_ACCOUNT: w.serviceAccount,
+    ...extra,
+  };
+}
+
+/** The WIF + access_token run over HTTPS, for one dist/ directory. */
+function tlsScenarioFor(dist, tag = '') {
+  return {
+    name: `wif-access-token-tls${tag}`,
+    label: `GitHub WIF + access_token, over TLS${tag}`,
+    args: [join(dist, 'main', 'index.js')],
+    env: runnerEnv(
+      {
+        ...tlsWorld.endpointInputs,
+        workload_identity_provider: tlsWorld.workloadIdentityProvider,
+        service_account: tlsWorld.serviceAccount,
+        ...accessToken,
+      },
+      { ...tlsWorld.env, ...trustTestCa },
+    ),
+    expect: 'access_token',
+    floor: 'floor-tls',
+  };
+}
+
 /** @type {Scenario[]} */
 const scenarios = [
   { name: 'bare', label: 'bare `node -e 0`', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
@@ -246,19 +296,19 @@ const scenarios = [
     name: 'floor',
     label: 'floor: Node + TLS stack + 3 requests',
     args: [join(root, 'scripts', 'bench-floor.cjs')],
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      FLOOR_OIDC_URL: world.env.ACTIONS_ID_TOKEN_REQUEST_URL,
-      FLOOR_OIDC_TOKEN: world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
-      FLOOR_OIDC_AUDIENCE: `https://iam.googleapis.com/${world.workloadIdentityProvider}`,
-      FLOOR_STS_AUDIENCE: `//iam.googleapis.com/${world.workloadIdentityProvider}`,
-      FLOOR_STS_ENDPOINT: world.google.stsEndpoint,
-      FLOOR_IAM_ENDPOINT: world.google.iamcredentialsEndpoint,
-      FLOOR_SERVICE_ACCOUNT: world.serviceAccount,
-    },
+    env: floorEnv(world),
   },
   ...scenariosFor(DIST),
   ...(COMPARE ? scenariosFor(COMPARE, ' [compare]') : []),
+  {
+    name: 'floor-tls',
+    label: 'floor over TLS: Node + 3 HTTPS requests',
+    args: [join(root, 'scripts', 'bench-floor.cjs')],
+    env: floorEnv(tlsWorld, trustTestCa),
+    floor: 'floor-tls',
+  },
+  tlsScenarioFor(DIST),
+  ...(COMPARE ? [tlsScenarioFor(COMPARE, ' [compare]')] : []),
 ];
 const active = scenarios.filter((s) => !s.todo);
 
@@ -354,6 +404,7 @@ try {
   const bare = median(times['bare']);
   const floor = median(times['floor']);
   const ratio = (t, base) => `${(median(t) / base).toFixed(2)}×`;
+  const floorOf = (s) => median(times[s.floor ?? 'floor']);
 
   // ------------------------------------------------ where the time goes
   const traces = Object.fromEntries(active.map((s) => [s.name, []]));
@@ -378,7 +429,7 @@ try {
       ms(median(t)),
       ms(Math.max(...t)),
       ratio(t, bare),
-      ratio(t, floor),
+      ratio(t, floorOf(s)),
       counts,
       '',
     ];
@@ -462,7 +513,7 @@ try {
             medianMs: median(times[s.name]),
             maxMs: Math.max(...times[s.name]),
             ratioToBare: median(times[s.name]) / bare,
-            ratioToFloor: median(times[s.name]) / floor,
+            ratioToFloor: median(times[s.name]) / floorOf(s),
             requestsPerRun: [...requests[s.name]],
           },
         ]),
@@ -473,7 +524,8 @@ try {
     console.log(`\n${JSON.stringify(out, null, 2)}`);
   }
 } finally {
-  await Promise.all([world.close(), aws?.close()]);
+  await Promise.all([world.close(), tlsWorld.close(), aws?.close()]);
+  await tlsCerts.cleanup();
   rmSync(scratch, { recursive: true, force: true });
 }
 
