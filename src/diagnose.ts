@@ -66,20 +66,16 @@ function hintsFor(err: ServiceError, { config, claims }: FailureContext): string
   const hints: string[] = [];
   const isAws = auth?.source.kind === 'aws';
 
-  if (err.status === undefined && CERTIFICATE_REJECTED.test(err.serviceMessage)) {
-    hints.push(
-      "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +
-        "with env NODE_EXTRA_CA_CERTS: /path/to/ca.pem, or NODE_OPTIONS: --use-system-ca to trust the runner's " +
-        'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host: check endpoint ' +
-        'overrides (sts_endpoint, iamcredentials_endpoint, oauth2_endpoint). CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: ' +
-        "check the runner's clock.",
-    );
-    return hints;
-  }
   if (err.status === undefined) {
     hints.push(
-      "The service could not be reached. Check the runner's network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides " +
-        '(sts_endpoint, iamcredentials_endpoint, oauth2_endpoint).',
+      CERTIFICATE_REJECTED.test(err.serviceMessage)
+        ? "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +
+            "with env NODE_EXTRA_CA_CERTS: /path/to/ca.pem, or NODE_OPTIONS: --use-system-ca to trust the runner's " +
+            'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host: check endpoint ' +
+            'overrides (sts_endpoint, iamcredentials_endpoint, oauth2_endpoint). CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: ' +
+            "check the runner's clock."
+        : "The service could not be reached. Check the runner's network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides " +
+            '(sts_endpoint, iamcredentials_endpoint, oauth2_endpoint).',
     );
     return hints;
   }
