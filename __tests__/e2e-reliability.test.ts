@@ -15,7 +15,7 @@ import {
   startConnectProxy,
   startEnvironment,
 } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, knownSecrets, MAIN, SA } from './support/e2e.js';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn, knownSecrets, MAIN, namedEndpoints, SA } from './support/e2e.js';
 
 let world: FakeEnvironment;
 const runs: RunActionResult[] = [];
@@ -127,23 +127,10 @@ describe('permanent answers fail at once, with a diagnosis', () => {
 });
 
 describe('proxies', () => {
-  /** The endpoints under names that are not loopback, resolved by the preload and the proxy. */
-  function namedEndpoints() {
-    const rename = (url: string, host: string) => url.replace('127.0.0.1', host);
-    return {
-      inputs: {
-        sts_endpoint: rename(world.google.stsEndpoint, 'sts.googleapis.test'),
-        iamcredentials_endpoint: rename(world.google.iamcredentialsEndpoint, 'iamcredentials.googleapis.test'),
-        oauth2_endpoint: rename(world.google.oauth2Endpoint, 'oauth2.googleapis.test'),
-      },
-      oidcUrl: rename(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'token.actions.githubusercontent.test'),
-    };
-  }
-
   it('sends every request through HTTPS_PROXY/HTTP_PROXY', async () => {
     const proxy = await startConnectProxy();
     try {
-      const named = namedEndpoints();
+      const named = namedEndpoints(world);
       // The fakes speak plain HTTP, so HTTP_PROXY is the variable for them; real
       // Google and GitHub are https://, for which HTTPS_PROXY is read the same way.
       const result = await runMain(
@@ -164,7 +151,7 @@ describe('proxies', () => {
   it('goes direct for hosts in NO_PROXY', async () => {
     const proxy = await startConnectProxy();
     try {
-      const named = namedEndpoints();
+      const named = namedEndpoints(world);
       const result = await runMain(
         { ...named.inputs, service_account: SA, token_format: 'access_token' },
         {

@@ -17,7 +17,7 @@ import {
   startEnvironment,
   type TestCertificates,
 } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks, MAIN, SA } from './support/e2e.js';
+import { errorsOf, expectNoLeaks, MAIN, namedEndpoints, SA, TEST_HOSTS } from './support/e2e.js';
 
 let certs: TestCertificates;
 let world: FakeEnvironment;
@@ -133,25 +133,11 @@ describe('through an HTTPS_PROXY (CONNECT tunnels)', () => {
    * RESOLVE_TEST_HOSTS preload: only the proxy can resolve *.test, so a request
    * that bypassed it would fail.
    */
-  function named(host: Record<'github' | 'sts' | 'iamcredentials' | 'oauth2', string>) {
-    const rename = (url: string, name: string) => url.replace('127.0.0.1', name);
-    return {
-      inputs: {
-        service_account: SA,
-        token_format: 'access_token',
-        sts_endpoint: rename(world.google.stsEndpoint, host.sts),
-        iamcredentials_endpoint: rename(world.google.iamcredentialsEndpoint, host.iamcredentials),
-        oauth2_endpoint: rename(world.google.oauth2Endpoint, host.oauth2),
-      },
-      oidcUrl: rename(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, host.github),
-    };
+  function named(hosts: typeof TEST_HOSTS) {
+    const { inputs, oidcUrl } = namedEndpoints(world, hosts);
+    return { inputs: { ...inputs, service_account: SA, token_format: 'access_token' }, oidcUrl };
   }
-  const realNames = {
-    github: 'token.actions.githubusercontent.test',
-    sts: 'sts.googleapis.test',
-    iamcredentials: 'iamcredentials.googleapis.test',
-    oauth2: 'oauth2.googleapis.test',
-  };
+  const realNames = TEST_HOSTS;
 
   it('tunnels every call, one CONNECT per host, TLS end to end', async () => {
     const proxy = await startConnectProxy();

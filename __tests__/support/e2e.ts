@@ -29,3 +29,27 @@ export function knownSecrets(world: FakeEnvironment, extra: string[] = []): stri
 export function expectNoLeaks(world: FakeEnvironment, result: RunActionResult, extra: string[] = []): void {
   expect(findLeakedSecrets(result.stdout + result.stderr, knownSecrets(world, extra), result.masks)).toEqual([]);
 }
+
+/** Names under which the proxy tests reach the fakes: real service names, under .test, that the test certificate covers. */
+export const TEST_HOSTS = {
+  github: 'token.actions.githubusercontent.test',
+  sts: 'sts.googleapis.test',
+  iamcredentials: 'iamcredentials.googleapis.test',
+  oauth2: 'oauth2.googleapis.test',
+};
+
+/**
+ * The endpoint inputs and OIDC URL of `world` under other host names than
+ * 127.0.0.1 (@actions/http-client never proxies loopback), same ports.
+ */
+export function namedEndpoints(world: FakeEnvironment, hosts: Record<keyof typeof TEST_HOSTS, string> = TEST_HOSTS) {
+  const rename = (url: string, host: string) => url.replace('127.0.0.1', host);
+  return {
+    inputs: {
+      sts_endpoint: rename(world.google.stsEndpoint, hosts.sts),
+      iamcredentials_endpoint: rename(world.google.iamcredentialsEndpoint, hosts.iamcredentials),
+      oauth2_endpoint: rename(world.google.oauth2Endpoint, hosts.oauth2),
+    },
+    oidcUrl: rename(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, hosts.github),
+  };
+}
