@@ -1,9 +1,11 @@
 /**
  * subject_token_source and the aws_* inputs: every message the user can get
- * from them (they all live in src/config.ts).
+ * from them (src/config.ts picks the source; src/sources/aws/index.ts parses
+ * the aws_* inputs).
  */
-import { type AwsSourceConfig, type Config, readConfig, type SubjectTokenSource } from '../src/config.js';
+import { type Config, readConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
+import type { AwsSourceOptions } from '../src/sources/aws/index.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
 const ROLE = 'arn:aws:iam::111122223333:role/deploy';
@@ -12,10 +14,17 @@ function config(inputs: Record<string, string>): Config {
   return readConfig((name) => inputs[name] ?? '');
 }
 
-function source(inputs: Record<string, string>): SubjectTokenSource {
+/** The selected source's kind and its parsed inputs. */
+function source(inputs: Record<string, string>): { kind: string; options: unknown } {
   const auth = config({ workload_identity_provider: PROVIDER, ...inputs }).auth;
   if (auth.kind !== 'workload_identity') throw new Error('expected WIF');
-  return auth.source;
+  return { kind: auth.source.kind, options: auth.source.options };
+}
+
+function awsOptions(inputs: Record<string, string>): AwsSourceOptions {
+  const selected = source(inputs);
+  expect(selected.kind).toBe('aws');
+  return selected.options as AwsSourceOptions;
 }
 
 function errorOf(inputs: Record<string, string>): string {
@@ -30,8 +39,9 @@ function errorOf(inputs: Record<string, string>): string {
 
 describe('subject_token_source', () => {
   it('defaults to github, also when the runner passes the default', () => {
-    expect(source({})).toEqual({ kind: 'github' });
-    expect(source({ subject_token_source: 'github' })).toEqual({ kind: 'github' });
+    const github = { kind: 'github', options: { audience: `https://iam.googleapis.com/${PROVIDER}` } };
+    expect(source({})).toEqual(github);
+    expect(source({ subject_token_source: 'github' })).toEqual(github);
   });
 
   it('lists the valid values for an unknown one', () => {
@@ -41,29 +51,28 @@ describe('subject_token_source', () => {
   });
 
   it('takes aws with no AWS inputs at all (the default chain)', () => {
-    expect(source({ subject_token_source: 'aws' })).toEqual({ kind: 'aws' });
+    expect(source({ subject_token_source: 'aws' })).toEqual({ kind: 'aws', options: {} });
   });
 
   it('takes every AWS input, with the role defaults', () => {
-    const aws = source({
+    const aws = awsOptions({
       subject_token_source: 'aws',
       aws_region: 'eu-west-1',
       aws_profile: 'ci',
       aws_role_arn: ROLE,
-    }) as AwsSourceConfig;
+    });
     expect(aws).toEqual({
-      kind: 'aws',
       region: 'eu-west-1',
       profile: 'ci',
       role: { arn: ROLE, sessionName: 'GitHubActions', durationSeconds: 3600 },
     });
-    const full = source({
+    const full = awsOptions({
       subject_token_source: 'aws',
       aws_role_arn: 'arn:aws-us-gov:iam::111122223333:role/path/deploy',
       aws_role_session_name: 'gcp@run-1',
       aws_role_external_id: 'ext:42/x',
       aws_role_duration_seconds: '43200',
-    }) as AwsSourceConfig;
+    });
     expect(full.role).toEqual({
       arn: 'arn:aws-us-gov:iam::111122223333:role/path/deploy',
       sessionName: 'gcp@run-1',
@@ -74,7 +83,7 @@ describe('subject_token_source', () => {
 
   it('refuses AWS inputs with the github source', () => {
     expect(errorOf({ aws_region: 'eu-west-1' })).toBe(
-      '"aws_region" is set, but subject_token_source is "github": the aws_* inputs apply only with subject_token_source: aws.',
+      '"aws_region" applies only with subject_token_source: aws, but subject_token_source is "github".',
     );
   });
 
@@ -94,8 +103,8 @@ describe('subject_token_source', () => {
   });
 
   it('refuses the GitHub audience input with aws', () => {
-    expect(errorOf({ subject_token_source: 'aws', audience: 'x' })).toMatch(
-      /does not apply to subject_token_source: aws/,
+    expect(errorOf({ subject_token_source: 'aws', audience: 'x' })).toBe(
+      '"audience" applies only with subject_token_source: github, but subject_token_source is "aws".',
     );
   });
 

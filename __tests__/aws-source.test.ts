@@ -7,8 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type AwsSourceConfig, type Config, readConfig, type WorkloadIdentityAuth } from '../src/config.js';
-import { describeFailure } from '../src/diagnose.js';
+import { type Config, readConfig, type WorkloadIdentityAuth } from '../src/config.js';
+import { describeFailure, type FailureContext } from '../src/diagnose.js';
 import { ServiceError } from '../src/errors.js';
 import { IAM_SERVICE } from '../src/google/iam-credentials.js';
 import { STS_SERVICE } from '../src/google/sts.js';
@@ -16,6 +16,7 @@ import { Http } from '../src/http.js';
 import type { Log } from '../src/log.js';
 import { Results } from '../src/results.js';
 import { AwsSource } from '../src/sources/aws/aws-source.js';
+import type { AwsSourceOptions } from '../src/sources/aws/index.js';
 import { captureMasks, type FakeAws, startFakeAws } from './fakes/aws.mjs';
 import { stdout as runnerStdout } from '../src/runner-commands.js';
 
@@ -58,8 +59,8 @@ function sourceFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv, log: 
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 2000, log });
   https.push(http);
   return new AwsSource(
-    auth,
-    auth.source as AwsSourceConfig,
+    auth.provider,
+    auth.source.options as AwsSourceOptions,
     { HOME: dir, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true', ...env },
     http,
     log,
@@ -180,16 +181,20 @@ describe('the subject token and what is exported for tools', () => {
 });
 
 describe('failure messages for AWS (src/diagnose.ts)', () => {
-  const context = {
+  let context: FailureContext;
+  beforeAll(() => {
+    context = failureContext();
+  });
+  const failureContext = (): FailureContext => ({
     config: configFor({ service_account: 'sa@my-project.iam.gserviceaccount.com' }),
-    sourceName: 'AWS',
+    source: sourceFor({}, {}),
     claims: {
       aws_access_key: 'ASIA…',
       aws_credential_source: 'EC2 instance metadata (instance role "r")',
       aws_role_arn: ROLE,
       aws_region: 'eu-west-1',
     },
-  };
+  });
   const sts = (message: string): ServiceError =>
     new ServiceError(STS_SERVICE, 400, message, 'POST https://sts.googleapis.com/v1/token', 1, 'invalid_grant');
 

@@ -49,12 +49,13 @@ describe('choosing the way in', () => {
 
   it('takes a provider with the default audiences and endpoints', () => {
     const c = config({ workload_identity_provider: PROVIDER });
-    expect(c.auth).toEqual({
+    expect(c.auth).toMatchObject({
       kind: 'workload_identity',
-      provider: PROVIDER,
-      source: { kind: 'github' },
-      stsAudience: `//iam.googleapis.com/${PROVIDER}`,
-      oidcAudience: `https://iam.googleapis.com/${PROVIDER}`,
+      provider: {
+        name: PROVIDER,
+        stsAudience: `//iam.googleapis.com/${PROVIDER}`,
+      },
+      source: { kind: 'github', options: { audience: `https://iam.googleapis.com/${PROVIDER}` } },
     });
     expect(c.endpoints).toEqual({
       universe: 'googleapis.com',
@@ -80,7 +81,10 @@ describe('choosing the way in', () => {
       sts_endpoint: 'https://sts.p.example.goog/v1/',
       oauth2_endpoint: 'http://127.0.0.1:9999',
     });
-    expect(c.auth).toMatchObject({ stsAudience: `//iam.example.goog/${PROVIDER}`, oidcAudience: 'my-aud' });
+    expect(c.auth).toMatchObject({
+      provider: { stsAudience: `//iam.example.goog/${PROVIDER}`, iamHost: 'iam.example.goog' },
+      source: { options: { audience: 'my-aud' } },
+    });
     expect(c.endpoints).toEqual({
       universe: 'example.goog',
       sts: 'https://sts.p.example.goog/v1',

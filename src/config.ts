@@ -1,12 +1,16 @@
 /**
- * Inputs -> a typed, validated `Config`. Every input is read and checked here,
- * once; every validation message the user can see lives in this file. Nothing
- * below `main.ts` reads an input again.
+ * Inputs -> a typed, validated `Config`. Every input is read and checked
+ * once, here or, for the inputs a subject source owns (audience, aws_*, ...),
+ * by that source's definition, which this file calls. Nothing below `main.ts`
+ * reads an input again.
  */
 
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
-import { parseServiceAccountKey, type ServiceAccountKey } from './sources/service-account-key.js';
+import { parseServiceAccountKey, type ServiceAccountKey } from './identity/service-account-key.js';
+import { parseProviderName, type ProviderName } from './provider-name.js';
+import { DEFAULT_SUBJECT_SOURCE, SUBJECT_SOURCES } from './sources/index.js';
+import type { SourceDefinition, SourcePlan } from './sources/subject-source.js';
 
 export type TokenFormat = '' | 'access_token' | 'id_token';
 
@@ -23,40 +27,11 @@ export interface Endpoints {
 
 export interface WorkloadIdentityAuth {
   kind: 'workload_identity';
-  /** projects/<NUMBER>/locations/global/workloadIdentityPools/<POOL>/providers/<PROVIDER> */
-  provider: string;
-  /** //iam.<universe>/<provider>: the STS audience and the credentials file's `audience`. */
-  stsAudience: string;
-  /** Audience requested for the GitHub OIDC token. */
-  oidcAudience: string;
-  /** Where the subject token comes from (input subject_token_source). */
-  source: SubjectTokenSource;
+  /** workload_identity_provider, parsed. */
+  provider: ProviderName;
+  /** Where the subject token comes from (input subject_token_source), with that source's own inputs parsed. */
+  source: SourcePlan;
 }
-
-export type SubjectTokenSource = { kind: 'github' } | AwsSourceConfig;
-
-/** subject_token_source: aws, with the aws_* inputs. */
-export interface AwsSourceConfig {
-  kind: 'aws';
-  region?: string;
-  profile?: string;
-  /** A role to assume (AWS STS AssumeRole) before signing GetCallerIdentity. */
-  role?: { arn: string; sessionName: string; externalId?: string; durationSeconds: number };
-}
-
-export const SUBJECT_TOKEN_SOURCES = ['github', 'aws'] as const;
-/** AWS region names: us-east-1, us-gov-west-1, cn-north-1, ... */
-export const AWS_REGION_FORM = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-/** Session name of roles we assume when the user names none; shows in CloudTrail and the assumed-role ARN. */
-export const DEFAULT_AWS_ROLE_SESSION_NAME = 'GitHubActions';
-const AWS_INPUTS = [
-  'aws_region',
-  'aws_profile',
-  'aws_role_arn',
-  'aws_role_session_name',
-  'aws_role_external_id',
-  'aws_role_duration_seconds',
-] as const;
 
 export interface ServiceAccountKeyAuth {
   kind: 'service_account_key';
@@ -87,9 +62,6 @@ const DEFAULT_UNIVERSE = 'googleapis.com';
 const DEFAULT_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 /** generateAccessToken refuses more than 12 h, and that only with an org policy exception. */
 const MAX_ACCESS_TOKEN_LIFETIME = 12 * 3600;
-
-const PROVIDER_FORM =
-  'projects/<PROJECT_NUMBER>/locations/global/workloadIdentityPools/<POOL_ID>/providers/<PROVIDER_ID>';
 
 export function readConfig(input: InputReader): Config {
   const get = (name: string): string => input(name).trim();
@@ -124,19 +96,15 @@ export function readConfig(input: InputReader): Config {
 
   let auth: Config['auth'];
   if (provider) {
-    validateProvider(provider);
-    auth = {
-      kind: 'workload_identity',
-      provider,
-      stsAudience: `//iam.${universe}/${provider}`,
-      oidcAudience: get('audience') || `https://iam.googleapis.com/${provider}`,
-      source: readSubjectTokenSource(get),
-    };
+    const providerName = parseProviderName(provider, universe);
+    auth = { kind: 'workload_identity', provider: providerName, source: readSubjectSource(get, providerName) };
   } else {
-    // subject_token_source's default, "github", is what the runner passes when it is not set.
+    // The default source's inputs are not stray: the runner passes its default.
     const stray =
-      AWS_INPUTS.find((name) => get(name) !== '') ??
-      (/^(github)?$/.test(get('subject_token_source')) ? undefined : 'subject_token_source');
+      strayInput(
+        get,
+        SUBJECT_SOURCES.filter((d) => d.kind !== DEFAULT_SUBJECT_SOURCE),
+      ) ?? (['', DEFAULT_SUBJECT_SOURCE].includes(get('subject_token_source')) ? undefined : 'subject_token_source');
     if (stray) {
       throw new ConfigError(
         `"${stray}" applies only to Workload Identity Federation (workload_identity_provider), not to credentials_json.`,
@@ -252,126 +220,30 @@ export function readConfig(input: InputReader): Config {
   };
 }
 
-/** subject_token_source and, for "aws", the aws_* inputs. */
-function readSubjectTokenSource(get: InputReader): SubjectTokenSource {
-  const kind = get('subject_token_source') || 'github';
-  if (kind === 'github') {
-    const stray = AWS_INPUTS.find((name) => get(name) !== '');
+/** subject_token_source picks a source; the source parses its own inputs. */
+function readSubjectSource(get: InputReader, provider: ProviderName): SourcePlan {
+  const kind = get('subject_token_source') || DEFAULT_SUBJECT_SOURCE;
+  const definition = SUBJECT_SOURCES.find((d) => d.kind === kind);
+  if (!definition) {
+    throw new ConfigError(
+      `"subject_token_source" must be one of ${SUBJECT_SOURCES.map((d) => `"${d.kind}"`).join(', ')}, got "${kind}".`,
+    );
+  }
+  for (const other of SUBJECT_SOURCES) {
+    if (other === definition) continue;
+    const stray = strayInput(get, [other]);
     if (stray) {
       throw new ConfigError(
-        `"${stray}" is set, but subject_token_source is "github": the aws_* inputs apply only with ` +
-          'subject_token_source: aws.',
+        `"${stray}" applies only with subject_token_source: ${other.kind}, but subject_token_source is "${kind}".`,
       );
     }
-    return { kind: 'github' };
   }
-  if (kind !== 'aws') {
-    throw new ConfigError(
-      `"subject_token_source" must be one of ${SUBJECT_TOKEN_SOURCES.map((k) => `"${k}"`).join(', ')}, got "${kind}".`,
-    );
-  }
-  if (get('audience')) {
-    throw new ConfigError(
-      '"audience" is the audience of the GitHub OIDC token; it does not apply to subject_token_source: aws.',
-    );
-  }
-  const region = get('aws_region');
-  if (region && !AWS_REGION_FORM.test(region)) {
-    throw new ConfigError(`"aws_region" must be an AWS region such as us-east-1, got "${region}".`);
-  }
-  const profile = get('aws_profile');
-  if (profile && !/^[^\s[\]]+$/.test(profile)) {
-    throw new ConfigError(`"aws_profile" must be a profile name without spaces or brackets, got "${profile}".`);
-  }
-  const roleArn = get('aws_role_arn');
-  const sessionName = get('aws_role_session_name');
-  const externalId = get('aws_role_external_id');
-  const durationText = get('aws_role_duration_seconds');
-  if (!roleArn) {
-    const orphan = (['aws_role_session_name', 'aws_role_external_id', 'aws_role_duration_seconds'] as const).find(
-      (name) => get(name) !== '',
-    );
-    if (orphan) throw new ConfigError(`"${orphan}" needs "aws_role_arn": the role to assume.`);
-  } else if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-    throw new ConfigError(
-      `"aws_role_arn" must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-role, got "${roleArn}".`,
-    );
-  }
-  if (sessionName && !/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw new ConfigError(
-      `"aws_role_session_name" must be 2-64 letters, digits or + = , . @ _ -, got "${sessionName}".`,
-    );
-  }
-  if (externalId && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw new ConfigError('"aws_role_external_id" must be 2-1224 letters, digits or + = , . @ : / _ -.');
-  }
-  const durationSeconds = durationText ? Number(durationText) : 3600;
-  if (durationText && (!/^\d+$/.test(durationText) || durationSeconds < 900 || durationSeconds > 43200)) {
-    throw new ConfigError(
-      `"aws_role_duration_seconds" must be a whole number of seconds from 900 to 43200, got "${durationText}".`,
-    );
-  }
-  return {
-    kind: 'aws',
-    ...(region ? { region } : {}),
-    ...(profile ? { profile } : {}),
-    ...(roleArn
-      ? {
-          role: {
-            arn: roleArn,
-            sessionName: sessionName || DEFAULT_AWS_ROLE_SESSION_NAME,
-            ...(externalId ? { externalId } : {}),
-            durationSeconds,
-          },
-        }
-      : {}),
-  };
+  return definition.readInputs(get, provider);
 }
 
-/** Explains, case by case, what is wrong with a workload_identity_provider value. */
-function validateProvider(value: string): void {
-  const expected = `Expected the full provider name: ${PROVIDER_FORM}.`;
-  const prefix = /^(https?:)?\/\/iam\.[^/]+\//i.exec(value)?.[0];
-  if (prefix) {
-    throw new ConfigError(
-      `"workload_identity_provider" must not start with "${prefix}": give only the resource name, ` +
-        `"${value.slice(prefix.length)}". ${expected}`,
-    );
-  }
-  if (/^https?:\/\//i.test(value)) {
-    throw new ConfigError(`"workload_identity_provider" must be a resource name, not a URL ("${value}"). ${expected}`);
-  }
-  const parts = value.split('/');
-  if (parts[0] !== 'projects' || parts.length < 2) {
-    throw new ConfigError(`"workload_identity_provider" "${value}" does not start with "projects/". ${expected}`);
-  }
-  const project = parts[1] ?? '';
-  if (!/^\d+$/.test(project)) {
-    throw new ConfigError(
-      `"workload_identity_provider" must name the project by its NUMBER, not its ID "${project}". ` +
-        `Find the number with: gcloud projects describe ${project} --format="value(projectNumber)". ${expected}`,
-    );
-  }
-  if (parts[2] !== 'locations' || parts[3] !== 'global') {
-    throw new ConfigError(
-      `"workload_identity_provider" "${value}" must continue with "locations/global" (pools are global). ${expected}`,
-    );
-  }
-  if (parts[4] !== 'workloadIdentityPools' || !parts[5]) {
-    throw new ConfigError(
-      `"workload_identity_provider" "${value}" must name a pool: .../workloadIdentityPools/<POOL_ID>/... ${expected}`,
-    );
-  }
-  if (parts.length === 6 || (parts.length === 7 && parts[6] === 'providers')) {
-    throw new ConfigError(
-      `"workload_identity_provider" names the pool "${parts[5]}", not a provider in it: add /providers/<PROVIDER_ID>. ` +
-        `List the pool's providers with: gcloud iam workload-identity-pools providers list ` +
-        `--workload-identity-pool=${parts[5]} --location=global --project=${project}. ${expected}`,
-    );
-  }
-  if (parts[6] !== 'providers' || !parts[7] || parts.length !== 8) {
-    throw new ConfigError(`"workload_identity_provider" "${value}" is not of the expected form. ${expected}`);
-  }
+/** The first input of these sources that is set, if any. */
+function strayInput(get: InputReader, sources: readonly SourceDefinition[]): string | undefined {
+  return sources.flatMap((d) => d.inputs).find((name) => get(name) !== '');
 }
 
 function validateServiceAccount(value: string, input: string): void {

@@ -11,19 +11,21 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import type { Config, WorkloadIdentityAuth } from './config.js';
+import type { Config } from './config.js';
 import { EnvironmentError } from './errors.js';
+import type { ProviderName } from './provider-name.js';
 import type { SubjectSource } from './sources/subject-source.js';
 
+/** The external_account configuration with which tools repeat the exchange themselves. */
 export async function externalAccountConfig(
   config: Config,
-  auth: WorkloadIdentityAuth,
+  provider: ProviderName,
   source: SubjectSource,
 ): Promise<Record<string, unknown>> {
   const { endpoints } = config;
   return {
     type: 'external_account',
-    audience: auth.stsAudience,
+    audience: provider.stsAudience,
     subject_token_type: source.subjectTokenType,
     token_url: `${endpoints.sts}/token`,
     credential_source: await source.credentialSource(),

@@ -11,6 +11,10 @@ __webpack_require__.d(__webpack_exports__, {
   AwsSource: () => (/* binding */ AwsSource)
 });
 
+// EXTERNAL MODULE: ./src/google/sts.ts
+var sts = __webpack_require__(75);
+// EXTERNAL MODULE: ./src/provider-name.ts
+var provider_name = __webpack_require__(556);
 // EXTERNAL MODULE: ./src/results.ts + 2 modules
 var results = __webpack_require__(703);
 // EXTERNAL MODULE: ./src/log.ts
@@ -139,8 +143,8 @@ function awsFailure(step, err, identity) {
     return new errors/* EnvironmentError */.eG(lines.join('\n'), { cause: err });
 }
 
-// EXTERNAL MODULE: ./src/config.ts + 1 modules
-var src_config = __webpack_require__(94);
+// EXTERNAL MODULE: ./src/sources/aws/constants.ts
+var constants = __webpack_require__(865);
 ;// CONCATENATED MODULE: ./src/sources/aws/region.ts
 /**
  * Which AWS region to sign for, and the STS endpoints that follow from it.
@@ -171,7 +175,7 @@ async function resolveRegion(sources) {
         'On EC2 the region comes from instance metadata, which did not answer.');
 }
 function checkRegion(region, from) {
-    if (!src_config/* AWS_REGION_FORM */.Uu.test(region)) {
+    if (!constants/* AWS_REGION_FORM */.U.test(region)) {
         throw new errors/* EnvironmentError */.eG(`The AWS region "${region}" from ${from} is not a region name such as us-east-1.`);
     }
     return region;
@@ -754,7 +758,7 @@ function staticPlan(profile, name) {
 function roleOf(profile, label) {
     return {
         roleArn: profile['role_arn'],
-        sessionName: profile['role_session_name'] || src_config/* DEFAULT_AWS_ROLE_SESSION_NAME */.C6,
+        sessionName: profile['role_session_name'] || constants/* DEFAULT_AWS_ROLE_SESSION_NAME */.C,
         externalId: profile['external_id'] || undefined,
         durationSeconds: durationOf(profile, label),
     };
@@ -800,7 +804,7 @@ async function webIdentityCredentials(ctx, config, source) {
         throw new errors/* EnvironmentError */.eG(`The web identity token file ${config.tokenFile} (from ${source}) is empty.`);
     return assumeRoleWithWebIdentity(ctx, {
         roleArn: config.roleArn,
-        sessionName: config.sessionName ?? src_config/* DEFAULT_AWS_ROLE_SESSION_NAME */.C6,
+        sessionName: config.sessionName ?? constants/* DEFAULT_AWS_ROLE_SESSION_NAME */.C,
         durationSeconds: config.durationSeconds,
     }, token, source);
 }
@@ -1077,19 +1081,24 @@ class InstanceMetadata {
 
 
 
+
+
+/** What the AWS source reports about the identity it signed for (never a secret), in the order shown. */
+const DIAGNOSTIC_CLAIMS = ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'];
 class AwsSource {
-    auth;
+    provider;
     config;
     env;
     http;
     log;
     name = 'AWS';
     subjectTokenType = AWS_SUBJECT_TOKEN_TYPE;
+    diagnosticClaims = DIAGNOSTIC_CLAIMS;
     imds;
     now;
     resolved;
-    constructor(auth, config, env, http, log, options = {}) {
-        this.auth = auth;
+    constructor(provider, config, env, http, log, options = {}) {
+        this.provider = provider;
         this.config = config;
         this.env = env;
         this.http = http;
@@ -1146,7 +1155,7 @@ class AwsSource {
             credentials,
             region: region.region,
             host: stsHost(region.region),
-            targetResource: this.auth.stsAudience,
+            targetResource: this.provider.stsAudience,
             date: this.now(),
         });
         return {
@@ -1196,6 +1205,69 @@ class AwsSource {
             note: `For tools that read the credentials file (they find AWS credentials only in the environment or instance metadata), exported ${notes.join(' and ')}.`,
         };
     }
+    /**
+     * google.subject = assertion.arn under the default AWS mapping, which for a
+     * role ends in the session name that only AWS knows; so the summary names
+     * the role's principal set (attribute.aws_role) instead.
+     */
+    principal(claims) {
+        const role = assumedRoleArn(claims);
+        return role
+            ? `a principal of ${(0,provider_name/* principalSetOf */["if"])(this.provider, 'aws_role', role)}`
+            : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+    }
+    /** The principalSet naming this AWS role (attribute.aws_role, from the default AWS mapping). */
+    impersonationMember(claims) {
+        return (0,provider_name/* principalSetOf */["if"])(this.provider, 'aws_role', assumedRoleArn(claims) ?? 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME');
+    }
+    /**
+     * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
+     * it to AWS and quotes AWS's error code; the provider's own checks (type,
+     * account, condition) come first.
+     */
+    hints(err) {
+        if (err.service !== sts/* STS_SERVICE */.$)
+            return [];
+        const text = err.serviceMessage.toLowerCase();
+        const hints = [];
+        const expired = /expired|skew|not yet valid/.test(text);
+        // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
+        if (!expired && /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text)) {
+            hints.push('AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
+                'deleted or deactivated, or temporary credentials are used without their session token.');
+        }
+        if (expired) {
+            hints.push("The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
+                '(NTP) and that temporary credentials are fresh.');
+        }
+        if (/subject_token_type|token type|not of type|aws provider|does not accept/.test(text)) {
+            hints.push('The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
+                'or point workload_identity_provider at your AWS provider.');
+        }
+        if (/aws account|account id|account [0-9]{12}|not authorized for account/.test(text)) {
+            hints.push('The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
+                'compare it with "aws sts get-caller-identity".');
+        }
+        if (text.includes('attribute condition')) {
+            hints.push("The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
+                'below (e.g. attribute.aws_role must be the assumed-role ARN).');
+        }
+        if (hints.length === 0 && !/invalid_target|pool or provider|does not exist|not found|127/.test(text)) {
+            hints.push('For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
+                "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
+                'than 15 minutes.');
+        }
+        return hints;
+    }
+}
+/**
+ * arn:aws:iam::ACCOUNT:role/NAME becomes arn:aws:sts::ACCOUNT:assumed-role/NAME,
+ * the ARN GetCallerIdentity reports (and so the attribute Google maps).
+ */
+function assumedRoleArn(claims) {
+    const roleArn = typeof claims?.['aws_role_arn'] === 'string' ? claims['aws_role_arn'] : '';
+    const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+    return match ? `arn:${match[1]}:sts::${match[2]}:assumed-role/${match[3]}` : undefined;
 }
 /** Providers whose credentials client libraries find on their own: the environment and instance metadata. */
 function reachable(provider) {

@@ -3,13 +3,35 @@
  * URL and a request token; a GET on that URL with an `audience` parameter
  * returns a signed JWT describing the workflow run.
  */
-import { EnvironmentError } from '../errors.js';
+import type { InputReader } from '../config.js';
+import { EnvironmentError, type ServiceError } from '../errors.js';
 import type { Http } from '../http.js';
-import { decodeJwtClaims } from '../jwt.js';
+import { decodeJwtClaims, type JwtClaims } from '../jwt.js';
 import { type Log, maskSecret } from '../log.js';
-import type { SubjectSource, SubjectToken } from './subject-source.js';
+import { principalOf, principalSetOf, type ProviderName } from '../provider-name.js';
+import type { SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
 
 const SERVICE = 'GitHub OIDC';
+
+export interface GitHubOidcOptions {
+  /** Audience requested for the OIDC token (input `audience`). */
+  audience: string;
+}
+
+export const githubOidc: SourceDefinition = {
+  kind: 'github',
+  inputs: ['audience'],
+  readInputs(get: InputReader, provider: ProviderName): SourcePlan<GitHubOidcOptions> {
+    // A provider accepts this audience unless it lists other allowed audiences.
+    // (The default names iam.googleapis.com in every universe, as the action we replace does.)
+    const options = { audience: get('audience') || `https://iam.googleapis.com/${provider.name}` };
+    return {
+      kind: 'github',
+      options,
+      start: async ({ env, provider, http, log }) => new GitHubOidcSource(env, options.audience, provider, http, log),
+    };
+  },
+};
 
 /** Claims worth showing when permissions go wrong; none of them is secret. */
 export const DIAGNOSTIC_CLAIMS = [
@@ -30,12 +52,14 @@ export const DIAGNOSTIC_CLAIMS = [
 export class GitHubOidcSource implements SubjectSource {
   readonly name = SERVICE;
   readonly subjectTokenType = 'urn:ietf:params:oauth:token-type:jwt';
+  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
   private readonly tokenUrl: string;
   private readonly requestToken: string;
 
   constructor(
     env: NodeJS.ProcessEnv,
-    audience: string,
+    private readonly audience: string,
+    private readonly provider: ProviderName,
     private readonly http: Http,
     private readonly log: Log,
   ) {
@@ -86,5 +110,48 @@ export class GitHubOidcSource implements SubjectSource {
       .join(' ');
     this.log.debug(`${SERVICE}: token claims: ${shown}`);
     return { token: answer.value, claims };
+  }
+
+  /** google.subject = assertion.sub, the mapping every GitHub provider has. */
+  principal(claims: JwtClaims): string {
+    return typeof claims['sub'] === 'string'
+      ? principalOf(this.provider, claims['sub'])
+      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+  }
+
+  /** The repository's principalSet (attribute.repository, mapped by the usual GitHub provider setup). */
+  impersonationMember(claims: JwtClaims | undefined): string {
+    const repository = typeof claims?.['repository'] === 'string' ? claims['repository'] : 'OWNER/REPO';
+    return principalSetOf(this.provider, 'repository', repository);
+  }
+
+  hints(err: ServiceError): string[] {
+    const text = err.serviceMessage.toLowerCase();
+    const hints: string[] = [];
+    if (err.service === SERVICE && err.status !== undefined) {
+      hints.push(
+        'The runner would not issue an OIDC token. A 401/403 usually means the request token expired (a very long ' +
+          'job) or the job lost its id-token permission; re-run the job, and check "permissions: id-token: write".',
+      );
+      return hints;
+    }
+    if (text.includes('audience')) {
+      hints.push(
+        `The token's audience does not match what the provider accepts. The token was requested for ` +
+          `"${this.audience}" (input "audience"); the provider accepts by default ` +
+          `"https://iam.googleapis.com/${this.provider.name}", or its configured allowed audiences.`,
+      );
+    }
+    if (text.includes('attribute condition')) {
+      hints.push(
+        "The provider's attribute condition rejected this token. Compare the condition " +
+          '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below — ' +
+          'e.g. assertion.repository_owner must match your organisation.',
+      );
+    }
+    if (/stale|expired|exp\b|issued at/.test(text)) {
+      hints.push("The subject token is expired or not yet valid: check the runner's clock.");
+    }
+    return hints;
   }
 }

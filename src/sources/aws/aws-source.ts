@@ -7,9 +7,12 @@
  *
  * Loaded only when subject_token_source is "aws" (see sources/index.ts).
  */
-import type { AwsSourceConfig, WorkloadIdentityAuth } from '../../config.js';
+import type { ServiceError } from '../../errors.js';
+import { STS_SERVICE } from '../../google/sts.js';
 import type { Http } from '../../http.js';
+import type { JwtClaims } from '../../jwt.js';
 import type { Log } from '../../log.js';
+import { principalSetOf, type ProviderName } from '../../provider-name.js';
 import { rfc3339 } from '../../results.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { assumeRole, type StsContext } from './assume-role.js';
@@ -18,7 +21,11 @@ import { type ChainContext, findCredentials, type Provider } from './chain.js';
 import { type AwsCredentials, describeCredentials, keyHint } from './credentials.js';
 import { InstanceMetadata } from './imds.js';
 import { type ResolvedRegion, resolveRegion, stsHost } from './region.js';
+import type { AwsSourceOptions as AwsInputs } from './index.js';
 import { loadSharedConfig } from './shared-config.js';
+
+/** What the AWS source reports about the identity it signed for (never a secret), in the order shown. */
+const DIAGNOSTIC_CLAIMS = ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'] as const;
 
 export interface AwsSourceOptions {
   now?: () => Date;
@@ -36,13 +43,14 @@ interface Resolved {
 export class AwsSource implements SubjectSource {
   readonly name = 'AWS';
   readonly subjectTokenType = AWS_SUBJECT_TOKEN_TYPE;
+  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
   private readonly imds: InstanceMetadata;
   private readonly now: () => Date;
   private resolved: Resolved | undefined;
 
   constructor(
-    private readonly auth: WorkloadIdentityAuth,
-    private readonly config: AwsSourceConfig,
+    private readonly provider: ProviderName,
+    private readonly config: AwsInputs,
     private readonly env: NodeJS.ProcessEnv,
     private readonly http: Http,
     private readonly log: Log,
@@ -109,7 +117,7 @@ export class AwsSource implements SubjectSource {
       credentials,
       region: region.region,
       host: stsHost(region.region),
-      targetResource: this.auth.stsAudience,
+      targetResource: this.provider.stsAudience,
       date: this.now(),
     });
     return {
@@ -160,6 +168,88 @@ export class AwsSource implements SubjectSource {
       note: `For tools that read the credentials file (they find AWS credentials only in the environment or instance metadata), exported ${notes.join(' and ')}.`,
     };
   }
+
+  /**
+   * google.subject = assertion.arn under the default AWS mapping, which for a
+   * role ends in the session name that only AWS knows; so the summary names
+   * the role's principal set (attribute.aws_role) instead.
+   */
+  principal(claims: JwtClaims): string {
+    const role = assumedRoleArn(claims);
+    return role
+      ? `a principal of ${principalSetOf(this.provider, 'aws_role', role)}`
+      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+  }
+
+  /** The principalSet naming this AWS role (attribute.aws_role, from the default AWS mapping). */
+  impersonationMember(claims: JwtClaims | undefined): string {
+    return principalSetOf(
+      this.provider,
+      'aws_role',
+      assumedRoleArn(claims) ?? 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME',
+    );
+  }
+
+  /**
+   * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
+   * it to AWS and quotes AWS's error code; the provider's own checks (type,
+   * account, condition) come first.
+   */
+  hints(err: ServiceError): string[] {
+    if (err.service !== STS_SERVICE) return [];
+    const text = err.serviceMessage.toLowerCase();
+    const hints: string[] = [];
+    const expired = /expired|skew|not yet valid/.test(text);
+    // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
+    if (!expired && /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text)) {
+      hints.push(
+        'AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
+          'deleted or deactivated, or temporary credentials are used without their session token.',
+      );
+    }
+    if (expired) {
+      hints.push(
+        "The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
+          '(NTP) and that temporary credentials are fresh.',
+      );
+    }
+    if (/subject_token_type|token type|not of type|aws provider|does not accept/.test(text)) {
+      hints.push(
+        'The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
+          'or point workload_identity_provider at your AWS provider.',
+      );
+    }
+    if (/aws account|account id|account [0-9]{12}|not authorized for account/.test(text)) {
+      hints.push(
+        'The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
+          'compare it with "aws sts get-caller-identity".',
+      );
+    }
+    if (text.includes('attribute condition')) {
+      hints.push(
+        "The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
+          'below (e.g. attribute.aws_role must be the assumed-role ARN).',
+      );
+    }
+    if (hints.length === 0 && !/invalid_target|pool or provider|does not exist|not found|127/.test(text)) {
+      hints.push(
+        'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
+          "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
+          'than 15 minutes.',
+      );
+    }
+    return hints;
+  }
+}
+
+/**
+ * arn:aws:iam::ACCOUNT:role/NAME becomes arn:aws:sts::ACCOUNT:assumed-role/NAME,
+ * the ARN GetCallerIdentity reports (and so the attribute Google maps).
+ */
+function assumedRoleArn(claims: JwtClaims | undefined): string | undefined {
+  const roleArn = typeof claims?.['aws_role_arn'] === 'string' ? claims['aws_role_arn'] : '';
+  const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  return match ? `arn:${match[1]}:sts::${match[2]}:assumed-role/${match[3]}` : undefined;
 }
 
 /** Providers whose credentials client libraries find on their own: the environment and instance metadata. */

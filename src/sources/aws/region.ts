@@ -6,7 +6,7 @@
  * used for everything, as AWS now recommends (the global one is a single
  * us-east-1 dependency).
  */
-import { AWS_REGION_FORM } from '../../config.js';
+import { AWS_REGION_FORM } from './constants.js';
 import { EnvironmentError } from '../../errors.js';
 
 export interface ResolvedRegion {

@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_AWS_ROLE_SESSION_NAME } from '../../config.js';
+import { DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';
 import { EnvironmentError } from '../../errors.js';
 import type { RoleRequest } from './assume-role.js';
 import { type AwsCredentials, awsCredentials } from './credentials.js';

@@ -6,7 +6,7 @@
  * web_identity_token_file + role_arn.
  */
 
-import { DEFAULT_AWS_ROLE_SESSION_NAME } from '../../config.js';
+import { DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';
 import { EnvironmentError } from '../../errors.js';
 import { assumeRoleWithWebIdentity, type StsContext } from './assume-role.js';
 import type { AwsCredentials } from './credentials.js';

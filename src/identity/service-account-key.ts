@@ -1,13 +1,17 @@
 /**
  * The service-account key way in: parse `credentials_json` (JSON or base64 of
- * it) and sign JWTs with it locally. Error messages here never quote the
+ * it), sign JWTs with it locally, and sign in with it (keySignIn). Error messages here never quote the
  * input: a malformed key is still a secret.
  */
 import { createPrivateKey } from 'node:crypto';
 
+import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { IamCredentials } from '../google/iam-credentials.js';
+import type { Http } from '../http.js';
 import { type JwtClaims, signRs256 } from '../jwt.js';
 import { maskSecret } from '../log.js';
+import type { SignIn } from './identity.js';
 
 export interface ServiceAccountKey {
   type: 'service_account';
@@ -87,4 +91,28 @@ export function selfSignedToken(
   const exp = iat + 3600;
   const token = signWithKey(key, { iss: key.client_email, sub: key.client_email, aud: audience, iat, exp });
   return { token, expiresAt: new Date(exp * 1000) };
+}
+
+/**
+ * The key way in: Google accepts a JWT signed by the key as a bearer token
+ * for the service named in its audience, so no exchange is needed; the
+ * credentials file is the key itself.
+ */
+export function keySignIn(config: Config, key: ServiceAccountKey, http: Http): SignIn {
+  const iamcredentials = config.endpoints.iamcredentials;
+  return {
+    method: `service-account key of ${key.client_email}`,
+    credentialsFile: async () => key,
+    async authenticate() {
+      const authToken = selfSignedToken(key, `${new URL(iamcredentials).origin}/`);
+      maskSecret(authToken.token);
+      return {
+        authToken,
+        principal: `serviceAccount:${key.client_email}`,
+        iam: new IamCredentials(http, iamcredentials, authToken.token),
+        signJwt: async (_serviceAccount, claims) => signWithKey(key, claims),
+      };
+    },
+    environmentForTools: () => undefined,
+  };
 }

@@ -1,0 +1,22 @@
+/** Picks the way in: the one place that looks at which kind of authentication the inputs chose. */
+import type { Config } from '../config.js';
+import type { FailureContext } from '../diagnose.js';
+import type { Http } from '../http.js';
+import type { Log } from '../log.js';
+import { federationSignIn } from './federation.js';
+import type { SignIn } from './identity.js';
+import { keySignIn } from './service-account-key.js';
+
+export type { Identity, SignIn } from './identity.js';
+
+export function startSignIn(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  http: Http,
+  log: Log,
+  failure: FailureContext,
+): Promise<SignIn> {
+  return config.auth.kind === 'workload_identity'
+    ? federationSignIn(config, config.auth, env, http, log, failure)
+    : Promise.resolve(keySignIn(config, config.auth.key, http));
+}
