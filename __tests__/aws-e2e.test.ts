@@ -136,6 +136,7 @@ describe('subject_token_source: aws, end to end', () => {
         imdsv2_session_token_url: 'http://169.254.169.254/latest/api/token',
       },
       service_account_impersonation_url: `${google.google.iamcredentialsEndpoint}/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`,
+      universe_domain: 'googleapis.com',
     });
     // Tools find these credentials in the environment themselves; only the region (an input) is exported.
     expect(result.exportedEnv['AWS_REGION']).toBe('eu-west-1');

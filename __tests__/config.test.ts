@@ -69,6 +69,7 @@ describe('choosing the way in', () => {
     expect(c.tokenFormat).toBe('');
     expect(c.accessToken).toEqual({
       lifetimeSeconds: 3600,
+      lifetimeRequested: false,
       scopes: ['https://www.googleapis.com/auth/cloud-platform'],
     });
   });

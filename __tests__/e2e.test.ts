@@ -108,6 +108,9 @@ describe('Workload Identity Federation, direct', () => {
         headers: { Authorization: `Bearer ${world.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
         format: { type: 'json', subject_token_field_name: 'value' },
       },
+      // As gcloud's create-cred-config writes them.
+      token_info_url: `${world.google.stsEndpoint}/introspect`,
+      universe_domain: 'googleapis.com',
     });
   });
 

@@ -50,7 +50,13 @@ export interface Config {
   cleanupCredentials: boolean;
   tokenFormat: TokenFormat;
   delegates: string[];
-  accessToken: { lifetimeSeconds: number; scopes: string[]; subject?: string };
+  accessToken: {
+    lifetimeSeconds: number;
+    /** True when access_token_lifetime was set: then the credentials file asks tools for that lifetime too. */
+    lifetimeRequested: boolean;
+    scopes: string[];
+    subject?: string;
+  };
   idToken: { audience?: string; includeEmail: boolean };
   endpoints: Endpoints;
   requestReason?: string;
@@ -206,6 +212,7 @@ export function readConfig(input: InputReader): Config {
     delegates,
     accessToken: {
       lifetimeSeconds,
+      lifetimeRequested: get('access_token_lifetime') !== '',
       scopes: scopes.length > 0 ? scopes : [DEFAULT_SCOPE],
       ...(accessTokenSubject !== undefined ? { subject: accessTokenSubject } : {}),
     },
@@ -231,7 +238,8 @@ function readSubjectSource(get: InputReader, provider: ProviderName): SourcePlan
   }
   for (const other of SUBJECT_SOURCES) {
     if (other === definition) continue;
-    const stray = strayInput(get, [other]);
+    // Sources may share an input (subject_token_type, say): only another source's own inputs are stray.
+    const stray = other.inputs.find((name) => get(name) !== '' && !definition.inputs.includes(name));
     if (stray) {
       throw new ConfigError(
         `"${stray}" applies only with subject_token_source: ${other.kind}, but subject_token_source is "${kind}".`,

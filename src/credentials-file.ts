@@ -23,18 +23,25 @@ export async function externalAccountConfig(
   source: SubjectSource,
 ): Promise<Record<string, unknown>> {
   const { endpoints } = config;
+  const sa = config.serviceAccount;
   return {
     type: 'external_account',
     audience: provider.stsAudience,
     subject_token_type: source.subjectTokenType,
     token_url: `${endpoints.sts}/token`,
     credential_source: await source.credentialSource(),
-    ...(config.serviceAccount
+    ...(sa
       ? {
-          service_account_impersonation_url: `${endpoints.iamcredentials}/projects/-/serviceAccounts/${config.serviceAccount}:generateAccessToken`,
+          service_account_impersonation_url: `${endpoints.iamcredentials}/projects/-/serviceAccounts/${sa}:generateAccessToken`,
+          // Tools that exchange later ask IAM Credentials for this lifetime
+          // too; left out at the default, as gcloud does.
+          ...(config.accessToken.lifetimeRequested
+            ? { service_account_impersonation: { token_lifetime_seconds: config.accessToken.lifetimeSeconds } }
+            : {}),
         }
-      : {}),
-    ...(endpoints.universe !== 'googleapis.com' ? { universe_domain: endpoints.universe } : {}),
+      : // Without impersonation, tools introspect the federated token here (gcloud writes it too).
+        { token_info_url: `${endpoints.sts}/introspect` }),
+    universe_domain: endpoints.universe,
   };
 }
 
