@@ -7,9 +7,12 @@ import type { Config, WorkloadIdentityAuth } from '../config.js';
 import { externalAccountConfig } from '../credentials-file.js';
 import type { FailureContext } from '../diagnose.js';
 import { IamCredentials } from '../google/iam-credentials.js';
-import { exchangeToken } from '../google/sts.js';
+import { exchangeToken, STS_SERVICE } from '../google/sts.js';
+import type { Token } from '../google/token.js';
 import type { Http } from '../http.js';
+import { ServiceError } from '../errors.js';
 import type { Log } from '../log.js';
+import type { SubjectToken } from '../sources/subject-source.js';
 import type { SignIn } from './identity.js';
 
 export async function federationSignIn(
@@ -25,30 +28,60 @@ export async function federationSignIn(
   // Asked for now, so that writing the credentials file overlaps the round
   // trip; a failure surfaces only when it is awaited in authenticate().
   const subject = settleLater(source.subjectToken());
+  const asked = Date.now();
   const sa = config.serviceAccount;
   return {
     method: `Workload Identity Federation from ${source.name}${sa ? ` as ${sa}` : ' (direct resource access)'}`,
     credentialsFile: () => externalAccountConfig(config, auth.provider, source),
     async authenticate() {
-      const { token, claims } = await subject;
-      failure.claims = claims;
-      const authToken = await exchangeToken(http, {
-        stsEndpoint: config.endpoints.sts,
-        audience: auth.provider.stsAudience,
-        universe: config.endpoints.universe,
-        subjectToken: token,
-        subjectTokenType: source.subjectTokenType,
-      });
+      const exchange = async (pending: Promise<SubjectToken>): Promise<Token> => {
+        const { token, claims } = await pending;
+        failure.claims = claims;
+        return exchangeToken(http, {
+          stsEndpoint: config.endpoints.sts,
+          audience: auth.provider.stsAudience,
+          universe: config.endpoints.universe,
+          subjectToken: token,
+          subjectTokenType: source.subjectTokenType,
+        });
+      };
+      let authToken: Token;
+      try {
+        authToken = await exchange(subject);
+      } catch (err) {
+        // Retries through a long outage can outlast the subject token (GitHub's
+        // last minutes, a signed AWS request 15): then one fresh token, once.
+        if (!isExpiredSubjectToken(err)) throw err;
+        log.info(
+          `Google STS says the subject token expired (${Math.round((Date.now() - asked) / 1000)} s after it was ` +
+            `asked for); getting a fresh one from ${source.name}.`,
+        );
+        authToken = await exchange(source.subjectToken());
+      }
       const iam = new IamCredentials(http, config.endpoints.iamcredentials, authToken.token);
       return {
         authToken,
-        principal: source.principal(claims),
+        principal: source.principal(failure.claims ?? {}),
         iam,
         signJwt: (serviceAccount, jwtClaims) => iam.signJwt(serviceAccount, jwtClaims, config.delegates),
       };
     },
     environmentForTools: () => source.environmentForTools?.(),
   };
+}
+
+/**
+ * Google STS's words for a subject token past its lifetime: "ID Token issued
+ * at N is stale to sign-in" (OIDC), "Signature expired" / "Request has
+ * expired" (AWS, quoted from AWS STS).
+ */
+export function isExpiredSubjectToken(err: unknown): boolean {
+  return (
+    err instanceof ServiceError &&
+    err.service === STS_SERVICE &&
+    err.status === 400 &&
+    /stale|expired/i.test(err.serviceMessage)
+  );
 }
 
 /**
