@@ -52,7 +52,7 @@ export interface Config {
   delegates: string[];
   accessToken: {
     lifetimeSeconds: number;
-    /** True when access_token_lifetime was set: then the credentials file asks tools for that lifetime too. */
+    /** True when access_token_lifetime is not the default 1h: then the credentials file asks tools for that lifetime too. */
     lifetimeRequested: boolean;
     scopes: string[];
     subject?: string;
@@ -68,6 +68,8 @@ const DEFAULT_UNIVERSE = 'googleapis.com';
 const DEFAULT_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 /** generateAccessToken refuses more than 12 h, and that only with an org policy exception. */
 const MAX_ACCESS_TOKEN_LIFETIME = 12 * 3600;
+/** action.yml's default for access_token_lifetime, and Google's. */
+const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
 
 export function readConfig(input: InputReader): Config {
   const get = (name: string): string => input(name).trim();
@@ -212,7 +214,8 @@ export function readConfig(input: InputReader): Config {
     delegates,
     accessToken: {
       lifetimeSeconds,
-      lifetimeRequested: get('access_token_lifetime') !== '',
+      // The runner passes action.yml's default (3600s) when the input is not set.
+      lifetimeRequested: lifetimeSeconds !== DEFAULT_ACCESS_TOKEN_LIFETIME,
       scopes: scopes.length > 0 ? scopes : [DEFAULT_SCOPE],
       ...(accessTokenSubject !== undefined ? { subject: accessTokenSubject } : {}),
     },

@@ -8,7 +8,7 @@ import { ConfigError, EnvironmentError, messageOf, ServiceError } from './errors
 import { IAM_SERVICE } from './google/iam-credentials.js';
 import { OAUTH2_SERVICE } from './google/oauth2.js';
 import { STS_SERVICE } from './google/sts.js';
-import type { JwtClaims } from './jwt.js';
+import { claimsLine, type JwtClaims } from './jwt.js';
 import { providersListCommand } from './provider-name.js';
 import type { SubjectSource } from './sources/subject-source.js';
 
@@ -47,14 +47,6 @@ function stageName(err: ServiceError): string {
     default:
       return `${err.service}`;
   }
-}
-
-/** `name="value", ...` for the claims a source allows to be shown, in its order. */
-export function claimsLine(claims: JwtClaims, names: readonly string[]): string {
-  return names
-    .filter((name) => claims[name] !== undefined)
-    .map((name) => `${name}=${JSON.stringify(claims[name])}`)
-    .join(', ');
 }
 
 /** Node's error codes for a server certificate it refused (a retry cannot help). */

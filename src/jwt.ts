@@ -22,6 +22,17 @@ export function decodeJwtClaims(token: string): JwtClaims | undefined {
   }
 }
 
+/**
+ * `name="value", ...` for the claims a source allows to be shown, in its
+ * order: for the debug log and for failure messages.
+ */
+export function claimsLine(claims: JwtClaims, names: readonly string[]): string {
+  return names
+    .filter((name) => claims[name] !== undefined)
+    .map((name) => `${name}=${JSON.stringify(claims[name])}`)
+    .join(', ');
+}
+
 /** Signs `claims` as an RS256 JWT with a PEM private key. */
 export function signRs256(claims: JwtClaims, privateKeyPem: string, keyId?: string): string {
   const header = { alg: 'RS256', typ: 'JWT', ...(keyId ? { kid: keyId } : {}) };

@@ -6,7 +6,7 @@
 import type { InputReader } from '../config.js';
 import { EnvironmentError, type ServiceError } from '../errors.js';
 import type { Http } from '../http.js';
-import { decodeJwtClaims, type JwtClaims } from '../jwt.js';
+import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
 import { type Log, maskSecret } from '../log.js';
 import { principalOf, principalSetOf, type ProviderName } from '../provider-name.js';
 import type { SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
@@ -34,7 +34,7 @@ export const githubOidc: SourceDefinition = {
 };
 
 /** Claims worth showing when permissions go wrong; none of them is secret. */
-export const DIAGNOSTIC_CLAIMS = [
+const DIAGNOSTIC_CLAIMS = [
   'sub',
   'aud',
   'iss',
@@ -105,10 +105,7 @@ export class GitHubOidcSource implements SubjectSource {
     }
     maskSecret(answer.value);
     const claims = decodeJwtClaims(answer.value) ?? {};
-    const shown = DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
-      .map((name) => `${name}=${JSON.stringify(claims[name])}`)
-      .join(' ');
-    this.log.debug(`${SERVICE}: token claims: ${shown}`);
+    this.log.debug(`${SERVICE}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
     return { token: answer.value, claims };
   }
 
