@@ -12,23 +12,13 @@ import { STS_SERVICE } from '../src/google/sts.js';
 import { Http } from '../src/http.js';
 import { federationSignIn, isExpiredSubjectToken } from '../src/identity/federation.js';
 import type { Log } from '../src/log.js';
-import { stdout as runnerStdout } from '../src/runner-commands.js';
 import type { SubjectSource } from '../src/sources/subject-source.js';
-import { captureMasks } from './fakes/aws.mjs';
+import { useNockAndCaptureMasks } from './support/unit.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/pool/providers/prov';
 const STS = 'https://sts.googleapis.com';
 
-let masks: ReturnType<typeof captureMasks>;
-beforeAll(() => {
-  masks = captureMasks(runnerStdout);
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  masks.stop();
-  nock.enableNetConnect();
-});
-afterEach(() => nock.cleanAll());
+useNockAndCaptureMasks();
 
 function stubSource(tokens: string[]): SubjectSource & { asked: number } {
   const source = {

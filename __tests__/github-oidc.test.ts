@@ -6,10 +6,10 @@ import { EnvironmentError, ServiceError } from '../src/errors.js';
 import { STS_SERVICE } from '../src/google/sts.js';
 import { Http } from '../src/http.js';
 import { parseProviderName } from '../src/provider-name.js';
-import { stdout as runnerStdout } from '../src/runner-commands.js';
 import { GitHubOidcSource } from '../src/sources/github-oidc.js';
-import { captureMasks } from './fakes/aws.mjs';
 import { signJwt, getKeyPair } from './fakes/index.mjs';
+
+import { useNockAndCaptureMasks } from './support/unit.js';
 
 const PROVIDER = parseProviderName(
   'projects/123456789012/locations/global/workloadIdentityPools/gh-pool/providers/gh-provider',
@@ -24,23 +24,12 @@ const ENV = {
 
 const debug: string[] = [];
 const log = { debug: (m: string) => debug.push(m), info: () => undefined, warning: () => undefined };
-let masks: ReturnType<typeof captureMasks>;
+const masks = useNockAndCaptureMasks();
 let http: Http;
-beforeAll(() => {
-  masks = captureMasks(runnerStdout);
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  masks.stop();
-  nock.enableNetConnect();
-});
 beforeEach(() => {
   http = new Http({ userAgent: 'test', retries: 2, requestTimeoutMs: 2000, log, sleep: async () => undefined });
 });
-afterEach(() => {
-  http.dispose();
-  nock.cleanAll();
-});
+afterEach(() => http.dispose());
 
 const source = (env: NodeJS.ProcessEnv = ENV, audience = 'https://iam.googleapis.com/x') =>
   new GitHubOidcSource(env, audience, PROVIDER, http, log);
@@ -57,7 +46,7 @@ describe('GitHubOidcSource', () => {
     expect(() => source({})).toThrow(EnvironmentError);
     expect(() => source({})).toThrow(/Add "permissions: \{ contents: read, id-token: write \}"/);
     source();
-    expect(masks.values).toContain('rt-123');
+    expect(masks).toContain('rt-123');
   });
 
   it('asks the runner for a token with the audience, waits out "pending", and masks the token', async () => {
@@ -73,7 +62,7 @@ describe('GitHubOidcSource', () => {
     expect(scope.isDone()).toBe(true);
     expect(subject.token).toBe(token);
     expect(subject.claims['repository']).toBe('o/r');
-    expect(masks.values).toContain(token);
+    expect(masks).toContain(token);
     expect(debug).toContainEqual(
       'GitHub OIDC: token claims: sub="repo:o/r:ref:refs/heads/main", iss="https://token.actions.githubusercontent.com", repository="o/r", repository_owner="o"',
     );

@@ -3,21 +3,12 @@ import nock from 'nock';
 
 import { delegationClaims, exchangeJwtBearer, OAUTH2_SERVICE } from '../src/google/oauth2.js';
 import { Http } from '../src/http.js';
-import { stdout as runnerStdout } from '../src/runner-commands.js';
-import { captureMasks } from './fakes/aws.mjs';
+
+import { useNockAndCaptureMasks } from './support/unit.js';
 
 const OAUTH2 = 'https://oauth2.googleapis.com';
 const log = { debug: () => undefined, info: () => undefined, warning: () => undefined };
-let masks: ReturnType<typeof captureMasks>;
-beforeAll(() => {
-  masks = captureMasks(runnerStdout);
-  nock.disableNetConnect();
-});
-afterAll(() => {
-  masks.stop();
-  nock.enableNetConnect();
-});
-afterEach(() => nock.cleanAll());
+const masks = useNockAndCaptureMasks();
 
 describe('delegationClaims', () => {
   it('names the service account, the user, the token endpoint and the scopes, capped at one hour', () => {
@@ -55,7 +46,7 @@ describe('exchangeJwtBearer', () => {
     expect(new URLSearchParams(body).get('assertion')).toBe('header.payload.signature');
     expect(token.token).toBe('ya29.delegated');
     expect(token.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 1_800_000);
-    expect(masks.values).toContain('ya29.delegated');
+    expect(masks).toContain('ya29.delegated');
   });
 
   it('refuses an answer without a token', async () => {

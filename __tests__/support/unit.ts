@@ -1,0 +1,23 @@
+/** What the in-process unit suites share. */
+import nock from 'nock';
+
+import { stdout as runnerStdout } from '../../src/runner-commands.js';
+import { captureMasks } from '../fakes/aws.mjs';
+
+/**
+ * For the whole suite: no real network (nock only), and the runner's
+ * `::add-mask::` lines captured instead of written to the test log (a runner
+ * executing `npm test` would obey them). Returns the masked values, filled
+ * as the suite runs.
+ */
+export function useNockAndCaptureMasks(): string[] {
+  // Each suite has its own module registry, so this is the suite's own runner stdout.
+  const capture = captureMasks(runnerStdout);
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => {
+    capture.stop();
+    nock.enableNetConnect();
+  });
+  afterEach(() => nock.cleanAll());
+  return capture.values;
+}
