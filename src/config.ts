@@ -6,6 +6,25 @@
 
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
+import {
+  isProjectNumber,
+  validateAudience,
+  validateDelegate,
+  validateEndpoint,
+  validatePoolOrProviderId,
+  validateProjectId,
+  validateScope,
+  validateServiceAccount,
+  validateUniverse,
+  validateWorkspaceUser,
+} from './forms.js';
+import {
+  validateAwsProfile,
+  validateAwsRegion,
+  validateExternalId,
+  validateRoleArn,
+  validateRoleSessionName,
+} from './sources/aws/forms.js';
 import { parseServiceAccountKey, type ServiceAccountKey } from './sources/service-account-key.js';
 
 export type TokenFormat = '' | 'access_token' | 'id_token';
@@ -45,8 +64,6 @@ export interface AwsSourceConfig {
 }
 
 export const SUBJECT_TOKEN_SOURCES = ['github', 'aws'] as const;
-/** AWS region names: us-east-1, us-gov-west-1, cn-north-1, ... */
-export const AWS_REGION_FORM = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Session name of roles we assume when the user names none; shows in CloudTrail and the assumed-role ARN. */
 export const DEFAULT_AWS_ROLE_SESSION_NAME = 'GitHubActions';
 const AWS_INPUTS = [
@@ -106,10 +123,7 @@ export function readConfig(input: InputReader): Config {
     );
   }
 
-  const universe = get('universe') || DEFAULT_UNIVERSE;
-  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(universe)) {
-    throw new ConfigError(`"universe" must be a domain such as ${DEFAULT_UNIVERSE}, got "${universe}".`);
-  }
+  const universe = validateUniverse(get('universe') || DEFAULT_UNIVERSE, 'universe');
   const endpoints: Endpoints = {
     universe,
     sts: endpointInput(get('sts_endpoint'), 'sts_endpoint') ?? `https://sts.${universe}/v1`,
@@ -129,7 +143,9 @@ export function readConfig(input: InputReader): Config {
       kind: 'workload_identity',
       provider,
       stsAudience: `//iam.${universe}/${provider}`,
-      oidcAudience: get('audience') || `https://iam.googleapis.com/${provider}`,
+      oidcAudience: get('audience')
+        ? validateAudience(get('audience'), 'audience')
+        : `https://iam.googleapis.com/${provider}`,
       source: readSubjectTokenSource(get),
     };
   } else {
@@ -143,6 +159,15 @@ export function readConfig(input: InputReader): Config {
       );
     }
     const key = parseServiceAccountKey(credentialsJson);
+    // The key's account becomes part of IAM Credentials URLs. Not quoted: the key is a secret.
+    try {
+      validateServiceAccount(key.client_email, 'client_email');
+    } catch {
+      throw new ConfigError(
+        'The "client_email" of the key in credentials_json is not a service account email such as ' +
+          'my-sa@my-project.iam.gserviceaccount.com. Use the key file exactly as Google Cloud created it.',
+      );
+    }
     auth = { kind: 'service_account_key', key };
     // With a key the key's own account is the identity; a different
     // service_account would silently be ignored, so say so instead.
@@ -160,11 +185,7 @@ export function readConfig(input: InputReader): Config {
     throw new ConfigError(`"token_format" must be empty, "access_token" or "id_token", got "${tokenFormat}".`);
   }
   const accessTokenSubject = get('access_token_subject') || undefined;
-  if (accessTokenSubject !== undefined && !/^[^@\s]+@[^@\s]+$/.test(accessTokenSubject)) {
-    throw new ConfigError(
-      `"access_token_subject" must be the email of a Google Workspace user, got "${accessTokenSubject}".`,
-    );
-  }
+  if (accessTokenSubject !== undefined) validateWorkspaceUser(accessTokenSubject, 'access_token_subject');
   if (accessTokenSubject !== undefined && tokenFormat !== 'access_token') {
     throw new ConfigError(
       '"access_token_subject" applies only with token_format: access_token (domain-wide delegation mints an access ' +
@@ -192,6 +213,7 @@ export function readConfig(input: InputReader): Config {
   }
 
   const idTokenAudience = get('id_token_audience') || undefined;
+  if (idTokenAudience !== undefined) validateAudience(idTokenAudience, 'id_token_audience');
   if (tokenFormat === 'id_token' && idTokenAudience === undefined) {
     throw new ConfigError(
       'token_format "id_token" needs "id_token_audience": the URL of the service that will receive the token ' +
@@ -201,10 +223,9 @@ export function readConfig(input: InputReader): Config {
 
   // Accept both "sa@p.iam.gserviceaccount.com" and the API's resource form
   // "projects/-/serviceAccounts/sa@p.iam.gserviceaccount.com"; keep emails.
-  const delegates = parseList(get('delegates')).map((d) => d.replace(/^projects\/-\/serviceAccounts\//, ''));
-  for (const delegate of delegates) validateServiceAccount(delegate, 'delegates');
+  const delegates = parseList(get('delegates')).map((d) => validateDelegate(d, 'delegates'));
 
-  const scopes = parseList(get('access_token_scopes'));
+  const scopes = parseList(get('access_token_scopes')).map((s) => validateScope(s, 'access_token_scopes'));
 
   const retriesText = get('retries') || '3';
   if (!/^\d+$/.test(retriesText) || Number(retriesText) > 10) {
@@ -276,13 +297,9 @@ function readSubjectTokenSource(get: InputReader): SubjectTokenSource {
     );
   }
   const region = get('aws_region');
-  if (region && !AWS_REGION_FORM.test(region)) {
-    throw new ConfigError(`"aws_region" must be an AWS region such as us-east-1, got "${region}".`);
-  }
+  if (region) validateAwsRegion(region, 'aws_region');
   const profile = get('aws_profile');
-  if (profile && !/^[^\s[\]]+$/.test(profile)) {
-    throw new ConfigError(`"aws_profile" must be a profile name without spaces or brackets, got "${profile}".`);
-  }
+  if (profile) validateAwsProfile(profile, 'aws_profile');
   const roleArn = get('aws_role_arn');
   const sessionName = get('aws_role_session_name');
   const externalId = get('aws_role_external_id');
@@ -292,19 +309,11 @@ function readSubjectTokenSource(get: InputReader): SubjectTokenSource {
       (name) => get(name) !== '',
     );
     if (orphan) throw new ConfigError(`"${orphan}" needs "aws_role_arn": the role to assume.`);
-  } else if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-    throw new ConfigError(
-      `"aws_role_arn" must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-role, got "${roleArn}".`,
-    );
+  } else {
+    validateRoleArn(roleArn, 'aws_role_arn');
   }
-  if (sessionName && !/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw new ConfigError(
-      `"aws_role_session_name" must be 2-64 letters, digits or + = , . @ _ -, got "${sessionName}".`,
-    );
-  }
-  if (externalId && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw new ConfigError('"aws_role_external_id" must be 2-1224 letters, digits or + = , . @ : / _ -.');
-  }
+  if (sessionName) validateRoleSessionName(sessionName, 'aws_role_session_name');
+  if (externalId) validateExternalId(externalId, 'aws_role_external_id');
   const durationSeconds = durationText ? Number(durationText) : 3600;
   if (durationText && (!/^\d+$/.test(durationText) || durationSeconds < 900 || durationSeconds > 43200)) {
     throw new ConfigError(
@@ -346,7 +355,7 @@ function validateProvider(value: string): void {
     throw new ConfigError(`"workload_identity_provider" "${value}" does not start with "projects/". ${expected}`);
   }
   const project = parts[1] ?? '';
-  if (!/^\d+$/.test(project)) {
+  if (!isProjectNumber(project)) {
     throw new ConfigError(
       `"workload_identity_provider" must name the project by its NUMBER, not its ID "${project}". ` +
         `Find the number with: gcloud projects describe ${project} --format="value(projectNumber)". ${expected}`,
@@ -372,31 +381,12 @@ function validateProvider(value: string): void {
   if (parts[6] !== 'providers' || !parts[7] || parts.length !== 8) {
     throw new ConfigError(`"workload_identity_provider" "${value}" is not of the expected form. ${expected}`);
   }
-}
-
-function validateServiceAccount(value: string, input: string): void {
-  if (!/^[^@\s/]+@[^@\s/]+$/.test(value)) {
-    throw new ConfigError(
-      `"${input}" must be a service account email such as my-sa@my-project.iam.gserviceaccount.com, got "${value}".`,
-    );
-  }
+  validatePoolOrProviderId(parts[5], 'pool', expected);
+  validatePoolOrProviderId(parts[7], 'provider', expected);
 }
 
 function endpointInput(value: string, input: string): string | undefined {
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(
-      `"${input}" must be a full URL such as https://sts.example.p.googleapis.com/v1, got "${value}".`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`"${input}" must be an http(s) URL, got "${value}".`);
-  }
-  if (url.search || url.hash) throw new ConfigError(`"${input}" must not have a query or fragment, got "${value}".`);
-  return url.href.replace(/\/+$/, '');
+  return value ? validateEndpoint(value, input) : undefined;
 }
 
 /** Comma- and/or newline-separated list; blanks dropped. */
@@ -420,12 +410,7 @@ function resolveProjectId(
   serviceAccount: string | undefined,
 ): { projectId?: string; projectIdSource?: Config['projectIdSource'] } {
   if (input) {
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(input)) {
-      throw new ConfigError(
-        `"project_id" "${input}" is not a project ID (6-30 lowercase letters, digits and hyphens, starting with a letter).`,
-      );
-    }
-    return { projectId: input, projectIdSource: 'input' };
+    return { projectId: validateProjectId(input, 'project_id'), projectIdSource: 'input' };
   }
   // name@PROJECT.iam.gserviceaccount.com (the default universe's domain for
   // user-managed accounts) names its project.

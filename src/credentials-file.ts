@@ -13,6 +13,8 @@ import * as path from 'node:path';
 
 import type { Config, WorkloadIdentityAuth } from './config.js';
 import { EnvironmentError } from './errors.js';
+import { serviceAccountMethodUrl } from './google/iam-credentials.js';
+import { stsTokenUrl } from './google/sts.js';
 import type { SubjectSource } from './sources/subject-source.js';
 
 export async function externalAccountConfig(
@@ -25,11 +27,15 @@ export async function externalAccountConfig(
     type: 'external_account',
     audience: auth.stsAudience,
     subject_token_type: source.subjectTokenType,
-    token_url: `${endpoints.sts}/token`,
+    token_url: stsTokenUrl(endpoints.sts),
     credential_source: await source.credentialSource(),
     ...(config.serviceAccount
       ? {
-          service_account_impersonation_url: `${endpoints.iamcredentials}/projects/-/serviceAccounts/${config.serviceAccount}:generateAccessToken`,
+          service_account_impersonation_url: serviceAccountMethodUrl(
+            endpoints.iamcredentials,
+            config.serviceAccount,
+            'generateAccessToken',
+          ),
         }
       : {}),
     ...(endpoints.universe !== 'googleapis.com' ? { universe_domain: endpoints.universe } : {}),

@@ -6,9 +6,15 @@
 import { EnvironmentError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
+import { urlOf } from '../url-path.js';
 import { expiresIn, type Token } from './token.js';
 
 export const STS_SERVICE = 'Google STS';
+
+/** ENDPOINT/token: where the exchange is POSTed, by us and (from the credentials file) by the tools. */
+export function stsTokenUrl(stsEndpoint: string): string {
+  return urlOf(stsEndpoint, 'token');
+}
 
 export interface StsExchange {
   stsEndpoint: string;
@@ -23,7 +29,7 @@ export async function exchangeToken(http: Http, req: StsExchange): Promise<Token
   const answer = await http.requestJson<{ access_token?: unknown; expires_in?: unknown }>({
     service: STS_SERVICE,
     method: 'POST',
-    url: `${req.stsEndpoint}/token`,
+    url: stsTokenUrl(req.stsEndpoint),
     google: true,
     json: {
       audience: req.audience,

@@ -27,6 +27,26 @@ export const DIAGNOSTIC_CLAIMS = [
   'event_name',
 ] as const;
 
+/**
+ * The runner's token URL with `audience` set as a query parameter (encoded by
+ * URLSearchParams, replacing any audience already there), so the audience can
+ * change neither the host nor the path. The tools read the same URL from the
+ * credentials file.
+ */
+export function oidcTokenUrl(requestUrl: string, audience: string): string {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    throw new EnvironmentError(
+      'ACTIONS_ID_TOKEN_REQUEST_URL is not a URL; this step must run on a GitHub Actions runner.',
+    );
+  }
+  url.hash = '';
+  url.searchParams.set('audience', audience);
+  return url.href;
+}
+
 export class GitHubOidcSource implements SubjectSource {
   readonly name = SERVICE;
   readonly subjectTokenType = 'urn:ietf:params:oauth:token-type:jwt';
@@ -51,9 +71,7 @@ export class GitHubOidcSource implements SubjectSource {
       );
     }
     maskSecret(requestToken);
-    const url = new URL(requestUrl);
-    url.searchParams.set('audience', audience);
-    this.tokenUrl = url.href;
+    this.tokenUrl = oidcTokenUrl(requestUrl, audience);
     this.requestToken = requestToken;
   }
 
