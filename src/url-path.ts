@@ -13,8 +13,9 @@
  * unencoded.
  */
 export function pathSegment(part: string): string {
-  // "." and ".." (also as %2e) are removed by URL normalization: they would climb the path.
-  if (part === '' || /^(?:\.|%2e){1,2}$/i.test(part)) throw new Error(`Not a path segment: "${part}"`);
+  // URL normalization removes "." and ".." segments: they would climb the path. (Their encoded forms
+  // cannot occur: "%" itself is encoded.)
+  if (part === '' || part === '.' || part === '..') throw new Error(`Not a path segment: "${part}"`);
   return encodeURIComponent(part).replace(/%40/g, '@');
 }
 
