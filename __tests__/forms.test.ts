@@ -266,6 +266,22 @@ describe('endpoint overrides (https://, plain http:// to loopback only)', () => 
     }
     expect(messageOf(() => validateEndpoint('sts.example.com', 'sts_endpoint'))).toMatch(/must be a full URL/);
   });
+
+  it.each([
+    'https://sts.http://evil.example/v1', // host "sts.http", then a path that starts with //
+    'https://sts.example.com//evil.example/v1',
+    'https://sts.example.com/v1/../v2',
+    'https://sts.example.com/./v1',
+    'https://sts.example.com/v1%2F..',
+    'https://sts.example.com/v1:signBlob',
+    'https://sts.example.com/@evil.example',
+    'https://sts.example.com\\@evil.example/v1',
+    'https://sts.example.com:/v1',
+  ])('rejects %j: a path or host that parsers could read differently', (value) => {
+    expect(messageOf(() => validateEndpoint(value, 'sts_endpoint'))).toMatch(
+      /^"sts_endpoint" (must be of the form https:\/\/HOST\[:PORT\]\[\/PATH\], the path of letters, digits and \. _ ~ -|must not contain a user name)/,
+    );
+  });
 });
 
 describe('AWS forms', () => {

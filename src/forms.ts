@@ -38,6 +38,13 @@ const PROJECT_NUMBER = /^[0-9]{1,20}$/;
 const DELEGATE_PREFIX = 'projects/-/serviceAccounts/';
 /** A scope URL: https, a host, a path of unreserved characters; or a short name such as "openid" or "email". */
 const SCOPE = /^(?:https:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?\/[a-z0-9._~/-]*|[a-z][a-z0-9._-]{0,63})$/i;
+/**
+ * scheme://HOST[:PORT][/PATH]: a DNS name or IP address, and path segments of
+ * unreserved characters (no empty, "." or ".." segments, no %-escapes), so the
+ * URL means the same to every parser on the way.
+ */
+const ENDPOINT_FORM =
+  /^https?:\/\/(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?(?:\/(?!\.\.?(?:\/|$))[a-z0-9._~-]+)*\/?$/i;
 /** Audiences are opaque strings to Google and GitHub; printable ASCII without spaces keeps them one token. */
 const AUDIENCE = /^[\x21-\x7e]{1,2048}$/;
 
@@ -162,6 +169,12 @@ export function validateEndpoint(value: string, input: string): string {
   }
   if (url.search || url.hash || value.includes('?') || value.includes('#')) {
     throw new ConfigError(`"${input}" must not have a query or fragment, got "${value}".`);
+  }
+  if (!ENDPOINT_FORM.test(value)) {
+    throw new ConfigError(
+      `"${input}" must be of the form https://HOST[:PORT][/PATH], the path of letters, digits and . _ ~ - ` +
+        `(such as https://sts.example.p.googleapis.com/v1), got "${value}".`,
+    );
   }
   return url.href.replace(/\/+$/, '');
 }

@@ -139,8 +139,10 @@ function awsFailure(step, err, identity) {
     return new errors/* EnvironmentError */.eG(lines.join('\n'), { cause: err });
 }
 
-// EXTERNAL MODULE: ./src/config.ts + 1 modules
-var src_config = __webpack_require__(94);
+// EXTERNAL MODULE: ./src/forms.ts
+var src_forms = __webpack_require__(388);
+// EXTERNAL MODULE: ./src/sources/aws/forms.ts
+var aws_forms = __webpack_require__(995);
 ;// CONCATENATED MODULE: ./src/sources/aws/region.ts
 /**
  * Which AWS region to sign for, and the STS endpoints that follow from it.
@@ -150,6 +152,7 @@ var src_config = __webpack_require__(94);
  * used for everything, as AWS now recommends (the global one is a single
  * us-east-1 dependency).
  */
+
 
 
 async function resolveRegion(sources) {
@@ -171,7 +174,7 @@ async function resolveRegion(sources) {
         'On EC2 the region comes from instance metadata, which did not answer.');
 }
 function checkRegion(region, from) {
-    if (!src_config/* AWS_REGION_FORM */.Uu.test(region)) {
+    if (!aws_forms/* AWS_REGION_FORM */.Uu.test(region)) {
         throw new errors/* EnvironmentError */.eG(`The AWS region "${region}" from ${from} is not a region name such as us-east-1.`);
     }
     return region;
@@ -192,11 +195,34 @@ function stsHost(region) {
  */
 function stsEndpoint(region, env) {
     if (!/^true$/i.test(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? '')) {
-        const configured = env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'];
+        const variable = env['AWS_ENDPOINT_URL_STS'] ? 'AWS_ENDPOINT_URL_STS' : 'AWS_ENDPOINT_URL';
+        const configured = env[variable];
         if (configured)
-            return configured.replace(/\/+$/, '');
+            return configuredEndpoint(configured, variable);
     }
     return `https://${stsHost(region)}`;
+}
+/**
+ * An endpoint from the environment, held to the rule of the endpoint inputs
+ * (forms.ts validateEndpoint): AWS credentials come back from it, so https://,
+ * or plain http:// to this machine only; no credentials, query or fragment.
+ */
+function configuredEndpoint(value, variable) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* EnvironmentError */.eG(`${variable} must be a URL such as https://sts.us-east-1.amazonaws.com.`);
+    }
+    if (url.username || url.password || url.search || url.hash || /[?#\s]/.test(value)) {
+        throw new errors/* EnvironmentError */.eG(`${variable} must be the URL of the service only: no user name, password, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,src_forms/* isLoopback */.U9)(url.hostname))) {
+        throw new errors/* EnvironmentError */.eG(`${variable} "${url.origin}" must be an https:// URL (plain http:// only to a loopback address): AWS ` +
+            'credentials come back from it.');
+    }
+    return url.href.replace(/\/+$/, '');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -575,6 +601,8 @@ function envCredentials(env) {
 var external_node_os_ = __webpack_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(760);
+// EXTERNAL MODULE: ./src/config.ts + 1 modules
+var src_config = __webpack_require__(94);
 ;// CONCATENATED MODULE: ./src/sources/aws/shared-config.ts
 /**
  * The shared AWS files, ~/.aws/config and ~/.aws/credentials (or
