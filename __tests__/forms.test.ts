@@ -3,6 +3,9 @@
  * rejected values taken from the forms Google and AWS document, and the URL
  * builders that back them up (url-path.ts and one function per service).
  */
+import { generateKeyPairSync } from 'node:crypto';
+
+import { readConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import {
   validateAudience,
@@ -18,6 +21,7 @@ import {
 import { serviceAccountMethodUrl } from '../src/google/iam-credentials.js';
 import { oauth2TokenUrl } from '../src/google/oauth2.js';
 import { stsTokenUrl } from '../src/google/sts.js';
+import { stdout as runnerStdout } from '../src/runner-commands.js';
 import {
   validateAwsProfile,
   validateAwsRegion,
@@ -421,5 +425,75 @@ describe('URLs are built from encoded parts', () => {
       ['audience', 'https://x/#?&audience=evil y'],
     ]);
     expect(url.hash).toBe('');
+  });
+});
+
+describe('readConfig applies the forms to every input that reaches a request', () => {
+  const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/gh-pool/providers/gh-provider';
+  const SA = 'deployer@my-project.iam.gserviceaccount.com';
+  const wif = (inputs: Record<string, string>) => () =>
+    readConfig((name) => ({ workload_identity_provider: PROVIDER, ...inputs })[name] ?? '');
+
+  // One row per call site in config.ts (the lead re-applies them to the restructured file).
+  it.each<[Record<string, string>, RegExp]>([
+    [{ service_account: `${SA}:signBlob?x=` }, /^"service_account" must be a service account email/],
+    [{ delegates: `${SA}, ${SA}#` }, /^"delegates" must be a service account email/],
+    [
+      { service_account: SA, token_format: 'access_token', access_token_subject: 'alice@example.com\nx' },
+      /^"access_token_subject" must be the email of a Google Workspace user/,
+    ],
+    [{ access_token_scopes: 'https://www.googleapis.com/auth/cloud-platform openid' }, /^"access_token_scopes" must/],
+    [{ universe: 'googleapis.com/x' }, /^"universe" must be a domain/],
+    [{ audience: 'my audience' }, /^"audience" must be one word/],
+    [{ id_token_audience: 'https://x\ny' }, /^"id_token_audience" must be one word/],
+    [{ project_id: 'my-project?x' }, /^"project_id" "my-project\?x" is not a project ID/],
+    [{ sts_endpoint: 'http://sts.example.com/v1' }, /^"sts_endpoint" must be an https:\/\/ URL/],
+    [{ iamcredentials_endpoint: 'https://iam.example.com/v1?x' }, /^"iamcredentials_endpoint" must not have a query/],
+    [{ oauth2_endpoint: 'https://oauth2.example.com//x' }, /^"oauth2_endpoint" must be of the form/],
+    [
+      { workload_identity_provider: `${PROVIDER}?x=1` },
+      /^"workload_identity_provider" has the provider ID "gh-provider\?x=1": provider IDs are 4-32/,
+    ],
+    [
+      { workload_identity_provider: PROVIDER.replace('gh-pool', 'gcp-pool') },
+      /^"workload_identity_provider" has the pool ID "gcp-pool" \(the prefix "gcp-" is reserved by Google\)/,
+    ],
+    [{ subject_token_source: 'aws', aws_region: 'us-east-1.evil.example' }, /^"aws_region" must be an AWS region/],
+    [{ subject_token_source: 'aws', aws_profile: 'a b' }, /^"aws_profile" must be a profile name/],
+    [{ subject_token_source: 'aws', aws_role_arn: 'arn:aws:iam::123456789012:role/x?y' }, /^"aws_role_arn" must/],
+    [
+      { subject_token_source: 'aws', aws_role_arn: 'arn:aws:iam::123456789012:role/x', aws_role_session_name: 'a b' },
+      /^"aws_role_session_name" must be 2-64/,
+    ],
+    [
+      { subject_token_source: 'aws', aws_role_arn: 'arn:aws:iam::123456789012:role/x', aws_role_external_id: 'a b' },
+      /^"aws_role_external_id" must be 2-1224/,
+    ],
+  ])('%j', (inputs, pattern) => {
+    expect(messageOf(wif(inputs))).toMatch(pattern);
+  });
+
+  it('checks the client_email of a key without quoting the key', () => {
+    const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    const key = {
+      type: 'service_account',
+      private_key_id: 'abc',
+      private_key: privateKey,
+      client_email: 'keyed@key-project.iam.gserviceaccount.com:signBlob?x=',
+    };
+    const write = runnerStdout.write;
+    runnerStdout.write = () => undefined; // the masks of the key
+    try {
+      const message = messageOf(() => readConfig((name) => (name === 'credentials_json' ? JSON.stringify(key) : '')));
+      expect(message).toBe(
+        'The "client_email" of the key in credentials_json is not a service account email such as ' +
+          'my-sa@my-project.iam.gserviceaccount.com. Use the key file exactly as Google Cloud created it.',
+      );
+    } finally {
+      runnerStdout.write = write;
+    }
   });
 });

@@ -371,6 +371,7 @@ function validateProvider(value: string): void {
       `"workload_identity_provider" "${value}" must name a pool: .../workloadIdentityPools/<POOL_ID>/... ${expected}`,
     );
   }
+  validatePoolOrProviderId(parts[5], 'pool', expected);
   if (parts.length === 6 || (parts.length === 7 && parts[6] === 'providers')) {
     throw new ConfigError(
       `"workload_identity_provider" names the pool "${parts[5]}", not a provider in it: add /providers/<PROVIDER_ID>. ` +
@@ -381,7 +382,6 @@ function validateProvider(value: string): void {
   if (parts[6] !== 'providers' || !parts[7] || parts.length !== 8) {
     throw new ConfigError(`"workload_identity_provider" "${value}" is not of the expected form. ${expected}`);
   }
-  validatePoolOrProviderId(parts[5], 'pool', expected);
   validatePoolOrProviderId(parts[7], 'provider', expected);
 }
 

@@ -502,6 +502,7 @@ async function readConfiguredFile(path, namedBy, optional = false) {
 
 
 
+
 const ECS_SERVICE = 'ECS container credentials';
 const ECS_HOST = 'http://169.254.170.2';
 /** ECS, EKS Pod Identity (IPv4 and IPv6). */
@@ -544,15 +545,12 @@ function endpointOf(env) {
         throw new errors/* EnvironmentError */.eG(`AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: "${full}".`);
     }
     const allowed = url.protocol === 'https:' ||
-        (url.protocol === 'http:' && (isLoopback(url.hostname) || LINK_LOCAL_HOSTS.has(url.hostname)));
+        (url.protocol === 'http:' && ((0,src_forms/* isLoopback */.U9)(url.hostname) || LINK_LOCAL_HOSTS.has(url.hostname)));
     if (!allowed) {
         throw new errors/* EnvironmentError */.eG(`AWS_CONTAINER_CREDENTIALS_FULL_URI "${url.origin}" must use HTTPS, a loopback address, or the ECS/EKS ` +
             'link-local address (169.254.170.2, 169.254.170.23, fd00:ec2::23): the AWS SDKs refuse other plain-HTTP hosts.');
     }
     return { url: url.href, variable: 'AWS_CONTAINER_CREDENTIALS_FULL_URI' };
-}
-function isLoopback(host) {
-    return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
 }
 async function authorizationToken(env) {
     const file = env['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
