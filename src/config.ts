@@ -1,7 +1,8 @@
 /**
  * Inputs -> a typed, validated `Config`. Every input is read and checked here,
- * once; every validation message the user can see lives in this file. Nothing
- * below `main.ts` reads an input again.
+ * once; every validation message the user can see lives in this file, or in
+ * forms.ts / sources/aws/forms.ts for the documented form of values that reach
+ * a URL, a host or a request body. Nothing below `main.ts` reads an input again.
  */
 
 import { parseDuration } from './duration.js';
