@@ -9,13 +9,11 @@ import {
   type FakeEnvironment,
   type FakeServer,
   findLeakedSecrets,
-  RESOLVE_TEST_HOSTS,
   type RunActionResult,
   runAction,
-  startConnectProxy,
   startEnvironment,
 } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, knownSecrets, MAIN, namedEndpoints, SA } from './support/e2e.js';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn, knownSecrets, MAIN, SA } from './support/e2e.js';
 
 let world: FakeEnvironment;
 const runs: RunActionResult[] = [];
@@ -33,11 +31,7 @@ afterEach(() => {
   }
 });
 
-async function runMain(
-  inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {},
-  nodeArgs: string[] = [],
-) {
+async function runMain(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
   const result = await runAction({
     script: MAIN,
     inputs: {
@@ -46,7 +40,6 @@ async function runMain(
       ...inputs,
     },
     env: { ...world.env, ...env },
-    nodeArgs,
   });
   runs.push(result);
   return result;
@@ -123,50 +116,6 @@ describe('permanent answers fail at once, with a diagnosis', () => {
     );
     expect(error).toContain('attribute.repository/octo-org/octo-repo');
     expectNoLeaks(result);
-  });
-});
-
-describe('proxies', () => {
-  it('sends every request through HTTPS_PROXY/HTTP_PROXY', async () => {
-    const proxy = await startConnectProxy();
-    try {
-      const named = namedEndpoints(world);
-      // The fakes speak plain HTTP, so HTTP_PROXY is the variable for them; real
-      // Google and GitHub are https://, for which HTTPS_PROXY is read the same way.
-      const result = await runMain(
-        { ...named.inputs, service_account: SA, token_format: 'access_token' },
-        { ACTIONS_ID_TOKEN_REQUEST_URL: named.oidcUrl, HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url },
-      );
-      expect(errorsOf(result)).toEqual([]);
-      expect(proxy.requests.map((r) => r.target.replace(/:\d+$/, ''))).toEqual([
-        'token.actions.githubusercontent.test',
-        'sts.googleapis.test',
-        'iamcredentials.googleapis.test',
-      ]);
-    } finally {
-      await proxy.close();
-    }
-  });
-
-  it('goes direct for hosts in NO_PROXY', async () => {
-    const proxy = await startConnectProxy();
-    try {
-      const named = namedEndpoints(world);
-      const result = await runMain(
-        { ...named.inputs, service_account: SA, token_format: 'access_token' },
-        {
-          ACTIONS_ID_TOKEN_REQUEST_URL: named.oidcUrl,
-          HTTPS_PROXY: proxy.url,
-          HTTP_PROXY: proxy.url,
-          NO_PROXY: '.googleapis.test,token.actions.githubusercontent.test',
-        },
-        ['--require', RESOLVE_TEST_HOSTS],
-      );
-      expect(errorsOf(result)).toEqual([]);
-      expect(proxy.requests).toEqual([]);
-    } finally {
-      await proxy.close();
-    }
   });
 });
 

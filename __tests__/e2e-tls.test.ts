@@ -11,6 +11,7 @@ import {
   createTestCertificates,
   type FakeEnvironment,
   type FakeServer,
+  RESOLVE_TEST_HOSTS,
   type RunActionResult,
   runAction,
   startConnectProxy,
@@ -42,11 +43,16 @@ beforeEach(() => {
 });
 
 /** Runs dist/main trusting the test CA, unless `env` says otherwise. */
-async function runMain(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
+async function runMain(
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+  nodeArgs: string[] = [],
+) {
   const result = await runAction({
     script: MAIN,
     inputs: { workload_identity_provider: world.workloadIdentityProvider, ...world.endpointInputs, ...inputs },
     env: { ...world.env, NODE_EXTRA_CA_CERTS: certs.caFile, ...env },
+    nodeArgs,
   });
   runs.push(result);
   return result;
@@ -155,6 +161,29 @@ describe('through an HTTPS_PROXY (CONNECT tunnels)', () => {
       // Inside the tunnel the action addressed each service by its name.
       expect(world.google.sts.requests[0]?.headers['host']).toBe(`${realNames.sts}:${world.google.sts.port}`);
       expect((await credentialsFile(result)).token_url).toBe(`${inputs.sts_endpoint}/token`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('goes direct for hosts in NO_PROXY', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const { inputs, oidcUrl } = named(realNames);
+      // Going direct, the action itself must resolve the *.test names: the preload points them at 127.0.0.1.
+      const result = await runMain(
+        inputs,
+        {
+          ACTIONS_ID_TOKEN_REQUEST_URL: oidcUrl,
+          HTTPS_PROXY: proxy.url,
+          NO_PROXY: '.googleapis.test,token.actions.githubusercontent.test',
+        },
+        ['--require', RESOLVE_TEST_HOSTS],
+      );
+      expect(errorsOf(result)).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(proxy.requests).toEqual([]);
+      expect(transports()).toEqual({ 'github-oidc': ['tls'], sts: ['tls'], iamcredentials: ['tls'], oauth2: [] });
     } finally {
       await proxy.close();
     }

@@ -15,7 +15,7 @@ import type { Log } from '../src/log.js';
 import type { SubjectSource } from '../src/sources/subject-source.js';
 import { useNockAndCaptureMasks } from './support/unit.js';
 
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/pool/providers/prov';
+const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/ci-pool/providers/ci-provider';
 const STS = 'https://sts.googleapis.com';
 
 useNockAndCaptureMasks();

@@ -50,8 +50,10 @@ describe('parseProviderName', () => {
     ['my-project/x', /does not start with "projects\/"/],
     ['projects/my-project/locations/global/workloadIdentityPools/p/providers/x', /by its NUMBER, not its ID/],
     ['projects/1/locations/us/workloadIdentityPools/p/providers/x', /locations\/global/],
-    ['projects/1/locations/global/workloadIdentityPools/p', /names the pool "p", not a provider/],
-    ['projects/1/locations/global/workloadIdentityPools/p/providers/x/y', /is not of the expected form/],
+    ['projects/1/locations/global/workloadIdentityPools/pool1', /names the pool "pool1", not a provider/],
+    ['projects/1/locations/global/workloadIdentityPools/pool1/providers/prov1/y', /is not of the expected form/],
+    ['projects/1/locations/global/workloadIdentityPools/p/providers/prov1', /has the pool ID "p": pool IDs are 4-32/],
+    ['projects/1/locations/global/workloadIdentityPools/pool1/providers/gcp-x', /has the provider ID "gcp-x"/],
   ])('refuses %s', (value, message) => {
     expect(() => parseProviderName(value, 'googleapis.com')).toThrow(ConfigError);
     expect(() => parseProviderName(value, 'googleapis.com')).toThrow(message);

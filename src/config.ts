@@ -1,12 +1,23 @@
 /**
  * Inputs -> a typed, validated `Config`. Every input is read and checked
  * once, here or, for the inputs a subject source owns (audience, aws_*, ...),
- * by that source's definition, which this file calls. Nothing below `main.ts`
- * reads an input again.
+ * by that source's definition, which this file calls. The documented form of
+ * each value that reaches a URL, a host or a request body is checked in
+ * forms.ts. Nothing below `main.ts` reads an input again.
  */
 
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
+import {
+  validateAudience,
+  validateDelegate,
+  validateEndpoint,
+  validateProjectId,
+  validateScope,
+  validateServiceAccount,
+  validateUniverse,
+  validateWorkspaceUser,
+} from './forms.js';
 import { parseServiceAccountKey, type ServiceAccountKey } from './identity/service-account-key.js';
 import { parseProviderName, type ProviderName } from './provider-name.js';
 import { DEFAULT_SUBJECT_SOURCE, SUBJECT_SOURCES } from './sources/index.js';
@@ -86,10 +97,7 @@ export function readConfig(input: InputReader): Config {
     );
   }
 
-  const universe = get('universe') || DEFAULT_UNIVERSE;
-  if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(universe)) {
-    throw new ConfigError(`"universe" must be a domain such as ${DEFAULT_UNIVERSE}, got "${universe}".`);
-  }
+  const universe = validateUniverse(get('universe') || DEFAULT_UNIVERSE, 'universe');
   const endpoints: Endpoints = {
     universe,
     sts: endpointInput(get('sts_endpoint'), 'sts_endpoint') ?? `https://sts.${universe}/v1`,
@@ -119,6 +127,15 @@ export function readConfig(input: InputReader): Config {
       );
     }
     const key = parseServiceAccountKey(credentialsJson);
+    // The key's account becomes part of IAM Credentials URLs. Not quoted: the key is a secret.
+    try {
+      validateServiceAccount(key.client_email, 'client_email');
+    } catch {
+      throw new ConfigError(
+        'The "client_email" of the key in credentials_json is not a service account email such as ' +
+          'my-sa@my-project.iam.gserviceaccount.com. Use the key file exactly as Google Cloud created it.',
+      );
+    }
     auth = { kind: 'service_account_key', key };
     // With a key the key's own account is the identity; a different
     // service_account would silently be ignored, so say so instead.
@@ -136,11 +153,7 @@ export function readConfig(input: InputReader): Config {
     throw new ConfigError(`"token_format" must be empty, "access_token" or "id_token", got "${tokenFormat}".`);
   }
   const accessTokenSubject = get('access_token_subject') || undefined;
-  if (accessTokenSubject !== undefined && !/^[^@\s]+@[^@\s]+$/.test(accessTokenSubject)) {
-    throw new ConfigError(
-      `"access_token_subject" must be the email of a Google Workspace user, got "${accessTokenSubject}".`,
-    );
-  }
+  if (accessTokenSubject !== undefined) validateWorkspaceUser(accessTokenSubject, 'access_token_subject');
   if (accessTokenSubject !== undefined && tokenFormat !== 'access_token') {
     throw new ConfigError(
       '"access_token_subject" applies only with token_format: access_token (domain-wide delegation mints an access ' +
@@ -168,6 +181,7 @@ export function readConfig(input: InputReader): Config {
   }
 
   const idTokenAudience = get('id_token_audience') || undefined;
+  if (idTokenAudience !== undefined) validateAudience(idTokenAudience, 'id_token_audience');
   if (tokenFormat === 'id_token' && idTokenAudience === undefined) {
     throw new ConfigError(
       'token_format "id_token" needs "id_token_audience": the URL of the service that will receive the token ' +
@@ -177,10 +191,9 @@ export function readConfig(input: InputReader): Config {
 
   // Accept both "sa@p.iam.gserviceaccount.com" and the API's resource form
   // "projects/-/serviceAccounts/sa@p.iam.gserviceaccount.com"; keep emails.
-  const delegates = parseList(get('delegates')).map((d) => d.replace(/^projects\/-\/serviceAccounts\//, ''));
-  for (const delegate of delegates) validateServiceAccount(delegate, 'delegates');
+  const delegates = parseList(get('delegates')).map((d) => validateDelegate(d, 'delegates'));
 
-  const scopes = parseList(get('access_token_scopes'));
+  const scopes = parseList(get('access_token_scopes')).map((s) => validateScope(s, 'access_token_scopes'));
 
   const retriesText = get('retries') || '3';
   if (!/^\d+$/.test(retriesText) || Number(retriesText) > 10) {
@@ -257,29 +270,8 @@ function strayInput(get: InputReader, sources: readonly SourceDefinition[]): str
   return sources.flatMap((d) => d.inputs).find((name) => get(name) !== '');
 }
 
-function validateServiceAccount(value: string, input: string): void {
-  if (!/^[^@\s/]+@[^@\s/]+$/.test(value)) {
-    throw new ConfigError(
-      `"${input}" must be a service account email such as my-sa@my-project.iam.gserviceaccount.com, got "${value}".`,
-    );
-  }
-}
-
 function endpointInput(value: string, input: string): string | undefined {
-  if (!value) return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(
-      `"${input}" must be a full URL such as https://sts.example.p.googleapis.com/v1, got "${value}".`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`"${input}" must be an http(s) URL, got "${value}".`);
-  }
-  if (url.search || url.hash) throw new ConfigError(`"${input}" must not have a query or fragment, got "${value}".`);
-  return url.href.replace(/\/+$/, '');
+  return value ? validateEndpoint(value, input) : undefined;
 }
 
 /** Comma- and/or newline-separated list; blanks dropped. */
@@ -303,12 +295,7 @@ function resolveProjectId(
   serviceAccount: string | undefined,
 ): { projectId?: string; projectIdSource?: Config['projectIdSource'] } {
   if (input) {
-    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(input)) {
-      throw new ConfigError(
-        `"project_id" "${input}" is not a project ID (6-30 lowercase letters, digits and hyphens, starting with a letter).`,
-      );
-    }
-    return { projectId: input, projectIdSource: 'input' };
+    return { projectId: validateProjectId(input, 'project_id'), projectIdSource: 'input' };
   }
   // name@PROJECT.iam.gserviceaccount.com (the default universe's domain for
   // user-managed accounts) names its project.

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 
 import type { Config } from './config.js';
 import { EnvironmentError } from './errors.js';
+import { serviceAccountMethodUrl } from './google/iam-credentials.js';
+import { stsIntrospectUrl, stsTokenUrl } from './google/sts.js';
 import type { ProviderName } from './provider-name.js';
 import type { SubjectSource } from './sources/subject-source.js';
 
@@ -28,11 +30,15 @@ export async function externalAccountConfig(
     type: 'external_account',
     audience: provider.stsAudience,
     subject_token_type: source.subjectTokenType,
-    token_url: `${endpoints.sts}/token`,
+    token_url: stsTokenUrl(endpoints.sts),
     credential_source: await source.credentialSource(),
     ...(sa
       ? {
-          service_account_impersonation_url: `${endpoints.iamcredentials}/projects/-/serviceAccounts/${sa}:generateAccessToken`,
+          service_account_impersonation_url: serviceAccountMethodUrl(
+            endpoints.iamcredentials,
+            sa,
+            'generateAccessToken',
+          ),
           // Tools that exchange later ask IAM Credentials for this lifetime
           // too; left out at the default, as gcloud does.
           ...(config.accessToken.lifetimeRequested
@@ -40,7 +46,7 @@ export async function externalAccountConfig(
             : {}),
         }
       : // Without impersonation, tools introspect the federated token here (gcloud writes it too).
-        { token_info_url: `${endpoints.sts}/introspect` }),
+        { token_info_url: stsIntrospectUrl(endpoints.sts) }),
     universe_domain: endpoints.universe,
   };
 }

@@ -5,6 +5,7 @@
  * value, on the IAM host of the configured universe.
  */
 import { ConfigError } from './errors.js';
+import { isProjectNumber, validatePoolOrProviderId } from './forms.js';
 
 export const PROVIDER_FORM =
   'projects/<PROJECT_NUMBER>/locations/global/workloadIdentityPools/<POOL_ID>/providers/<PROVIDER_ID>';
@@ -79,7 +80,7 @@ function validateProvider(value: string): void {
     throw new ConfigError(`"workload_identity_provider" "${value}" does not start with "projects/". ${expected}`);
   }
   const project = parts[1] ?? '';
-  if (!/^\d+$/.test(project)) {
+  if (!isProjectNumber(project)) {
     throw new ConfigError(
       `"workload_identity_provider" must name the project by its NUMBER, not its ID "${project}". ` +
         `Find the number with: gcloud projects describe ${project} --format="value(projectNumber)". ${expected}`,
@@ -95,6 +96,7 @@ function validateProvider(value: string): void {
       `"workload_identity_provider" "${value}" must name a pool: .../workloadIdentityPools/<POOL_ID>/... ${expected}`,
     );
   }
+  validatePoolOrProviderId(parts[5], 'pool', expected);
   if (parts.length === 6 || (parts.length === 7 && parts[6] === 'providers')) {
     throw new ConfigError(
       `"workload_identity_provider" names the pool "${parts[5]}", not a provider in it: add /providers/<PROVIDER_ID>. ` +
@@ -105,4 +107,5 @@ function validateProvider(value: string): void {
   if (parts[6] !== 'providers' || !parts[7] || parts.length !== 8) {
     throw new ConfigError(`"workload_identity_provider" "${value}" is not of the expected form. ${expected}`);
   }
+  validatePoolOrProviderId(parts[7], 'provider', expected);
 }

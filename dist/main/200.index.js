@@ -143,8 +143,10 @@ function awsFailure(step, err, identity) {
     return new errors/* EnvironmentError */.eG(lines.join('\n'), { cause: err });
 }
 
-// EXTERNAL MODULE: ./src/sources/aws/constants.ts
-var constants = __webpack_require__(865);
+// EXTERNAL MODULE: ./src/forms.ts
+var src_forms = __webpack_require__(388);
+// EXTERNAL MODULE: ./src/sources/aws/forms.ts
+var aws_forms = __webpack_require__(995);
 ;// CONCATENATED MODULE: ./src/sources/aws/region.ts
 /**
  * Which AWS region to sign for, and the STS endpoints that follow from it.
@@ -154,6 +156,7 @@ var constants = __webpack_require__(865);
  * used for everything, as AWS now recommends (the global one is a single
  * us-east-1 dependency).
  */
+
 
 
 async function resolveRegion(sources) {
@@ -175,7 +178,7 @@ async function resolveRegion(sources) {
         'On EC2 the region comes from instance metadata, which did not answer.');
 }
 function checkRegion(region, from) {
-    if (!constants/* AWS_REGION_FORM */.U.test(region)) {
+    if (!aws_forms/* AWS_REGION_FORM */.Uu.test(region)) {
         throw new errors/* EnvironmentError */.eG(`The AWS region "${region}" from ${from} is not a region name such as us-east-1.`);
     }
     return region;
@@ -196,11 +199,34 @@ function stsHost(region) {
  */
 function stsEndpoint(region, env) {
     if (!/^true$/i.test(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? '')) {
-        const configured = env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'];
+        const variable = env['AWS_ENDPOINT_URL_STS'] ? 'AWS_ENDPOINT_URL_STS' : 'AWS_ENDPOINT_URL';
+        const configured = env[variable];
         if (configured)
-            return configured.replace(/\/+$/, '');
+            return configuredEndpoint(configured, variable);
     }
     return `https://${stsHost(region)}`;
+}
+/**
+ * An endpoint from the environment, held to the rule of the endpoint inputs
+ * (forms.ts validateEndpoint): AWS credentials come back from it, so https://,
+ * or plain http:// to this machine only; no credentials, query or fragment.
+ */
+function configuredEndpoint(value, variable) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* EnvironmentError */.eG(`${variable} must be a URL such as https://sts.us-east-1.amazonaws.com.`);
+    }
+    if (url.username || url.password || url.search || url.hash || /[?#\s]/.test(value)) {
+        throw new errors/* EnvironmentError */.eG(`${variable} must be the URL of the service only: no user name, password, query or fragment.`);
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,src_forms/* isLoopback */.U9)(url.hostname))) {
+        throw new errors/* EnvironmentError */.eG(`${variable} "${url.origin}" must be an https:// URL (plain http:// only to a loopback address): AWS ` +
+            'credentials come back from it.');
+    }
+    return url.href.replace(/\/+$/, '');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -480,6 +506,7 @@ async function readConfiguredFile(path, namedBy, optional = false) {
 
 
 
+
 const ECS_SERVICE = 'ECS container credentials';
 const ECS_HOST = 'http://169.254.170.2';
 /** ECS, EKS Pod Identity (IPv4 and IPv6). */
@@ -522,15 +549,12 @@ function endpointOf(env) {
         throw new errors/* EnvironmentError */.eG(`AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: "${full}".`);
     }
     const allowed = url.protocol === 'https:' ||
-        (url.protocol === 'http:' && (isLoopback(url.hostname) || LINK_LOCAL_HOSTS.has(url.hostname)));
+        (url.protocol === 'http:' && ((0,src_forms/* isLoopback */.U9)(url.hostname) || LINK_LOCAL_HOSTS.has(url.hostname)));
     if (!allowed) {
         throw new errors/* EnvironmentError */.eG(`AWS_CONTAINER_CREDENTIALS_FULL_URI "${url.origin}" must use HTTPS, a loopback address, or the ECS/EKS ` +
             'link-local address (169.254.170.2, 169.254.170.23, fd00:ec2::23): the AWS SDKs refuse other plain-HTTP hosts.');
     }
     return { url: url.href, variable: 'AWS_CONTAINER_CREDENTIALS_FULL_URI' };
-}
-function isLoopback(host) {
-    return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
 }
 async function authorizationToken(env) {
     const file = env['AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'];
@@ -579,6 +603,8 @@ function envCredentials(env) {
 var external_node_os_ = __webpack_require__(161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(760);
+// EXTERNAL MODULE: ./src/sources/aws/constants.ts
+var constants = __webpack_require__(865);
 ;// CONCATENATED MODULE: ./src/sources/aws/shared-config.ts
 /**
  * The shared AWS files, ~/.aws/config and ~/.aws/credentials (or
@@ -1226,7 +1252,7 @@ class AwsSource {
      * account, condition) come first.
      */
     hints(err) {
-        if (err.service !== sts/* STS_SERVICE */.$)
+        if (err.service !== sts/* STS_SERVICE */.$W)
             return [];
         const text = err.serviceMessage.toLowerCase();
         const hints = [];

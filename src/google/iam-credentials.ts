@@ -5,9 +5,22 @@
 import { EnvironmentError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
+import { urlOf } from '../url-path.js';
 import type { Token } from './token.js';
 
 export const IAM_SERVICE = 'IAM Credentials';
+
+export type IamMethod = 'generateAccessToken' | 'generateIdToken' | 'signJwt';
+
+/**
+ * The one place IAM Credentials URLs are made (the credentials file's
+ * service_account_impersonation_url too): ENDPOINT/projects/-/serviceAccounts/EMAIL:METHOD,
+ * the email encoded as one path segment, so that no value can pick another
+ * method or path. Valid emails come out unchanged.
+ */
+export function serviceAccountMethodUrl(endpoint: string, serviceAccount: string, method: IamMethod): string {
+  return `${urlOf(endpoint, 'projects', '-', 'serviceAccounts', serviceAccount)}:${method}`;
+}
 
 export class IamCredentials {
   constructor(
@@ -64,12 +77,11 @@ export class IamCredentials {
     return jwt;
   }
 
-  private call<T>(serviceAccount: string, method: string, body: Record<string, unknown>): Promise<T> {
+  private call<T>(serviceAccount: string, method: IamMethod, body: Record<string, unknown>): Promise<T> {
     return this.http.requestJson<T>({
       service: IAM_SERVICE,
       method: 'POST',
-      // Emails are validated in config.ts; sent as-is like the credentials file's impersonation URL.
-      url: `${this.endpoint}/projects/-/serviceAccounts/${serviceAccount}:${method}`,
+      url: serviceAccountMethodUrl(this.endpoint, serviceAccount, method),
       google: true,
       headers: { Authorization: `Bearer ${this.authToken}` },
       json: body,

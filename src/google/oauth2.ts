@@ -6,9 +6,15 @@
 import { EnvironmentError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
+import { urlOf } from '../url-path.js';
 import { expiresIn, type Token } from './token.js';
 
 export const OAUTH2_SERVICE = 'OAuth2';
+
+/** ENDPOINT/token: the JWT-bearer grant's URL, and the assertion's audience. */
+export function oauth2TokenUrl(oauth2Endpoint: string): string {
+  return urlOf(oauth2Endpoint, 'token');
+}
 
 /** Google caps JWT-bearer assertions (and so the tokens they give) at one hour. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
@@ -26,7 +32,7 @@ export function delegationClaims(
   return {
     iss: serviceAccount,
     sub: subject,
-    aud: `${oauth2Endpoint}/token`,
+    aud: oauth2TokenUrl(oauth2Endpoint),
     scope: scopes.join(' '),
     iat,
     exp: iat + Math.min(lifetimeSeconds, MAX_ASSERTION_LIFETIME_SECONDS),
@@ -37,7 +43,7 @@ export async function exchangeJwtBearer(http: Http, oauth2Endpoint: string, asse
   const answer = await http.requestJson<{ access_token?: unknown; expires_in?: unknown }>({
     service: OAUTH2_SERVICE,
     method: 'POST',
-    url: `${oauth2Endpoint}/token`,
+    url: oauth2TokenUrl(oauth2Endpoint),
     google: true,
     form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion },
   });

@@ -6,9 +6,20 @@
 import { EnvironmentError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
+import { urlOf } from '../url-path.js';
 import { expiresIn, type Token } from './token.js';
 
 export const STS_SERVICE = 'Google STS';
+
+/** ENDPOINT/token: where the exchange is POSTed, by us and (from the credentials file) by the tools. */
+export function stsTokenUrl(stsEndpoint: string): string {
+  return urlOf(stsEndpoint, 'token');
+}
+
+/** Where tools introspect a federated token (the credentials file's token_info_url). */
+export function stsIntrospectUrl(stsEndpoint: string): string {
+  return urlOf(stsEndpoint, 'introspect');
+}
 
 export interface StsExchange {
   stsEndpoint: string;
@@ -23,7 +34,7 @@ export async function exchangeToken(http: Http, req: StsExchange): Promise<Token
   const answer = await http.requestJson<{ access_token?: unknown; expires_in?: unknown }>({
     service: STS_SERVICE,
     method: 'POST',
-    url: `${req.stsEndpoint}/token`,
+    url: stsTokenUrl(req.stsEndpoint),
     google: true,
     json: {
       audience: req.audience,

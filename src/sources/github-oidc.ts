@@ -5,6 +5,7 @@
  */
 import type { InputReader } from '../config.js';
 import { EnvironmentError, type ServiceError } from '../errors.js';
+import { validateAudience } from '../forms.js';
 import type { Http } from '../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
 import { type Log, maskSecret } from '../log.js';
@@ -24,7 +25,10 @@ export const githubOidc: SourceDefinition = {
   readInputs(get: InputReader, provider: ProviderName): SourcePlan<GitHubOidcOptions> {
     // A provider accepts this audience unless it lists other allowed audiences.
     // (The default names iam.googleapis.com in every universe, as the action we replace does.)
-    const options = { audience: get('audience') || `https://iam.googleapis.com/${provider.name}` };
+    const given = get('audience');
+    const options = {
+      audience: given ? validateAudience(given, 'audience') : `https://iam.googleapis.com/${provider.name}`,
+    };
     return {
       kind: 'github',
       options,
@@ -48,6 +52,26 @@ const DIAGNOSTIC_CLAIMS = [
   'actor',
   'event_name',
 ] as const;
+
+/**
+ * The runner's token URL with `audience` set as a query parameter (encoded by
+ * URLSearchParams, replacing any audience already there), so the audience can
+ * change neither the host nor the path. The tools read the same URL from the
+ * credentials file.
+ */
+export function oidcTokenUrl(requestUrl: string, audience: string): string {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    throw new EnvironmentError(
+      'ACTIONS_ID_TOKEN_REQUEST_URL is not a URL; this step must run on a GitHub Actions runner.',
+    );
+  }
+  url.hash = '';
+  url.searchParams.set('audience', audience);
+  return url.href;
+}
 
 export class GitHubOidcSource implements SubjectSource {
   readonly name = SERVICE;
@@ -75,9 +99,7 @@ export class GitHubOidcSource implements SubjectSource {
       );
     }
     maskSecret(requestToken);
-    const url = new URL(requestUrl);
-    url.searchParams.set('audience', audience);
-    this.tokenUrl = url.href;
+    this.tokenUrl = oidcTokenUrl(requestUrl, audience);
     this.requestToken = requestToken;
   }
 

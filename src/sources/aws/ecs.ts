@@ -9,6 +9,7 @@
  *       Authorization header.
  */
 import { EnvironmentError } from '../../errors.js';
+import { isLoopback } from '../../forms.js';
 import type { Http } from '../../http.js';
 import { maskSecret } from '../../log.js';
 import { type AwsCredentials, parseJsonCredentials } from './credentials.js';
@@ -67,10 +68,6 @@ function endpointOf(env: NodeJS.ProcessEnv): { url: string; variable: string } {
     );
   }
   return { url: url.href, variable: 'AWS_CONTAINER_CREDENTIALS_FULL_URI' };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
 }
 
 async function authorizationToken(env: NodeJS.ProcessEnv): Promise<string | undefined> {

@@ -7,7 +7,14 @@
 import type { InputReader } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import type { SourceDefinition, SourcePlan } from '../subject-source.js';
-import { AWS_REGION_FORM, DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';
+import { DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';
+import {
+  validateAwsProfile,
+  validateAwsRegion,
+  validateExternalId,
+  validateRoleArn,
+  validateRoleSessionName,
+} from './forms.js';
 
 /** subject_token_source: aws, with the aws_* inputs. */
 export interface AwsSourceOptions {
@@ -37,13 +44,9 @@ export const aws: SourceDefinition = {
 
 function readAwsInputs(get: InputReader): AwsSourceOptions {
   const region = get('aws_region');
-  if (region && !AWS_REGION_FORM.test(region)) {
-    throw new ConfigError(`"aws_region" must be an AWS region such as us-east-1, got "${region}".`);
-  }
+  if (region) validateAwsRegion(region, 'aws_region');
   const profile = get('aws_profile');
-  if (profile && !/^[^\s[\]]+$/.test(profile)) {
-    throw new ConfigError(`"aws_profile" must be a profile name without spaces or brackets, got "${profile}".`);
-  }
+  if (profile) validateAwsProfile(profile, 'aws_profile');
   const roleArn = get('aws_role_arn');
   const sessionName = get('aws_role_session_name');
   const externalId = get('aws_role_external_id');
@@ -51,19 +54,11 @@ function readAwsInputs(get: InputReader): AwsSourceOptions {
   if (!roleArn) {
     const orphan = ROLE_INPUTS.find((name) => get(name) !== '');
     if (orphan) throw new ConfigError(`"${orphan}" needs "aws_role_arn": the role to assume.`);
-  } else if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-    throw new ConfigError(
-      `"aws_role_arn" must be an IAM role ARN such as arn:aws:iam::123456789012:role/my-role, got "${roleArn}".`,
-    );
+  } else {
+    validateRoleArn(roleArn, 'aws_role_arn');
   }
-  if (sessionName && !/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw new ConfigError(
-      `"aws_role_session_name" must be 2-64 letters, digits or + = , . @ _ -, got "${sessionName}".`,
-    );
-  }
-  if (externalId && !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
-    throw new ConfigError('"aws_role_external_id" must be 2-1224 letters, digits or + = , . @ : / _ -.');
-  }
+  if (sessionName) validateRoleSessionName(sessionName, 'aws_role_session_name');
+  if (externalId) validateExternalId(externalId, 'aws_role_external_id');
   const durationSeconds = durationText ? Number(durationText) : 3600;
   if (durationText && (!/^\d+$/.test(durationText) || durationSeconds < 900 || durationSeconds > 43200)) {
     throw new ConfigError(

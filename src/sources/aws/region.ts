@@ -6,8 +6,9 @@
  * used for everything, as AWS now recommends (the global one is a single
  * us-east-1 dependency).
  */
-import { AWS_REGION_FORM } from './constants.js';
 import { EnvironmentError } from '../../errors.js';
+import { isLoopback } from '../../forms.js';
+import { AWS_REGION_FORM } from './forms.js';
 
 export interface ResolvedRegion {
   region: string;
@@ -68,8 +69,35 @@ export function stsHost(region: string): string {
  */
 export function stsEndpoint(region: string, env: NodeJS.ProcessEnv): string {
   if (!/^true$/i.test(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? '')) {
-    const configured = env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'];
-    if (configured) return configured.replace(/\/+$/, '');
+    const variable = env['AWS_ENDPOINT_URL_STS'] ? 'AWS_ENDPOINT_URL_STS' : 'AWS_ENDPOINT_URL';
+    const configured = env[variable];
+    if (configured) return configuredEndpoint(configured, variable);
   }
   return `https://${stsHost(region)}`;
+}
+
+/**
+ * An endpoint from the environment, held to the rule of the endpoint inputs
+ * (forms.ts validateEndpoint): AWS credentials come back from it, so https://,
+ * or plain http:// to this machine only; no credentials, query or fragment.
+ */
+function configuredEndpoint(value: string, variable: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new EnvironmentError(`${variable} must be a URL such as https://sts.us-east-1.amazonaws.com.`);
+  }
+  if (url.username || url.password || url.search || url.hash || /[?#\s]/.test(value)) {
+    throw new EnvironmentError(
+      `${variable} must be the URL of the service only: no user name, password, query or fragment.`,
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new EnvironmentError(
+      `${variable} "${url.origin}" must be an https:// URL (plain http:// only to a loopback address): AWS ` +
+        'credentials come back from it.',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
