@@ -10,6 +10,24 @@ export const POST = path.join(ROOT, 'dist/post/index.js');
 /** The service account startEnvironment() lets octo-org/octo-repo impersonate. */
 export const SA = 'deployer@my-project.iam.gserviceaccount.com';
 
+/** Inputs with action.yml's defaults, as the runner passes them. */
+export function withDefaults(inputs: Record<string, string>): Record<string, string> {
+  return {
+    create_credentials_file: 'true',
+    credentials_file_location: 'workspace',
+    export_environment_variables: 'true',
+    token_format: '',
+    universe: 'googleapis.com',
+    cleanup_credentials: 'true',
+    access_token_lifetime: '3600s',
+    access_token_scopes: 'https://www.googleapis.com/auth/cloud-platform',
+    id_token_include_email: 'false',
+    retries: '3',
+    request_timeout: '30s',
+    ...inputs,
+  };
+}
+
 /** The messages of the run's `::error::` lines. */
 export function errorsOf(result: RunActionResult): string[] {
   return result.commands.filter((c) => c.command === 'error').map((c) => c.message);
