@@ -7,7 +7,16 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks, MAIN, POST, ROOT, SA, withDefaults } from './support/e2e.js';
+import {
+  errorsOf,
+  expectNoLeaks,
+  expectTroubleshootingRow,
+  MAIN,
+  POST,
+  ROOT,
+  SA,
+  withDefaults,
+} from './support/e2e.js';
 
 const CREDENTIALS_VARIABLES = [
   'GOOGLE_APPLICATION_CREDENTIALS',
@@ -114,7 +123,9 @@ describe('credentials_file_location', () => {
 
     it('one that does not exist', async () => {
       const missing = path.join(scratch, 'missing');
-      expect(await refused(missing)).toBe(
+      const error = await refused(missing);
+      expectTroubleshootingRow(error, '"credentials_file_location" names …, which does not exist');
+      expect(error).toBe(
         `Invalid input: "credentials_file_location" names ${missing}, which does not exist. ` +
           `Create it in an earlier step (mkdir -p "${missing}"), or use runner_temp.`,
       );
@@ -123,7 +134,9 @@ describe('credentials_file_location', () => {
     it('a file', async () => {
       const file = path.join(scratch, 'a-file');
       await fs.writeFile(file, '');
-      expect(await refused(file)).toBe(
+      const error = await refused(file);
+      expectTroubleshootingRow(error, '"credentials_file_location" names …, which is not a directory');
+      expect(error).toBe(
         `Invalid input: "credentials_file_location" names ${file}, which is not a directory. ` +
           'Name a directory, not a file.',
       );
@@ -133,7 +146,9 @@ describe('credentials_file_location', () => {
       const target = await directory('link-target');
       const link = path.join(scratch, 'link');
       await fs.symlink(target, link);
-      expect(await refused(link)).toBe(
+      const error = await refused(link);
+      expectTroubleshootingRow(error, '"credentials_file_location" names …, which is a symbolic link');
+      expect(error).toBe(
         `Invalid input: "credentials_file_location" names ${link}, which is a symbolic link (to ${target}), ` +
           'which could send the credentials somewhere else. Name the real directory instead.',
       );
@@ -144,14 +159,21 @@ describe('credentials_file_location', () => {
     (process.getuid?.() === 0 ? it.skip : it)('one this step may not write to', async () => {
       const readOnly = await directory('read-only');
       await fs.chmod(readOnly, 0o500);
-      expect(await refused(readOnly)).toBe(
+      const error = await refused(readOnly);
+      expectTroubleshootingRow(error, 'which this step may not write to');
+      expect(error).toBe(
         `Invalid input: "credentials_file_location" names ${readOnly}, which this step may not write to. ` +
           'Give the runner user write access (chmod/chown in an earlier step), or use runner_temp.',
       );
     });
 
     it('a relative path', async () => {
-      expect(await refused('creds')).toBe(
+      const error = await refused('creds');
+      expectTroubleshootingRow(
+        error,
+        '"credentials_file_location" must be workspace, runner_temp or an absolute directory path',
+      );
+      expect(error).toBe(
         'Invalid input: "credentials_file_location" must be workspace, runner_temp or an absolute directory path ' +
           '(e.g. ${{ runner.temp }}/gcp), got "creds".',
       );
@@ -167,6 +189,7 @@ describe('credentials_file_location', () => {
           'create_credentials_file: false.',
       ]);
       expect(world.github.requestCount).toBe(before);
+      expectTroubleshootingRow(errorsOf(main)[0] ?? '', 'RUNNER_TEMP is not set');
     });
 
     it('a location together with create_credentials_file: false', async () => {
@@ -175,6 +198,10 @@ describe('credentials_file_location', () => {
         'Invalid input: "credentials_file_location" is set, but create_credentials_file is false, so no file is ' +
           'written. Remove one of them.',
       ]);
+      expectTroubleshootingRow(
+        errorsOf(main)[0] ?? '',
+        '"credentials_file_location" is set, but create_credentials_file is false',
+      );
     });
   });
 });
@@ -234,6 +261,10 @@ describe('two authentications in one job', () => {
         `steps use ${secondFile}. An earlier auth step's outputs and file stay valid until its own post step.`,
     ]);
     expect(logLines(first).filter((line) => line.startsWith('Replacing'))).toEqual([]);
+    expectTroubleshootingRow(
+      logLines(second).find((line) => line.startsWith('Replacing')) ?? '',
+      'Replacing GOOGLE_APPLICATION_CREDENTIALS=… (set by an earlier step or the workflow)',
+    );
 
     // Post steps run in reverse order, each from its own saved state, with the job's variables.
     const jobEnv = { ...first.exportedEnv, ...second.exportedEnv };

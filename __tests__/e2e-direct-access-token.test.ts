@@ -4,7 +4,7 @@
  * itself, with no further request, and says whose token it is.
  */
 import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks, MAIN, withDefaults } from './support/e2e.js';
+import { errorsOf, expectNoLeaks, expectTroubleshootingRow, MAIN, withDefaults } from './support/e2e.js';
 
 let world: FakeEnvironment;
 const runs: RunActionResult[] = [];
@@ -83,6 +83,7 @@ describe('token_format: access_token without service_account', () => {
   it("says in the log and the job summary that it is the federated principal's own token", () => {
     const log = main.stdout.split('\n').filter((line) => !line.startsWith('::'));
     expect(log).toContain(CAVEAT);
+    expectTroubleshootingRow(CAVEAT, "access_token is the federated principal's own token");
     const escaped = CAVEAT.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     expect(main.summary).toContain(`<tr><td>Access token</td><td>${escaped}</td></tr>`);
     expect(main.summary).toMatch(/<tr><td>Access token expires<\/td><td>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/td><\/tr>/);
@@ -102,6 +103,10 @@ it('warns that access_token_lifetime and access_token_scopes do not apply to the
       'scope cloud-platform and the lifetime Google STS gave it (see access_token_expiration).',
   );
   expect(main.outputs['access_token']).toBe(main.outputs['auth_token']);
+  expectTroubleshootingRow(
+    main.commands.find((c) => c.command === 'warning' && c.message.startsWith('access_token_lifetime'))?.message ?? '',
+    'access_token_lifetime and access_token_scopes apply to service-account tokens',
+  );
 });
 
 it('refuses id_token without service_account, with the reason, before any request', async () => {
@@ -115,4 +120,18 @@ it('refuses id_token without service_account, with the reason, before any reques
       'that account).',
   ]);
   expect(world.github.requestCount).toBe(before);
+  expectTroubleshootingRow(errorsOf(main)[0] ?? '', 'token_format "id_token" needs "service_account"');
+});
+
+it('refuses access_token_subject without service_account, with the reason', async () => {
+  const main = await runMain({ token_format: 'access_token', access_token_subject: 'alice@example.com' });
+  expect(main.code).toBe(1);
+  const [error] = errorsOf(main);
+  expect(error).toMatch(
+    /^Invalid input: token_format "access_token" with access_token_subject needs "service_account"/,
+  );
+  expectTroubleshootingRow(
+    error ?? '',
+    'token_format "access_token" with access_token_subject needs "service_account"',
+  );
 });

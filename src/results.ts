@@ -85,9 +85,9 @@ export class Results {
 
   /** The identity's own access token (direct federation), with what its user must know about it. */
   ownAccessToken(own: OwnAccessToken): void {
-    this.accessToken(own.token);
     this.log.info(own.caveat);
     this.summaryRows.push(['Access token', own.caveat]);
+    this.accessToken(own.token);
   }
 
   idToken(token: string): void {

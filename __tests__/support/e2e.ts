@@ -1,4 +1,5 @@
 /** What the end-to-end suites share: where the bundles are, and how to read a run. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,22 @@ export function withDefaults(inputs: Record<string, string>): Record<string, str
     request_timeout: '30s',
     ...inputs,
   };
+}
+
+/**
+ * A message the user can see has a row in the README's troubleshooting table,
+ * keyed by its text: `key` appears there in backticks (… for the variable
+ * parts) and matches the message.
+ */
+export function expectTroubleshootingRow(message: string, key: string): void {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('\n## Troubleshooting'), readme.indexOf('\n## Migrating'));
+  expect(table).toContain(`\`${key}\``);
+  const pattern = key
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  expect(message).toMatch(new RegExp(pattern));
 }
 
 /** The messages of the run's `::error::` lines. */
