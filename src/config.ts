@@ -46,9 +46,7 @@ export interface ServiceAccountKeyAuth {
  * repository, wiped after the job), or a directory the workflow names.
  */
 export type CredentialsFileLocation =
-  | { kind: 'workspace' }
-  | { kind: 'runner_temp' }
-  | { kind: 'directory'; path: string };
+  { kind: 'workspace' } | { kind: 'runner_temp' } | { kind: 'directory'; path: string };
 
 export interface Config {
   auth: WorkloadIdentityAuth | ServiceAccountKeyAuth;
