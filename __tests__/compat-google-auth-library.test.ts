@@ -63,6 +63,25 @@ it('external_account file (GitHub OIDC, through a service account)', async () =>
   expect(impersonation?.path).toBe(`/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`);
 });
 
+it('external_account file with access_token_lifetime: the library asks IAM Credentials for that lifetime', async () => {
+  const file = await credentialsFileFrom({
+    workload_identity_provider: world.workloadIdentityProvider,
+    service_account: SA,
+    access_token_lifetime: '30m',
+  });
+  expect(file['service_account_impersonation']).toEqual({ token_lifetime_seconds: 1800 });
+  const iamBefore = world.google.iamcredentials.requests.length;
+  const token = await accessTokenVia(file);
+  // One impersonation, made by the library itself.
+  const [impersonation, ...more] = world.google.iamcredentials.requests.slice(iamBefore);
+  expect(more).toEqual([]);
+  expect(impersonation?.path).toBe(`/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`);
+  expect(impersonation?.json).toMatchObject({ lifetime: '1800s' });
+  const expiresIn = (world.google.lookupToken(token)?.expiresAt ?? 0) - Date.now();
+  expect(expiresIn).toBeGreaterThan(1700_000);
+  expect(expiresIn).toBeLessThanOrEqual(1800_000);
+});
+
 it('external_account file (GitHub OIDC, direct)', async () => {
   const file = await credentialsFileFrom({ workload_identity_provider: world.workloadIdentityProvider });
   const token = await accessTokenVia(file);

@@ -64,6 +64,7 @@ describe('choosing the way in', () => {
       oauth2: 'https://oauth2.googleapis.com',
     });
     expect(c.createCredentialsFile).toBe(true);
+    expect(c.credentialsFileLocation).toEqual({ kind: 'workspace' });
     expect(c.exportEnvironmentVariables).toBe(true);
     expect(c.cleanupCredentials).toBe(true);
     expect(c.tokenFormat).toBe('');
@@ -137,13 +138,28 @@ describe('workload_identity_provider', () => {
 });
 
 describe('tokens', () => {
-  it('needs service_account for access_token and id_token', () => {
-    expect(errorOf({ workload_identity_provider: PROVIDER, token_format: 'access_token' })).toMatch(
-      /needs "service_account"/,
+  it('needs service_account for id_token and access_token_subject, not for a direct access_token', () => {
+    expect(config({ workload_identity_provider: PROVIDER, token_format: 'access_token' }).tokenFormat).toBe(
+      'access_token',
     );
     expect(errorOf({ workload_identity_provider: PROVIDER, token_format: 'id_token', id_token_audience: 'x' })).toMatch(
-      /needs "service_account"/,
+      /^token_format "id_token" needs "service_account": Google issues ID tokens only for service accounts/,
     );
+    expect(
+      errorOf({
+        workload_identity_provider: PROVIDER,
+        token_format: 'access_token',
+        access_token_subject: 'alice@example.com',
+      }),
+    ).toMatch(/^token_format "access_token" with access_token_subject needs "service_account": domain-wide/);
+  });
+
+  it('asks tools for a lifetime only when it is not the default the runner passes', () => {
+    const lifetime = (value: string) =>
+      config({ workload_identity_provider: PROVIDER, access_token_lifetime: value }).accessToken;
+    expect(lifetime('3600s')).toMatchObject({ lifetimeSeconds: 3600, lifetimeRequested: false });
+    expect(lifetime('1h')).toMatchObject({ lifetimeSeconds: 3600, lifetimeRequested: false });
+    expect(lifetime('30m')).toMatchObject({ lifetimeSeconds: 1800, lifetimeRequested: true });
   });
 
   it('takes access_token_subject only with token_format access_token', () => {

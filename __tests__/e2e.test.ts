@@ -17,26 +17,9 @@ import {
   startEnvironment,
   verifyJwt,
 } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, POST, ROOT, SA } from './support/e2e.js';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, POST, ROOT, SA, withDefaults } from './support/e2e.js';
 
 const root = ROOT;
-
-/** Inputs with action.yml's defaults, as the runner passes them. */
-function withDefaults(inputs: Record<string, string>): Record<string, string> {
-  return {
-    create_credentials_file: 'true',
-    export_environment_variables: 'true',
-    token_format: '',
-    universe: 'googleapis.com',
-    cleanup_credentials: 'true',
-    access_token_lifetime: '3600s',
-    access_token_scopes: 'https://www.googleapis.com/auth/cloud-platform',
-    id_token_include_email: 'false',
-    retries: '3',
-    request_timeout: '30s',
-    ...inputs,
-  };
-}
 
 let world: FakeEnvironment;
 const runs: RunActionResult[] = [];

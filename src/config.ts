@@ -6,6 +6,8 @@
  * forms.ts. Nothing below `main.ts` reads an input again.
  */
 
+import { isAbsolute } from 'node:path';
+
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 import {
@@ -49,6 +51,14 @@ export interface ServiceAccountKeyAuth {
   key: ServiceAccountKey;
 }
 
+/**
+ * Where the credentials file goes: the workspace (the default, visible to
+ * Docker container actions), the runner's temporary directory (outside the
+ * repository, wiped after the job), or a directory the workflow names.
+ */
+export type CredentialsFileLocation =
+  { kind: 'workspace' } | { kind: 'runner_temp' } | { kind: 'directory'; path: string };
+
 export interface Config {
   auth: WorkloadIdentityAuth | ServiceAccountKeyAuth;
   /** The service account to impersonate (WIF) or the key's own account (key). */
@@ -57,13 +67,14 @@ export interface Config {
   /** Where `projectId` came from, for the log. */
   projectIdSource?: 'input' | 'service_account' | 'credentials_json';
   createCredentialsFile: boolean;
+  credentialsFileLocation: CredentialsFileLocation;
   exportEnvironmentVariables: boolean;
   cleanupCredentials: boolean;
   tokenFormat: TokenFormat;
   delegates: string[];
   accessToken: {
     lifetimeSeconds: number;
-    /** True when access_token_lifetime is not the default 1h: then the credentials file asks tools for that lifetime too. */
+    /** True when access_token_lifetime is not the default 1 h: then the credentials file asks tools for it too. */
     lifetimeRequested: boolean;
     scopes: string[];
     subject?: string;
@@ -76,11 +87,11 @@ export interface Config {
 }
 
 const DEFAULT_UNIVERSE = 'googleapis.com';
-const DEFAULT_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+export const DEFAULT_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+/** action.yml's default for access_token_lifetime, and Google's. */
+const DEFAULT_LIFETIME_SECONDS = 3600;
 /** generateAccessToken refuses more than 12 h, and that only with an org policy exception. */
 const MAX_ACCESS_TOKEN_LIFETIME = 12 * 3600;
-/** action.yml's default for access_token_lifetime, and Google's. */
-const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
 
 export function readConfig(input: InputReader): Config {
   const get = (name: string): string => input(name).trim();
@@ -160,12 +171,18 @@ export function readConfig(input: InputReader): Config {
         'token acting as that user). Set token_format: access_token, or remove access_token_subject.',
     );
   }
-  if (tokenFormat !== '' && serviceAccount === undefined) {
+  // Without a service account, direct federation's own STS token is the
+  // access token (identity/federation.ts); an ID token or domain-wide
+  // delegation needs an account that Google signs for.
+  if (serviceAccount === undefined && (tokenFormat === 'id_token' || accessTokenSubject !== undefined)) {
     throw new ConfigError(
-      `token_format "${tokenFormat}"${accessTokenSubject ? ' with access_token_subject' : ''} needs ` +
-        '"service_account": the email of the service account whose token to create ' +
-        '(e.g. my-sa@my-project.iam.gserviceaccount.com). Leave token_format empty to use the federated ' +
-        'identity directly (outputs.auth_token).',
+      tokenFormat === 'id_token'
+        ? 'token_format "id_token" needs "service_account": Google issues ID tokens only for service accounts ' +
+            '(IAM Credentials generateIdToken), and a federated identity has none of its own. Set service_account to ' +
+            'an account the federated identity may impersonate (roles/iam.workloadIdentityUser on that account).'
+        : 'token_format "access_token" with access_token_subject needs "service_account": domain-wide delegation ' +
+            'is granted to a service account (e.g. my-sa@my-project.iam.gserviceaccount.com), which then acts as ' +
+            'the Workspace user.',
     );
   }
 
@@ -215,20 +232,29 @@ export function readConfig(input: InputReader): Config {
   }
 
   const { projectId, projectIdSource } = resolveProjectId(get('project_id'), auth, serviceAccount);
+  const createCredentialsFile = parseBoolean(get('create_credentials_file'), 'create_credentials_file', true);
+  const credentialsFileLocation = parseCredentialsFileLocation(get('credentials_file_location'));
+  if (!createCredentialsFile && credentialsFileLocation.kind !== 'workspace') {
+    throw new ConfigError(
+      '"credentials_file_location" is set, but create_credentials_file is false, so no file is written. ' +
+        'Remove one of them.',
+    );
+  }
 
   return {
     auth,
     ...(serviceAccount !== undefined ? { serviceAccount } : {}),
     ...(projectId !== undefined ? { projectId, projectIdSource } : {}),
-    createCredentialsFile: parseBoolean(get('create_credentials_file'), 'create_credentials_file', true),
+    createCredentialsFile,
+    credentialsFileLocation,
     exportEnvironmentVariables: parseBoolean(get('export_environment_variables'), 'export_environment_variables', true),
     cleanupCredentials: parseBoolean(get('cleanup_credentials'), 'cleanup_credentials', true),
     tokenFormat,
     delegates,
     accessToken: {
       lifetimeSeconds,
-      // The runner passes action.yml's default (3600s) when the input is not set.
-      lifetimeRequested: lifetimeSeconds !== DEFAULT_ACCESS_TOKEN_LIFETIME,
+      // Not "was the input set": the runner passes action.yml's default (3600s) when the workflow does not.
+      lifetimeRequested: lifetimeSeconds !== DEFAULT_LIFETIME_SECONDS,
       scopes: scopes.length > 0 ? scopes : [DEFAULT_SCOPE],
       ...(accessTokenSubject !== undefined ? { subject: accessTokenSubject } : {}),
     },
@@ -241,6 +267,19 @@ export function readConfig(input: InputReader): Config {
     retries: Number(retriesText),
     requestTimeoutMs: timeoutSeconds * 1000,
   };
+}
+
+/** `workspace` (or empty), `runner_temp`, or an absolute directory path; the directory itself is checked when the file is written. */
+function parseCredentialsFileLocation(value: string): CredentialsFileLocation {
+  if (value === '' || value === 'workspace') return { kind: 'workspace' };
+  if (value === 'runner_temp') return { kind: 'runner_temp' };
+  if (!isAbsolute(value)) {
+    throw new ConfigError(
+      `"credentials_file_location" must be workspace, runner_temp or an absolute directory path ` +
+        `(e.g. \${{ runner.temp }}/gcp), got "${value}".`,
+    );
+  }
+  return { kind: 'directory', path: value };
 }
 
 /** subject_token_source picks a source; the source parses its own inputs. */

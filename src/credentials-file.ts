@@ -3,18 +3,30 @@
  * through GOOGLE_APPLICATION_CREDENTIALS: an external_account configuration
  * for WIF (the tools do the exchange themselves), or the key itself.
  *
- * It is written into the workspace (so it is visible to container actions,
- * which mount only the workspace), with a random name, mode 0600, and an
- * exclusive create that never follows or overwrites an existing path.
+ * It is written where credentials_file_location says: the workspace by
+ * default (Docker container actions mount only the workspace), RUNNER_TEMP,
+ * or a directory the workflow names; always with a random name, mode 0600,
+ * and an exclusive create that never follows or overwrites an existing path.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 
-import type { Config } from './config.js';
-import { EnvironmentError } from './errors.js';
+import type { Config, CredentialsFileLocation } from './config.js';
+import { ConfigError, EnvironmentError } from './errors.js';
 import { serviceAccountMethodUrl } from './google/iam-credentials.js';
 import { stsIntrospectUrl, stsTokenUrl } from './google/sts.js';
+import type { Log } from './log.js';
 import type { ProviderName } from './provider-name.js';
 import type { SubjectSource } from './sources/subject-source.js';
 
@@ -52,6 +64,77 @@ export async function externalAccountConfig(
 }
 
 /**
+ * The directory that `location` names, checked before any request is made,
+ * so that a wrong directory fails the step at once.
+ */
+export function credentialsDirectory(location: CredentialsFileLocation, env: NodeJS.ProcessEnv, log: Log): string {
+  switch (location.kind) {
+    case 'workspace': {
+      const workspace = runnerDirectory(env, 'GITHUB_WORKSPACE', 'workspace');
+      if (isEmptyDirectory(workspace)) {
+        log.warning(
+          'The workspace is empty. If actions/checkout runs after this step it will delete the credentials file: ' +
+            'run actions/checkout before this action, or set credentials_file_location: runner_temp.',
+        );
+      }
+      return workspace;
+    }
+    case 'runner_temp':
+      return runnerDirectory(env, 'RUNNER_TEMP', 'runner_temp');
+    case 'directory':
+      return checkedDirectory(location.path);
+  }
+}
+
+function runnerDirectory(env: NodeJS.ProcessEnv, variable: string, location: string): string {
+  const directory = env[variable];
+  if (!directory) {
+    throw new EnvironmentError(
+      `${variable} is not set, so there is nowhere to write the credentials file (credentials_file_location: ` +
+        `${location}). Run in a GitHub Actions job, name a directory in credentials_file_location, or set ` +
+        'create_credentials_file: false.',
+    );
+  }
+  return directory;
+}
+
+/**
+ * A directory the workflow named: it must exist, be a directory of its own
+ * (not a symbolic link, which could lead the credentials elsewhere) and be
+ * writable by this step.
+ */
+function checkedDirectory(directory: string): string {
+  const refuse = (why: string, fix: string) =>
+    new ConfigError(`"credentials_file_location" names ${directory}, which ${why}. ${fix}`);
+  let stat;
+  try {
+    stat = lstatSync(directory);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw refuse('does not exist', `Create it in an earlier step (mkdir -p "${directory}"), or use runner_temp.`);
+    }
+    throw refuse(`cannot be read (${code ?? 'error'})`, 'Name a directory this step can use, or use runner_temp.');
+  }
+  if (stat.isSymbolicLink()) {
+    throw refuse(
+      `is a symbolic link (to ${readlinkSync(directory)}), which could send the credentials somewhere else`,
+      'Name the real directory instead.',
+    );
+  }
+  if (!stat.isDirectory()) throw refuse('is not a directory', 'Name a directory, not a file.');
+  try {
+    accessSync(directory, constants.W_OK | constants.X_OK);
+  } catch {
+    throw refuse(
+      'this step may not write to',
+      'Give the runner user write access (chmod/chown in an earlier step), or use runner_temp.',
+    );
+  }
+  return directory;
+}
+
+/**
  * Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path.
  *
  * Synchronous on purpose: it is one small local write, and `fs.promises`
@@ -72,7 +155,7 @@ export function writeCredentialsFile(
     const code = (err as NodeJS.ErrnoException).code;
     throw new EnvironmentError(
       `Could not create the credentials file in ${directory} (${code ?? 'error'}). ` +
-        'Make sure the workspace exists and is writable, or set create_credentials_file: false.',
+        'Make sure the directory exists and is writable, or set create_credentials_file: false.',
     );
   }
   try {

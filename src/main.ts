@@ -8,9 +8,8 @@
  * at any stage ends in one `::error::` line from `describeFailure`.
  */
 import { readConfig } from './config.js';
-import { isEmptyDirectory, writeCredentialsFile } from './credentials-file.js';
+import { credentialsDirectory, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
-import { EnvironmentError } from './errors.js';
 import { Http } from './http.js';
 import { startSignIn } from './identity/index.js';
 import { type Log, runnerLog } from './log.js';
@@ -36,19 +35,20 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
       deadline: Date.now() + STEP_DEADLINE_MS,
       log,
     });
-    const results = new Results(config, log);
+    const results = new Results(config, log, env);
     const pinning = unpinnedRefWarning(env['GITHUB_ACTION_REF']);
     if (pinning) log.warning(pinning);
+    // Where the credentials file goes (credentials_file_location), checked before any request.
+    const directory = config.createCredentialsFile
+      ? credentialsDirectory(config.credentialsFileLocation, env, log)
+      : undefined;
 
     // 1. The way in, started: a subject source already asks for its token.
     const signIn = await startSignIn(config, env, http, log, context);
 
     // 2. The credentials file comes before any exchange, so that a job with
     //    continue-on-error still has it when the exchange below fails.
-    if (config.createCredentialsFile) {
-      const workspace = credentialsDirectory(env, log);
-      results.credentialsFile(writeCredentialsFile(workspace, await signIn.credentialsFile()));
-    }
+    if (directory) results.credentialsFile(writeCredentialsFile(directory, await signIn.credentialsFile()));
     results.project();
 
     // 3. The subject credential exchanged (or the key used) for an identity.
@@ -68,22 +68,4 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
   } finally {
     http?.dispose();
   }
-}
-
-/** The workspace, where container actions can read the file too. */
-function credentialsDirectory(env: NodeJS.ProcessEnv, log: Log): string {
-  const workspace = env['GITHUB_WORKSPACE'];
-  if (!workspace) {
-    throw new EnvironmentError(
-      'GITHUB_WORKSPACE is not set, so there is nowhere to write the credentials file. ' +
-        'Set create_credentials_file: false, or run in a GitHub Actions job.',
-    );
-  }
-  if (isEmptyDirectory(workspace)) {
-    log.warning(
-      'The workspace is empty. If actions/checkout runs after this step it will delete the credentials file: ' +
-        'run actions/checkout before this action.',
-    );
-  }
-  return workspace;
 }

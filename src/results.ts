@@ -6,6 +6,7 @@
 
 import type { Config } from './config.js';
 import type { Token } from './google/token.js';
+import type { OwnAccessToken } from './identity/index.js';
 import type { Log } from './log.js';
 import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
 import * as runner from './runner-files.js';
@@ -32,6 +33,7 @@ export class Results {
   constructor(
     private readonly config: Config,
     private readonly log: Log,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   credentialsFile(file: string): void {
@@ -40,6 +42,14 @@ export class Results {
     runner.saveState(STATE_CLEANUP, String(this.config.cleanupCredentials));
     this.log.info(`Created credentials file ${file}`);
     if (this.config.exportEnvironmentVariables) {
+      // A second authentication in the job: its variables win, and the user should see that they did.
+      const earlier = this.env['GOOGLE_APPLICATION_CREDENTIALS'];
+      if (earlier && earlier !== file) {
+        this.log.info(
+          `Replacing GOOGLE_APPLICATION_CREDENTIALS=${earlier} (set by an earlier step or the workflow): later ` +
+            `steps use ${file}. An earlier auth step's outputs and file stay valid until its own post step.`,
+        );
+      }
       for (const name of CREDENTIALS_VARIABLES) this.export(name, file);
     }
     this.summaryRows.push(['Credentials file', file]);
@@ -71,6 +81,13 @@ export class Results {
     runner.setOutput('access_token', token.token);
     runner.setOutput('access_token_expiration', rfc3339(token.expiresAt));
     this.summaryRows.push(['Access token expires', rfc3339(token.expiresAt)]);
+  }
+
+  /** The identity's own access token (direct federation), with what its user must know about it. */
+  ownAccessToken(own: OwnAccessToken): void {
+    this.log.info(own.caveat);
+    this.summaryRows.push(['Access token', own.caveat]);
+    this.accessToken(own.token);
   }
 
   idToken(token: string): void {

@@ -1,8 +1,9 @@
 /**
- * Stage 4: the tokens `token_format` asks for, minted as the service account
- * by whichever identity stage 3 yielded.
+ * Stage 4: the tokens `token_format` asks for: the identity's own access
+ * token when it has one (direct federation), else minted as the service
+ * account by whichever identity stage 3 yielded.
  */
-import type { Config } from './config.js';
+import { type Config, DEFAULT_SCOPE } from './config.js';
 import { delegationClaims, exchangeJwtBearer, MAX_ASSERTION_LIFETIME_SECONDS } from './google/oauth2.js';
 import type { Http } from './http.js';
 import type { Identity } from './identity/index.js';
@@ -17,7 +18,17 @@ export async function mintTokens(
   log: Log,
 ): Promise<void> {
   const sa = config.serviceAccount;
-  if (config.tokenFormat === 'access_token' && sa) {
+  const own = identity.ownAccessToken;
+  if (config.tokenFormat === 'access_token' && own) {
+    const { scopes, lifetimeRequested } = config.accessToken;
+    if (lifetimeRequested || scopes.join(' ') !== DEFAULT_SCOPE) {
+      log.warning(
+        'access_token_lifetime and access_token_scopes apply to service-account tokens; the federated token ' +
+          'has the scope cloud-platform and the lifetime Google STS gave it (see access_token_expiration).',
+      );
+    }
+    results.ownAccessToken(own);
+  } else if (config.tokenFormat === 'access_token' && sa) {
     const { scopes, lifetimeSeconds, subject } = config.accessToken;
     if (subject) {
       // Domain-wide delegation: a JWT signed as the service account, naming

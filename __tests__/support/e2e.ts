@@ -1,4 +1,5 @@
 /** What the end-to-end suites share: where the bundles are, and how to read a run. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +10,40 @@ export const MAIN = path.join(ROOT, 'dist/main/index.js');
 export const POST = path.join(ROOT, 'dist/post/index.js');
 /** The service account startEnvironment() lets octo-org/octo-repo impersonate. */
 export const SA = 'deployer@my-project.iam.gserviceaccount.com';
+
+/** Inputs with action.yml's defaults, as the runner passes them. */
+export function withDefaults(inputs: Record<string, string>): Record<string, string> {
+  return {
+    create_credentials_file: 'true',
+    credentials_file_location: 'workspace',
+    export_environment_variables: 'true',
+    token_format: '',
+    universe: 'googleapis.com',
+    cleanup_credentials: 'true',
+    access_token_lifetime: '3600s',
+    access_token_scopes: 'https://www.googleapis.com/auth/cloud-platform',
+    id_token_include_email: 'false',
+    retries: '3',
+    request_timeout: '30s',
+    ...inputs,
+  };
+}
+
+/**
+ * A message the user can see has a row in the README's troubleshooting table,
+ * keyed by its text: `key` appears there in backticks (… for the variable
+ * parts) and matches the message.
+ */
+export function expectTroubleshootingRow(message: string, key: string): void {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('\n## Troubleshooting'), readme.indexOf('\n## Migrating'));
+  expect(table).toContain(`\`${key}\``);
+  const pattern = key
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  expect(message).toMatch(new RegExp(pattern));
+}
 
 /** The messages of the run's `::error::` lines. */
 export function errorsOf(result: RunActionResult): string[] {

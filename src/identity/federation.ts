@@ -59,15 +59,28 @@ export async function federationSignIn(
         authToken = await exchange(source.subjectToken());
       }
       const iam = new IamCredentials(http, config.endpoints.iamcredentials, authToken.token);
+      const principal = source.principal(failure.claims ?? {});
       return {
         authToken,
-        principal: source.principal(failure.claims ?? {}),
+        principal,
+        // Without a service account the STS token is already an access token, of the federated principal.
+        ...(sa ? {} : { ownAccessToken: { token: authToken, caveat: directAccessCaveat(principal) } }),
         iam,
         signJwt: (serviceAccount, jwtClaims) => iam.signJwt(serviceAccount, jwtClaims, config.delegates),
       };
     },
     environmentForTools: () => source.environmentForTools?.(),
   };
+}
+
+/** What users of the federated token must know (README: "Direct access tokens"). */
+function directAccessCaveat(principal: string): string {
+  return (
+    `access_token is the federated principal's own token (${principal}), not a service account's: ` +
+    'it works with the APIs that support Workload Identity Federation directly, and others refuse it ' +
+    '(Google lists them in "Identity federation: products and limitations"; VPC Service Controls perimeters ' +
+    'admit only service accounts). Where it is refused, set service_account to impersonate one.'
+  );
 }
 
 /**

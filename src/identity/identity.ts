@@ -27,8 +27,21 @@ export interface Identity {
   readonly authToken: Token;
   /** The IAM principal Google sees, for the summary. */
   readonly principal: string;
+  /**
+   * The identity's own access token, when it has one to give as
+   * outputs.access_token (direct federation: the STS token itself). Absent
+   * when the access token must be minted for a service account.
+   */
+  readonly ownAccessToken?: OwnAccessToken;
   /** IAM Credentials, called as this identity. */
   readonly iam: IamCredentials;
   /** Signs a JWT as `serviceAccount` (domain-wide delegation). */
   signJwt(serviceAccount: string, claims: JwtClaims): Promise<string>;
+}
+
+/** An access token an identity holds itself, and what its user must know about it. */
+export interface OwnAccessToken {
+  readonly token: Token;
+  /** Whose token it is and where it may be refused: for the log, the job summary and the README. */
+  readonly caveat: string;
 }

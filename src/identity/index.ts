@@ -7,7 +7,7 @@ import { federationSignIn } from './federation.js';
 import type { SignIn } from './identity.js';
 import { keySignIn } from './service-account-key.js';
 
-export type { Identity, SignIn } from './identity.js';
+export type { Identity, OwnAccessToken, SignIn } from './identity.js';
 
 export function startSignIn(
   config: Config,
