@@ -1,5 +1,5 @@
-// Jest in ESM mode: @actions/core 3, @actions/http-client 4 and @actions/io 3
-// are ESM-only, so tests run as ES modules (scripts/test.mjs sets
+// Jest in ESM mode: @actions/core 3 and @actions/http-client 4 are ESM-only,
+// so tests run as ES modules (scripts/test.mjs sets
 // NODE_OPTIONS=--experimental-vm-modules) and ts-jest compiles with useESM.
 export default {
   testEnvironment: 'node',

@@ -25,8 +25,6 @@ const CREDENTIALS_VARIABLES = [
   'GOOGLE_GHA_CREDS_PATH',
 ] as const;
 
-export type AuthMethod = 'Workload Identity Federation' | 'service-account key';
-
 export class Results {
   private readonly exported: string[] = [];
   private readonly summaryRows: Array<[string, string]> = [];
