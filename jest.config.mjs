@@ -13,5 +13,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // Fails a test that prints a workflow command (::add-mask:: etc.) to the real stdout.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/quiet-output.cjs'],
   testTimeout: 30_000,
 };

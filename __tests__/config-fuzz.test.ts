@@ -6,6 +6,10 @@
  */
 import { readConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
+import { captureRunnerOutput } from './support/runner-output.js';
+
+// credentials_json is masked as it is read: keep the ::add-mask:: lines out of the test log.
+captureRunnerOutput();
 
 const INPUTS = [
   'workload_identity_provider',
