@@ -3,7 +3,8 @@
  * ending of workflow commands, file commands and the job summary ("\r\n" on
  * Windows, injected here through runner-commands' `platform.eol`, and into
  * @actions/core through a mocked node:os), and the credentials file path
- * (path.win32). File modes: see credentials-file.test.ts.
+ * (path.win32). File modes: see credentials-file.test.ts. And the environment
+ * the fakes' runAction (and the benchmark) start the action in.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as realOs from 'node:os';
@@ -14,7 +15,13 @@ import { jest } from '@jest/globals';
 import { credentialsFilePath } from '../src/credentials-file.js';
 import * as runner from '../src/runner-commands.js';
 import * as files from '../src/runner-files.js';
-import { findLeakedSecrets, parseFileCommands, parseWorkflowCommands } from './fakes/index.mjs';
+import {
+  findLeakedSecrets,
+  parseFileCommands,
+  parseWorkflowCommands,
+  RUNNER_OS,
+  runnerEnvironment,
+} from './fakes/index.mjs';
 
 // @actions/core reads os.EOL; give it Windows' before it is loaded.
 const windowsOs = { ...realOs, EOL: '\r\n' };
@@ -168,5 +175,38 @@ describe('the credentials file path', () => {
 
   it('is absolute even when the workspace is given relative to the working directory', () => {
     expect(credentialsFilePath('work', NAME)).toBe(path.join(process.cwd(), 'work', NAME));
+  });
+});
+
+describe('the runner environment the tests and the benchmark start the action in', () => {
+  const files = { output: 'o', env: 'e', state: 's', summary: 'm', path: 'p' };
+
+  it("names this machine's OS as the runner does, and carries state, inputs and overrides", () => {
+    const env = runnerEnvironment({
+      workspace: 'ws',
+      runnerTemp: 'tmp',
+      files,
+      stateFrom: { state: { credentials_file_path: 'ws/f.json' }, exportedEnv: { EXPORTED: 'x' } },
+      inputs: { 'token format': 'access_token', retries: 3, empty: null },
+      env: { HOME: undefined, EXTRA: 'y' },
+    });
+    expect(env).toMatchObject({
+      RUNNER_OS: { win32: 'Windows', darwin: 'macOS' }[process.platform as string] ?? 'Linux',
+      GITHUB_WORKSPACE: 'ws',
+      RUNNER_TEMP: 'tmp',
+      GITHUB_OUTPUT: 'o',
+      GITHUB_ENV: 'e',
+      GITHUB_STATE: 's',
+      GITHUB_STEP_SUMMARY: 'm',
+      GITHUB_PATH: 'p',
+      STATE_credentials_file_path: 'ws/f.json',
+      EXPORTED: 'x',
+      INPUT_TOKEN_FORMAT: 'access_token',
+      INPUT_RETRIES: '3',
+      INPUT_EMPTY: '',
+      EXTRA: 'y',
+    });
+    expect(env).not.toHaveProperty('HOME');
+    expect(RUNNER_OS).toBe(env['RUNNER_OS']);
   });
 });

@@ -39,8 +39,8 @@ import yaml from 'js-yaml';
 import {
   createTestCertificates,
   DEFAULT_NODE_BINARY,
-  inputEnvName,
   parseFileCommands,
+  runnerEnvironment,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
 
@@ -118,16 +118,17 @@ const requestCount = () => servers.reduce((n, s) => n + s.requestCount, 0);
 const scratch = mkdtempSync(join(tmpdir(), 'gcp-auth-bench-'));
 const workspace = join(scratch, 'workspace');
 const home = join(scratch, 'home'); // empty: no ~/.aws files
-const files = join(scratch, 'files');
-for (const dir of [workspace, home, files]) mkdirSync(dir);
+const fileDir = join(scratch, 'files');
+for (const dir of [workspace, home, fileDir]) mkdirSync(dir);
 // A checked-out workspace (an empty one draws a warning).
 writeFileSync(join(workspace, 'README.md'), 'checked out\n');
+/** The file-command files, reused by every run (emptied before each). */
 const fileCommands = {
-  GITHUB_OUTPUT: join(files, 'output'),
-  GITHUB_ENV: join(files, 'env'),
-  GITHUB_STATE: join(files, 'state'),
-  GITHUB_STEP_SUMMARY: join(files, 'summary'),
-  GITHUB_PATH: join(files, 'path'),
+  output: join(fileDir, 'output'),
+  env: join(fileDir, 'env'),
+  state: join(fileDir, 'state'),
+  summary: join(fileDir, 'summary'),
+  path: join(fileDir, 'path'),
 };
 
 /** action.yml's defaults: the runner passes every input that has one as INPUT_* too. */
@@ -137,28 +138,19 @@ const DEFAULT_INPUTS = Object.fromEntries(
     .map(([name, spec]) => [name, String(spec.default)]),
 );
 
-function runnerEnv(inputs, extra = {}) {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: scratch,
-    RUNNER_OS: 'Linux',
-    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
-    GITHUB_ACTION_REF: 'v1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...fileCommands,
-  };
-  for (const [name, value] of Object.entries({ ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs })) {
-    env[inputEnvName(name)] = value;
-  }
-  for (const [name, value] of Object.entries(extra)) {
-    if (value === undefined) delete env[name];
-    else env[name] = value;
-  }
-  return env;
+/**
+ * A step's environment, built by the tests' runAction helper (runnerEnvironment), plus what the
+ * bench pins: an empty HOME, no instance metadata, and the inputs action.yml gives defaults to.
+ */
+function runnerEnv(inputs, extra = {}, stateFrom = undefined) {
+  return runnerEnvironment({
+    workspace,
+    runnerTemp: scratch,
+    files: fileCommands,
+    ...(stateFrom ? { stateFrom } : {}),
+    inputs: { ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs },
+    env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
+  });
 }
 
 const github = { ...world.env };
@@ -350,13 +342,14 @@ async function runScenario(s, extraArgs = [], extraEnv = {}) {
   const requests = requestCount() - before;
   if (result.code !== 0) fail(s, `exit ${result.code}`, result.output);
   if (s.expect) {
-    const outputs = parseFileCommands(readFileSync(fileCommands.GITHUB_OUTPUT, 'utf8'));
+    const outputs = parseFileCommands(readFileSync(fileCommands.output, 'utf8'));
     if (!outputs[s.expect]) fail(s, `no ${s.expect} output`, result.output);
   }
   if (scenarios.some((p) => p.main === s.name)) {
     // The post step after this run removes the file this run created.
-    const state = parseFileCommands(readFileSync(fileCommands.GITHUB_STATE, 'utf8'));
-    postEnv.set(s.name, runnerEnv({}, Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))));
+    const state = parseFileCommands(readFileSync(fileCommands.state, 'utf8'));
+    const exportedEnv = parseFileCommands(readFileSync(fileCommands.env, 'utf8'));
+    postEnv.set(s.name, runnerEnv({}, {}, { state, exportedEnv }));
   } else if (s.isPost) {
     if (!result.output.includes('Removed credentials file')) fail(s, 'the file was not removed', result.output);
   } else {
