@@ -118,17 +118,16 @@ const requestCount = () => servers.reduce((n, s) => n + s.requestCount, 0);
 const scratch = mkdtempSync(join(tmpdir(), 'gcp-auth-bench-'));
 const workspace = join(scratch, 'workspace');
 const home = join(scratch, 'home'); // empty: no ~/.aws files
-const fileDir = join(scratch, 'files');
-for (const dir of [workspace, home, fileDir]) mkdirSync(dir);
+const files = join(scratch, 'files');
+for (const dir of [workspace, home, files]) mkdirSync(dir);
 // A checked-out workspace (an empty one draws a warning).
 writeFileSync(join(workspace, 'README.md'), 'checked out\n');
-/** The file-command files, reused by every run (emptied before each). */
 const fileCommands = {
-  output: join(fileDir, 'output'),
-  env: join(fileDir, 'env'),
-  state: join(fileDir, 'state'),
-  summary: join(fileDir, 'summary'),
-  path: join(fileDir, 'path'),
+  GITHUB_OUTPUT: join(files, 'output'),
+  GITHUB_ENV: join(files, 'env'),
+  GITHUB_STATE: join(files, 'state'),
+  GITHUB_STEP_SUMMARY: join(files, 'summary'),
+  GITHUB_PATH: join(files, 'path'),
 };
 
 /** action.yml's defaults: the runner passes every input that has one as INPUT_* too. */
@@ -146,7 +145,13 @@ function runnerEnv(inputs, extra = {}, stateFrom = undefined) {
   return runnerEnvironment({
     workspace,
     runnerTemp: scratch,
-    files: fileCommands,
+    files: {
+      output: fileCommands.GITHUB_OUTPUT,
+      env: fileCommands.GITHUB_ENV,
+      state: fileCommands.GITHUB_STATE,
+      summary: fileCommands.GITHUB_STEP_SUMMARY,
+      path: fileCommands.GITHUB_PATH,
+    },
     ...(stateFrom ? { stateFrom } : {}),
     inputs: { ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs },
     env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
@@ -342,13 +347,13 @@ async function runScenario(s, extraArgs = [], extraEnv = {}) {
   const requests = requestCount() - before;
   if (result.code !== 0) fail(s, `exit ${result.code}`, result.output);
   if (s.expect) {
-    const outputs = parseFileCommands(readFileSync(fileCommands.output, 'utf8'));
+    const outputs = parseFileCommands(readFileSync(fileCommands.GITHUB_OUTPUT, 'utf8'));
     if (!outputs[s.expect]) fail(s, `no ${s.expect} output`, result.output);
   }
   if (scenarios.some((p) => p.main === s.name)) {
     // The post step after this run removes the file this run created.
-    const state = parseFileCommands(readFileSync(fileCommands.state, 'utf8'));
-    const exportedEnv = parseFileCommands(readFileSync(fileCommands.env, 'utf8'));
+    const state = parseFileCommands(readFileSync(fileCommands.GITHUB_STATE, 'utf8'));
+    const exportedEnv = parseFileCommands(readFileSync(fileCommands.GITHUB_ENV, 'utf8'));
     postEnv.set(s.name, runnerEnv({}, {}, { state, exportedEnv }));
   } else if (s.isPost) {
     if (!result.output.includes('Removed credentials file')) fail(s, 'the file was not removed', result.output);
