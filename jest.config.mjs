@@ -1,5 +1,5 @@
-// Jest in ESM mode: @actions/core 3, @actions/http-client 4 and @actions/io 3
-// are ESM-only, so tests run as ES modules (scripts/test.mjs sets
+// Jest in ESM mode: @actions/core 3 and @actions/http-client 4 are ESM-only,
+// so tests run as ES modules (scripts/test.mjs sets
 // NODE_OPTIONS=--experimental-vm-modules) and ts-jest compiles with useESM.
 export default {
   testEnvironment: 'node',
@@ -13,5 +13,7 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // Fails a test that prints a workflow command (::add-mask:: etc.) to the real stdout.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/quiet-output.cjs'],
   testTimeout: 30_000,
 };

@@ -3,8 +3,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { type Config, parseList, readConfig } from '../src/config.js';
 import { parseDuration } from '../src/duration.js';
 import { ConfigError } from '../src/errors.js';
+import { captureRunnerOutput } from './support/runner-output.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github-provider';
+// credentials_json is masked as it is read: keep the ::add-mask:: lines out of the test log.
+const runnerOutput = captureRunnerOutput();
 
 function config(inputs: Record<string, string>): Config {
   return readConfig((name) => inputs[name] ?? '');
@@ -269,6 +272,7 @@ describe('credentials_json', () => {
       const c = config({ credentials_json: text });
       expect(c.auth.kind).toBe('service_account_key');
       expect(c.serviceAccount).toBe(key.client_email);
+      expect(runnerOutput.masks()).toEqual(expect.arrayContaining([text, privateKey]));
     }
   });
 

@@ -45,7 +45,7 @@ async function runMain(inputs: Record<string, string>, env: Record<string, strin
   return result;
 }
 
-const infoLines = (r: RunActionResult) => r.stdout.split('\n').filter((l) => !l.startsWith('::'));
+const infoLines = (r: RunActionResult) => r.stdout.split(/\r?\n/).filter((l) => !l.startsWith('::'));
 const secretsSoFar = (extra: string[] = []) => knownSecrets(world, extra);
 const expectNoLeaks = (r: RunActionResult, extra: string[] = []) => expectNoLeaksIn(world, r, extra);
 

@@ -18,6 +18,7 @@ import {
   verifyJwt,
 } from './fakes/index.mjs';
 import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, POST, ROOT, SA, withDefaults } from './support/e2e.js';
+import { CREDENTIALS_FILE_MODE } from './support/platform.js';
 
 const root = ROOT;
 
@@ -78,7 +79,7 @@ describe('Workload Identity Federation, direct', () => {
     const file = main.outputs['credentials_file_path'] ?? '';
     expect(path.dirname(file)).toBe(main.workspace);
     expect(path.basename(file)).toMatch(/^gha-creds-[0-9a-f]{16}\.json$/);
-    expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+    expect((await fs.stat(file)).mode & 0o777).toBe(CREDENTIALS_FILE_MODE);
     const oidcUrl = new URL(world.env.ACTIONS_ID_TOKEN_REQUEST_URL);
     oidcUrl.searchParams.set('audience', `https://iam.googleapis.com/${world.workloadIdentityProvider}`);
     expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual({

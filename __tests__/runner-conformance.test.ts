@@ -42,7 +42,7 @@ function captureStdout(fn: () => void): string {
 }
 
 it('ends lines with os.EOL, like @actions/core', () => {
-  expect(runner.EOL).toBe(osEOL);
+  expect(runner.platform.eol).toBe(osEOL);
 });
 
 it.each(VALUES)('workflow commands match @actions/core for %j', (value) => {

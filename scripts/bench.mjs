@@ -39,8 +39,8 @@ import yaml from 'js-yaml';
 import {
   createTestCertificates,
   DEFAULT_NODE_BINARY,
-  inputEnvName,
   parseFileCommands,
+  runnerEnvironment,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
 
@@ -137,28 +137,25 @@ const DEFAULT_INPUTS = Object.fromEntries(
     .map(([name, spec]) => [name, String(spec.default)]),
 );
 
-function runnerEnv(inputs, extra = {}) {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: scratch,
-    RUNNER_OS: 'Linux',
-    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
-    GITHUB_ACTION_REF: 'v1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...fileCommands,
-  };
-  for (const [name, value] of Object.entries({ ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs })) {
-    env[inputEnvName(name)] = value;
-  }
-  for (const [name, value] of Object.entries(extra)) {
-    if (value === undefined) delete env[name];
-    else env[name] = value;
-  }
-  return env;
+/**
+ * A step's environment, built by the tests' runAction helper (runnerEnvironment), plus what the
+ * bench pins: an empty HOME, no instance metadata, and the inputs action.yml gives defaults to.
+ */
+function runnerEnv(inputs, extra = {}, stateFrom = undefined) {
+  return runnerEnvironment({
+    workspace,
+    runnerTemp: scratch,
+    files: {
+      output: fileCommands.GITHUB_OUTPUT,
+      env: fileCommands.GITHUB_ENV,
+      state: fileCommands.GITHUB_STATE,
+      summary: fileCommands.GITHUB_STEP_SUMMARY,
+      path: fileCommands.GITHUB_PATH,
+    },
+    ...(stateFrom ? { stateFrom } : {}),
+    inputs: { ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs },
+    env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
+  });
 }
 
 const github = { ...world.env };
@@ -356,7 +353,8 @@ async function runScenario(s, extraArgs = [], extraEnv = {}) {
   if (scenarios.some((p) => p.main === s.name)) {
     // The post step after this run removes the file this run created.
     const state = parseFileCommands(readFileSync(fileCommands.GITHUB_STATE, 'utf8'));
-    postEnv.set(s.name, runnerEnv({}, Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]))));
+    const exportedEnv = parseFileCommands(readFileSync(fileCommands.GITHUB_ENV, 'utf8'));
+    postEnv.set(s.name, runnerEnv({}, {}, { state, exportedEnv }));
   } else if (s.isPost) {
     if (!result.output.includes('Removed credentials file')) fail(s, 'the file was not removed', result.output);
   } else {

@@ -7,6 +7,12 @@
  * default (Docker container actions mount only the workspace), RUNNER_TEMP,
  * or a directory the workflow names; always with a random name, mode 0600,
  * and an exclusive create that never follows or overwrites an existing path.
+ *
+ * On Windows a mode means almost nothing: Node maps it to the read-only
+ * attribute alone, so 0600 leaves an ordinary writable file (stat reports
+ * 0666) whose access is the ACL it inherits from the workspace directory.
+ * The exclusive create holds there too (O_EXCL becomes CREATE_NEW, which
+ * fails when the name exists); O_NOFOLLOW does not exist there and is left out.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -135,6 +141,16 @@ function checkedDirectory(directory: string): string {
 }
 
 /**
+ * The absolute path of `name` in `directory`, in the separators of the
+ * runner's OS: GITHUB_WORKSPACE is `D:\a\repo\repo` on Windows runners, and
+ * the path is handed on as an output and to later steps as it is. `paths` is
+ * node:path, or path.win32 / path.posix in tests of another OS.
+ */
+export function credentialsFilePath(directory: string, name: string, paths: path.PlatformPath = path): string {
+  return paths.resolve(directory, name);
+}
+
+/**
  * Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path.
  *
  * Synchronous on purpose: it is one small local write, and `fs.promises`
@@ -145,7 +161,7 @@ export function writeCredentialsFile(
   contents: unknown,
   name = `gha-creds-${randomBytes(8).toString('hex')}.json`,
 ): string {
-  const file = path.resolve(directory, name);
+  const file = credentialsFilePath(directory, name);
   let fd: number;
   try {
     // O_EXCL: fail if anything (file or symlink) is already there; O_NOFOLLOW
@@ -159,7 +175,7 @@ export function writeCredentialsFile(
     );
   }
   try {
-    fchmodSync(fd, 0o600); // in case a umask or ACL widened it
+    fchmodSync(fd, 0o600); // in case a umask widened it (on Windows: clears the read-only attribute, nothing more)
     writeFileSync(fd, `${JSON.stringify(contents, null, 2)}\n`);
   } finally {
     closeSync(fd);

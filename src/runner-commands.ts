@@ -14,10 +14,14 @@
 import { writeSync } from 'node:fs';
 
 /**
- * os.EOL without loading node:os (~0.3 ms of every run, and the post step
- * needs nothing else from it); runner-conformance.test.ts checks they agree.
+ * The line ending of everything written for the runner (log lines, workflow
+ * commands, file commands), as @actions/core writes it: os.EOL, so "\r\n" on
+ * Windows runners and "\n" on Linux and macOS. Found without loading node:os
+ * (~0.3 ms of every run, and the post step needs nothing else from it);
+ * runner-conformance.test.ts checks the two agree. `eol` is replaceable so
+ * that tests can check the Windows form on any machine.
  */
-export const EOL = process.platform === 'win32' ? '\r\n' : '\n';
+export const platform = { eol: process.platform === 'win32' ? '\r\n' : '\n' };
 
 /**
  * Where log lines and workflow commands go: file descriptor 1, written
@@ -61,7 +65,7 @@ export function debug(message: string): void {
 }
 
 export function info(message: string): void {
-  stdout.write(message + EOL);
+  stdout.write(message + platform.eol);
 }
 
 export function warning(message: string): void {
@@ -85,7 +89,7 @@ export function setSecret(secret: string): void {
 
 /** `::name::message` with the message escaped so that it stays on one line. */
 export function issue(name: string, message: string): void {
-  stdout.write(`::${name}::${escapeData(message)}${EOL}`);
+  stdout.write(`::${name}::${escapeData(message)}${platform.eol}`);
 }
 
 /** The runner's escaping of a command's message: '%', CR and LF. */

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 
-import { EOL } from './runner-commands.js';
+import { platform } from './runner-commands.js';
 
 export function setOutput(name: string, value: string): void {
   fileCommand('GITHUB_OUTPUT', name, value);
@@ -34,7 +34,8 @@ function fileCommand(variable: string, name: string, value: string): void {
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error(`Unexpected ${variable} entry: "${name}" or its value contains the delimiter.`);
   }
-  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+  const { eol } = platform;
+  appendFileSync(file, `${name}<<${delimiter}${eol}${value}${eol}${delimiter}${eol}`, 'utf8');
 }
 
 export type SummaryCell = string | { data: string; header?: boolean };
@@ -48,14 +49,14 @@ class Summary {
   private buffer = '';
 
   addHeading(text: string, level: 1 | 2 | 3 | 4 | 5 | 6 = 1): this {
-    this.buffer += `<h${level}>${text}</h${level}>${EOL}`;
+    this.buffer += `<h${level}>${text}</h${level}>${platform.eol}`;
     return this;
   }
 
   addTable(rows: SummaryCell[][]): this {
     const cell = (c: SummaryCell) =>
       typeof c === 'string' ? `<td>${c}</td>` : c.header ? `<th>${c.data}</th>` : `<td>${c.data}</td>`;
-    this.buffer += `<table>${rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('')}</table>${EOL}`;
+    this.buffer += `<table>${rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('')}</table>${platform.eol}`;
     return this;
   }
 

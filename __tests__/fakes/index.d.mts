@@ -460,6 +460,23 @@ export interface RunActionResult {
   /** Remove this run's temp dirs (the workspace too, unless it was given or inherited). */
   cleanup(): Promise<void>;
 }
+export interface RunnerEnvironmentOptions {
+  /** GITHUB_WORKSPACE. */
+  workspace: string;
+  /** RUNNER_TEMP. */
+  runnerTemp: string;
+  /** The file-command files (GITHUB_OUTPUT, GITHUB_ENV, ...). */
+  files: RunActionFiles;
+  /** A main step's saved state and exported variables, for its post step. */
+  stateFrom?: Pick<RunActionResult, 'state' | 'exportedEnv'>;
+  /** Action inputs by name as in action.yml; null/undefined become ''. */
+  inputs?: Record<string, string | number | boolean | null | undefined>;
+  /** Applied last; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+}
+/** 'Linux', 'macOS' or 'Windows', for this machine. */
+export declare const RUNNER_OS: string;
+export declare function runnerEnvironment(options: RunnerEnvironmentOptions): Record<string, string>;
 export declare const DEFAULT_NODE_BINARY: string;
 export declare function inputEnvName(name: string): string;
 export declare function parseFileCommands(text: string): Record<string, string>;

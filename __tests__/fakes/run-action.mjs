@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 /** @typedef {import('./index.mjs').RunActionOptions} RunActionOptions */
 /** @typedef {import('./index.mjs').RunActionResult} RunActionResult */
 /** @typedef {import('./index.mjs').WorkflowCommand} WorkflowCommand */
+/** @typedef {import('./index.mjs').RunnerEnvironmentOptions} RunnerEnvironmentOptions */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The Node 24 binary from the `node` devDependency, located relative to this file so any clone works. */
@@ -183,6 +184,64 @@ export function findLeakedSecrets(text, secrets, masked = []) {
   return leaked;
 }
 
+/** RUNNER_OS as the runner names this machine's OS. */
+export const RUNNER_OS = process.platform === 'win32' ? 'Windows' : process.platform === 'darwin' ? 'macOS' : 'Linux';
+
+/**
+ * What a Windows process needs from its parent's environment to start at all:
+ * without SystemRoot, for one, sockets and the crypto provider fail to load.
+ */
+const WINDOWS_ESSENTIALS = ['SystemRoot', 'windir', 'SystemDrive', 'TEMP', 'TMP', 'USERPROFILE', 'PATHEXT', 'ComSpec'];
+
+/**
+ * The environment the runner gives a step, and nothing else of this process's
+ * environment: runner variables, the file-command files, for a post step the
+ * main step's state (STATE_<name>) and exported variables, one INPUT_<NAME>
+ * per input, then `env` (where `undefined` removes a variable). One place, so
+ * that the tests (runAction) and the benchmark start the action alike.
+ * @param {RunnerEnvironmentOptions} options
+ * @returns {Record<string, string>}
+ */
+export function runnerEnvironment(options) {
+  const { files } = options;
+  /** @type {Record<string, string>} */
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? os.homedir(),
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace,
+    RUNNER_TEMP: options.runnerTemp,
+    RUNNER_OS,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_ENV: files.env,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_PATH: files.path,
+    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
+    GITHUB_ACTION_REF: 'v1',
+  };
+  if (process.platform === 'win32') {
+    for (const name of WINDOWS_ESSENTIALS) {
+      const value = process.env[name];
+      if (value !== undefined) env[name] = value;
+    }
+  }
+  const prior = options.stateFrom;
+  if (prior) {
+    Object.assign(env, prior.exportedEnv);
+    for (const [name, value] of Object.entries(prior.state)) env[`STATE_${name}`] = value;
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    env[inputEnvName(name)] = value === undefined || value === null ? '' : String(value);
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
 /**
  * Run an action entry point like the runner.
  * @param {RunActionOptions} options
@@ -205,34 +264,14 @@ export async function runAction(options) {
   };
   await Promise.all(Object.values(files).map((f) => fs.writeFile(f, '')));
 
-  /** @type {Record<string, string>} */
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? os.homedir(),
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: runnerTemp,
-    RUNNER_OS: 'Linux',
-    GITHUB_OUTPUT: files.output,
-    GITHUB_ENV: files.env,
-    GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_PATH: files.path,
-    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
-    GITHUB_ACTION_REF: 'v1',
-  };
-  if (prior) {
-    Object.assign(env, prior.exportedEnv);
-    for (const [name, value] of Object.entries(prior.state)) env[`STATE_${name}`] = value;
-  }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    env[inputEnvName(name)] = value === undefined || value === null ? '' : String(value);
-  }
-  for (const [name, value] of Object.entries(options.env ?? {})) {
-    if (value === undefined) delete env[name];
-    else env[name] = value;
-  }
+  const env = runnerEnvironment({
+    workspace,
+    runnerTemp,
+    files,
+    ...(prior ? { stateFrom: prior } : {}),
+    ...(options.inputs ? { inputs: options.inputs } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
 
   const nodeBinary = options.nodeBinary ?? DEFAULT_NODE_BINARY;
   const timeoutMs = options.timeoutMs ?? 60_000;
