@@ -7,7 +7,7 @@
  * Then google-auth-library reads the credentials file the action wrote, runs
  * the same program itself, and gets a token from the same fakes.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
 import { GoogleAuth } from 'google-auth-library';
@@ -21,7 +21,8 @@ import {
   startEnvironment,
   verifyJwt,
 } from './fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, ROOT } from './support/e2e.js';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN } from './support/e2e.js';
+import { expectSameFields, gcloudFixture } from './support/gcloud-fixtures.js';
 import { createTokenProgram, type TokenProgram, tokenAnswer } from './support/token-program.js';
 
 /** The provider gcloud's fixtures were written for (see fixtures/gcloud/README.md). */
@@ -110,10 +111,10 @@ const expectNoLeaks = (result: RunActionResult) => expectNoLeaksIn(world, result
 
 /** gcloud's file for the same source, with the fakes' endpoints and the test's program in place of gcloud's. */
 function gcloudFile(name: string, replace: { command: string; outputFile?: string }): Record<string, unknown> {
-  const text = readFileSync(join(ROOT, '__tests__', 'fixtures', 'gcloud', name), 'utf8')
-    .replaceAll('https://sts.googleapis.com/v1', world.google.stsEndpoint)
-    .replaceAll('https://iamcredentials.googleapis.com/v1', world.google.iamcredentialsEndpoint);
-  const file = JSON.parse(text) as { credential_source: { executable: Record<string, unknown> } };
+  const file = gcloudFixture(name, {
+    'https://sts.googleapis.com/v1': world.google.stsEndpoint,
+    'https://iamcredentials.googleapis.com/v1': world.google.iamcredentialsEndpoint,
+  }) as { credential_source: { executable: Record<string, unknown> } };
   file.credential_source.executable['command'] = replace.command;
   if (replace.outputFile !== undefined) file.credential_source.executable['output_file'] = replace.outputFile;
   return file;
@@ -124,12 +125,6 @@ async function credentialsFileOf(result: RunActionResult): Promise<Record<string
     string,
     unknown
   >;
-}
-
-function expectSameFields(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
-  for (const field of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    expect([field, actual[field]]).toEqual([field, expected[field]]);
-  }
 }
 
 describe('subject_token_source: executable, end to end', () => {

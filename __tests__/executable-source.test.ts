@@ -24,7 +24,7 @@ import { ExecutableSource } from '../src/sources/executable/executable-source.js
 import type { ExecutableOptions } from '../src/sources/executable/index.js';
 import { captureMasks } from './fakes/aws.mjs';
 import { generateKeyPair, signJwt } from './fakes/index.mjs';
-import { ROOT } from './support/e2e.js';
+import { expectSameFields, gcloudFixture } from './support/gcloud-fixtures.js';
 import { createTokenProgram, type TokenProgram, tokenAnswer } from './support/token-program.js';
 
 /** parseCommand is private in its types, and exactly what tools run. */
@@ -182,45 +182,29 @@ describe('inputs', () => {
 });
 
 describe('the credentials file', () => {
-  const fixture = (name: string) =>
-    JSON.parse(readFileSync(join(ROOT, '__tests__', 'fixtures', 'gcloud', name), 'utf8')) as Record<string, unknown>;
+  async function fileFor(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+    const config = configFor(inputs);
+    const auth = config.auth as WorkloadIdentityAuth;
+    const context = { provider: auth.provider, env: {}, log: recordingLog(), http: undefined as never };
+    return externalAccountConfig(config, auth.provider, await auth.source.start(context));
+  }
 
   it('is what gcloud create-cred-config --executable-command writes', async () => {
-    const config = configFor({ executable_command: '/opt/bin/get-token --audience gcp' });
-    const auth = config.auth as WorkloadIdentityAuth;
-    const source = await auth.source.start({
-      provider: auth.provider,
-      env: {},
-      log: recordingLog(),
-      http: undefined as never,
-    });
-    const file = await externalAccountConfig(config, auth.provider, source);
-    const gcloud = fixture('executable-direct.json');
-    for (const field of new Set([...Object.keys(gcloud), ...Object.keys(file)])) {
-      expect([field, file[field]]).toEqual([field, gcloud[field]]);
-    }
+    expectSameFields(
+      await fileFor({ executable_command: '/opt/bin/get-token --audience gcp' }),
+      gcloudFixture('executable-direct.json'),
+    );
   });
 
   it('with an output file, a timeout, an ID token type and impersonation, as gcloud writes them', async () => {
-    const config = configFor({
+    const file = await fileFor({
       executable_command: '/opt/bin/get-token --audience gcp',
       executable_timeout: '60s',
       executable_output_file: '/tmp/cache.json',
       subject_token_type: 'id_token',
       service_account: SA,
     });
-    const auth = config.auth as WorkloadIdentityAuth;
-    const source = await auth.source.start({
-      provider: auth.provider,
-      env: {},
-      log: recordingLog(),
-      http: undefined as never,
-    });
-    const file = await externalAccountConfig(config, auth.provider, source);
-    const gcloud = fixture('executable-cached-impersonated-id-token.json');
-    for (const field of new Set([...Object.keys(gcloud), ...Object.keys(file)])) {
-      expect([field, file[field]]).toEqual([field, gcloud[field]]);
-    }
+    expectSameFields(file, gcloudFixture('executable-cached-impersonated-id-token.json'));
   });
 });
 
