@@ -172,6 +172,12 @@ describe('inputs', () => {
     );
   });
 
+  it('is one of the listed sources', () => {
+    expect(() =>
+      readConfig((name) => ({ workload_identity_provider: PROVIDER, subject_token_source: 'x' })[name] ?? ''),
+    ).toThrow(/must be one of .*"executable"/);
+  });
+
   it('are stray with another source', () => {
     expect(() =>
       readConfig((name) => ({ workload_identity_provider: PROVIDER, executable_command: '/x' })[name] ?? ''),
