@@ -33,15 +33,18 @@ const jsFiles = (dir: string) =>
     .filter((name) => name.endsWith('.js'))
     .sort();
 const size = (file: string) => statSync(file).size;
-const awsChunks = () =>
+const chunksWith = (marker: string) =>
   jsFiles(MAIN_DIR).filter(
-    (name) => name !== 'index.js' && readFileSync(path.join(MAIN_DIR, name), 'utf8').includes(AWS_MARKER),
+    (name) => name !== 'index.js' && readFileSync(path.join(MAIN_DIR, name), 'utf8').includes(marker),
   );
+const awsChunks = () => chunksWith(AWS_MARKER);
+/** The variable the executable source exports for tools: named in its own chunk only. */
+const executableChunks = () => chunksWith('GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES');
 
 describe('bundle budgets', () => {
   it(`dist/main: the JavaScript of the GitHub path is at most ${MAIN_BUDGET / KB} KB`, () => {
-    const aws = awsChunks();
-    const githubPath = jsFiles(MAIN_DIR).filter((name) => !aws.includes(name));
+    const lazy = [...awsChunks(), ...executableChunks()];
+    const githubPath = jsFiles(MAIN_DIR).filter((name) => !lazy.includes(name));
     const total = githubPath.reduce((sum, name) => sum + size(path.join(MAIN_DIR, name)), 0);
     expect({ files: githubPath, kb: Math.round(total / KB) }).toEqual({ files: ['index.js'], kb: expect.any(Number) });
     expect(total).toBeLessThanOrEqual(MAIN_BUDGET);
@@ -155,6 +158,19 @@ describe('what a run loads', () => {
       },
     });
     expect(files).toEqual([pathToFileURL(MAIN).href, pathToFileURL(path.join(MAIN_DIR, chunk ?? '')).href]);
+  });
+
+  it('the executable path loads its own chunk, and node:child_process only then', async () => {
+    const [chunk] = executableChunks();
+    // A program that does not exist: the run fails once the source is loaded and tries to start it.
+    const { result, files, builtins } = await runRecording(MAIN, {
+      inputs: { ...githubInputs(), subject_token_source: 'executable', executable_command: '/nonexistent/get-token' },
+    });
+    expect(result.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
+      expect.stringContaining('could not be started (ENOENT)'),
+    ]);
+    expect(files).toEqual([pathToFileURL(MAIN).href, pathToFileURL(path.join(MAIN_DIR, chunk ?? '')).href]);
+    expect(builtins).toContain('node:child_process');
   });
 
   it('the post step loads its own file and no HTTP, TLS, crypto or process module', async () => {

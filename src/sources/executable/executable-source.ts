@@ -1,0 +1,239 @@
+/**
+ * subject_token_source: executable — Google's executable-sourced
+ * credentials. A program of the user's prints a JSON answer holding an OIDC
+ * token or a SAML assertion; the action runs it now for the direct exchange,
+ * and the credentials file names it (credential_source.executable) so that
+ * tools run it again themselves, once GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1
+ * lets them.
+ *
+ * Loaded only when subject_token_source is "executable" (see index.ts).
+ */
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+
+import { EnvironmentError, type ServiceError } from '../../errors.js';
+import { STS_SERVICE } from '../../google/sts.js';
+import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
+import type { Log } from '../../log.js';
+import { principalOf, type ProviderName } from '../../provider-name.js';
+import { rfc3339 } from '../../results.js';
+import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
+import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
+import { COMMAND_INPUT } from './command.js';
+import type { ExecutableOptions } from './index.js';
+import { type ExecutableAnswer, isExpired, parseAnswer } from './response.js';
+import { runExecutable } from './run.js';
+
+const SERVICE = 'Executable';
+
+/** Claims of an OIDC token that may be shown (none of them secret). */
+const DIAGNOSTIC_CLAIMS = ['iss', 'sub', 'aud', 'azp', 'exp'] as const;
+
+/** The variable without which the client libraries refuse to run an executable. */
+export const ALLOW_EXECUTABLES = 'GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES';
+
+export interface ExecutableSourceContext {
+  provider: ProviderName;
+  env: NodeJS.ProcessEnv;
+  log: Log;
+  now?: () => Date;
+}
+
+export class ExecutableSource implements SubjectSource {
+  readonly name = SERVICE;
+  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
+  readonly subjectTokenType: string;
+  private readonly provider: ProviderName;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly log: Log;
+  private readonly now: () => Date;
+  private readonly label: string;
+
+  constructor(
+    private readonly options: ExecutableOptions,
+    context: ExecutableSourceContext,
+  ) {
+    this.provider = context.provider;
+    this.env = context.env;
+    this.log = context.log;
+    this.now = context.now ?? (() => new Date());
+    this.subjectTokenType = options.subjectTokenType;
+    this.label = `${COMMAND_INPUT} (${options.argv[0] ?? ''})`;
+  }
+
+  /** What gcloud's create-cred-config --executable-command writes. */
+  async credentialSource(): Promise<Record<string, unknown>> {
+    const { command, timeoutMs, outputFile } = this.options;
+    return {
+      executable: {
+        command,
+        timeout_millis: timeoutMs,
+        ...(outputFile !== undefined ? { output_file: outputFile } : {}),
+      },
+    };
+  }
+
+  async subjectToken(): Promise<SubjectToken> {
+    const answer = this.cachedAnswer() ?? (await this.freshAnswer());
+    if (!answer.success) {
+      throw new EnvironmentError(
+        `${this.label} answered "success": false with code ${JSON.stringify(answer.code)}: ` +
+          `${JSON.stringify(answer.message.slice(0, 500))}`,
+      );
+    }
+    if (this.options.outputFile !== undefined && answer.expiresAt === undefined) {
+      throw new EnvironmentError(
+        `${this.label} answered without "expiration_time", which is required with executable_output_file (the ` +
+          'client libraries would otherwise reuse the cached answer forever). Add "expiration_time" (Unix seconds).',
+      );
+    }
+    if (isExpired(answer, this.now())) {
+      throw new EnvironmentError(
+        `${this.label} answered with a token that expired at ${rfc3339(answer.expiresAt ?? this.now())}: ` +
+          "make it fetch a fresh one (and check the runner's clock).",
+      );
+    }
+    if (answer.tokenType !== this.subjectTokenType) {
+      throw new EnvironmentError(
+        `${this.label} answered "token_type": "${answer.tokenType}", but subject_token_type is ` +
+          `${this.subjectTokenType}. Set subject_token_type to ${shortName(answer.tokenType)} (the type the ` +
+          'provider expects), or make the program answer that type.',
+      );
+    }
+    const claims = answer.tokenType === SUBJECT_TOKEN_TYPES.saml2 ? {} : (decodeJwtClaims(answer.token) ?? {});
+    const shown = claimsLine(claims, DIAGNOSTIC_CLAIMS);
+    if (shown) this.log.debug(`${SERVICE}: token claims: ${shown}`);
+    return { token: answer.token, claims };
+  }
+
+  /**
+   * A still valid answer in executable_output_file, as the client libraries
+   * reuse it: a missing, empty or non-file path, a failed or expired answer
+   * means the program runs; an answer that is not valid JSON is an error.
+   */
+  private cachedAnswer(): (ExecutableAnswer & { success: true }) | undefined {
+    const file = this.options.outputFile;
+    if (file === undefined) return undefined;
+    let text: string;
+    try {
+      const real = realpathSync(file);
+      if (!lstatSync(real).isFile()) return undefined;
+      text = readFileSync(real, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        this.log.info(`No cached answer in ${file} (executable_output_file) yet: running ${this.label}.`);
+        return undefined;
+      }
+      throw new EnvironmentError(
+        `executable_output_file ${file} could not be read (${code ?? 'error'}): make it readable, or remove it.`,
+      );
+    }
+    if (text === '') return undefined;
+    const answer = parseAnswer(text, `executable_output_file ${file} holds`);
+    if (!answer.success || isExpired(answer, this.now())) {
+      this.log.info(
+        `The cached answer in ${file} (executable_output_file) ${answer.success ? 'has expired' : 'is a failure'}: ` +
+          `running ${this.label}.`,
+      );
+      return undefined;
+    }
+    const until = answer.expiresAt ? `, valid until ${rfc3339(answer.expiresAt)}` : '';
+    this.log.info(`Used the cached answer in ${file} (executable_output_file${until}); ${this.label} was not run.`);
+    return answer;
+  }
+
+  private async freshAnswer(): Promise<ExecutableAnswer> {
+    const { argv, timeoutMs, outputFile, impersonatedEmail } = this.options;
+    const started = Date.now();
+    const { stdout, stderr } = await runExecutable({
+      argv,
+      env: {
+        ...commandEnvironment(this.env),
+        // What google-auth-library sets, so that the program behaves the same here and in tools.
+        GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE: this.provider.stsAudience,
+        GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE: this.subjectTokenType,
+        GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE: '0',
+        ...(outputFile !== undefined ? { GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE: outputFile } : {}),
+        ...(impersonatedEmail !== undefined ? { GOOGLE_EXTERNAL_ACCOUNT_IMPERSONATED_EMAIL: impersonatedEmail } : {}),
+      },
+      timeoutMs,
+      label: this.label,
+    });
+    const answer = parseAnswer(stdout, `${this.label} printed`);
+    this.log.info(`Ran ${this.label} (${Date.now() - started} ms).`);
+    if (stderr) {
+      // google-auth-library (Node.js) parses stdout and stderr together as the answer.
+      this.log.warning(
+        `${this.label} succeeded but wrote to stderr. google-auth-library (Node.js) reads stdout and stderr as one ` +
+          'answer, so tools reading the credentials file may fail to parse it: write nothing to stderr on success.',
+      );
+      this.log.debug(`${SERVICE}: stderr:\n${stderr}`);
+    }
+    return answer;
+  }
+
+  /** Tools read the same file and run the same program, which they do only when allowed. */
+  environmentForTools(): SourceEnvironment {
+    return {
+      variables: { [ALLOW_EXECUTABLES]: '1' },
+      note:
+        `Exported ${ALLOW_EXECUTABLES}=1: tools reading the credentials file run ${this.label} themselves ` +
+        'to get a subject token, and Google client libraries refuse to run it without this variable.',
+    };
+  }
+
+  /** google.subject = assertion.sub, the mapping of an OIDC provider. */
+  principal(claims: JwtClaims): string {
+    return typeof claims['sub'] === 'string'
+      ? principalOf(this.provider, claims['sub'])
+      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+  }
+
+  /** The token's own principal: the one member every provider mapping (google.subject) yields. */
+  impersonationMember(claims: JwtClaims | undefined): string {
+    return principalOf(this.provider, typeof claims?.['sub'] === 'string' ? claims['sub'] : 'SUBJECT');
+  }
+
+  hints(err: ServiceError, claims: JwtClaims | undefined): string[] {
+    if (err.service !== STS_SERVICE) return [];
+    const text = err.serviceMessage.toLowerCase();
+    const hints: string[] = [];
+    if (text.includes('audience')) {
+      hints.push(
+        `The token's audience${typeof claims?.['aud'] === 'string' ? ` "${claims['aud']}"` : ''} is not one the ` +
+          `provider accepts: by default "https://${this.provider.iamHost}/${this.provider.name}", or its allowed ` +
+          'audiences. The program gets the provider as GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE.',
+      );
+    }
+    if (text.includes('issuer')) {
+      hints.push(
+        "The provider's issuer URI must be the token's iss claim exactly, and the issuer's keys (JWKS) must sign it.",
+      );
+    }
+    if (text.includes('signature')) {
+      hints.push("The token's signature does not verify with the provider's keys: check its JWKS (or uploaded keys).");
+    }
+    if (text.includes('subject_token_type') || text.includes('saml')) {
+      hints.push(
+        `subject_token_type (${this.subjectTokenType}) must be what the provider takes: jwt or id_token for an ` +
+          'OIDC provider, saml2 for a SAML provider.',
+      );
+    }
+    if (text.includes('attribute condition')) {
+      hints.push("The provider's attribute condition rejected this token: compare it with the claims shown below.");
+    }
+    if (/stale|expired|not yet valid|issued at/.test(text)) {
+      hints.push("The token is expired or not yet valid: check its exp/iat and the runner's clock.");
+    }
+    return hints;
+  }
+}
+
+/** The step's environment without its INPUT_* variables, which later steps (where tools run the program) lack. */
+function commandEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('INPUT_')));
+}
+
+function shortName(urn: string): string {
+  return Object.entries(SUBJECT_TOKEN_TYPES).find(([, value]) => value === urn)?.[0] ?? urn;
+}

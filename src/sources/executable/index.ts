@@ -1,0 +1,85 @@
+/**
+ * subject_token_source: executable — the definition half (see
+ * subject-source.ts): executable_command, executable_timeout,
+ * executable_output_file and subject_token_type, parsed and validated here.
+ * The source itself (and node:child_process) is loaded only when a run
+ * selects it.
+ */
+import { isAbsolute } from 'node:path';
+
+import type { InputReader } from '../../config.js';
+import { parseDuration } from '../../duration.js';
+import { ConfigError } from '../../errors.js';
+import type { SourceDefinition, SourcePlan } from '../subject-source.js';
+import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from '../token-type.js';
+import { COMMAND_INPUT, parseCommand } from './command.js';
+
+export interface ExecutableOptions {
+  /** executable_command as given: the credentials file carries it as is. */
+  command: string;
+  /** The program (an absolute path) and its arguments, split as google-auth-library splits them. */
+  argv: string[];
+  timeoutMs: number;
+  /** Where the program caches its answer (it writes the file; the action and tools read it). */
+  outputFile?: string;
+  subjectTokenType: string;
+  /** The service account tools would impersonate, passed to the program as they pass it. */
+  impersonatedEmail?: string;
+}
+
+/** Google's limits for timeout_millis, and the client libraries' default. */
+const MIN_TIMEOUT_SECONDS = 5;
+const MAX_TIMEOUT_SECONDS = 120;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+export const executable: SourceDefinition = {
+  kind: 'executable',
+  inputs: [COMMAND_INPUT, 'executable_timeout', 'executable_output_file', SUBJECT_TOKEN_TYPE_INPUT],
+  readInputs(get: InputReader): SourcePlan<ExecutableOptions> {
+    const options = readExecutableInputs(get);
+    return {
+      kind: 'executable',
+      options,
+      start: async ({ provider, env, log }) => {
+        const { ExecutableSource } = await import('./executable-source.js');
+        return new ExecutableSource(options, { provider, env, log });
+      },
+    };
+  },
+};
+
+function readExecutableInputs(get: InputReader): ExecutableOptions {
+  const command = get(COMMAND_INPUT);
+  const argv = parseCommand(command);
+
+  const timeoutText = get('executable_timeout');
+  const timeoutSeconds = timeoutText ? parseDuration(timeoutText) : DEFAULT_TIMEOUT_SECONDS;
+  if (timeoutSeconds === undefined || timeoutSeconds < MIN_TIMEOUT_SECONDS || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new ConfigError(
+      `"executable_timeout" must be a duration from ${MIN_TIMEOUT_SECONDS}s to ${MAX_TIMEOUT_SECONDS}s (Google's ` +
+        `limits) such as 30s or 2m, got "${timeoutText}".`,
+    );
+  }
+
+  const outputFile = get('executable_output_file') || undefined;
+  // eslint-disable-next-line no-control-regex
+  if (outputFile !== undefined && (!isAbsolute(outputFile) || /[\u0000-\u001f\u007f]/.test(outputFile))) {
+    throw new ConfigError(
+      `"executable_output_file" must be an absolute path (the action and later tools must find the same file), ` +
+        `got "${outputFile}".`,
+    );
+  }
+
+  // Tools pass the program the account they impersonate (from the file's
+  // service_account_impersonation_url); the action passes the same.
+  // (config.ts validates service_account; a source's context does not carry it.)
+  const impersonatedEmail = get('service_account') || undefined;
+  return {
+    command,
+    argv,
+    timeoutMs: timeoutSeconds * 1000,
+    ...(outputFile !== undefined ? { outputFile } : {}),
+    subjectTokenType: readSubjectTokenType(get),
+    ...(impersonatedEmail !== undefined ? { impersonatedEmail } : {}),
+  };
+}
