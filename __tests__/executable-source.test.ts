@@ -70,13 +70,15 @@ async function sourceFor(
   inputs: Record<string, string>,
   { env = {}, log = recordingLog(), timeoutMs }: { env?: NodeJS.ProcessEnv; log?: Log; timeoutMs?: number } = {},
 ): Promise<ExecutableSource> {
-  const auth = configFor({ executable_command: program.command, ...inputs }).auth as WorkloadIdentityAuth;
+  const config = configFor({ executable_command: program.command, ...inputs });
+  const auth = config.auth as WorkloadIdentityAuth;
   const options = auth.source.options as ExecutableOptions;
   // Below Google's 5 s floor only here, so that the timeout test is quick.
   return new ExecutableSource(timeoutMs ? { ...options, timeoutMs } : options, {
     provider: auth.provider,
     env: { PATH: process.env['PATH'], ...env },
     log,
+    ...(config.serviceAccount ? { serviceAccount: config.serviceAccount } : {}),
   });
 }
 
@@ -121,7 +123,6 @@ describe('inputs', () => {
       timeoutMs: 60_000,
       outputFile: '/tmp/cache.json',
       subjectTokenType: ID_TOKEN,
-      impersonatedEmail: SA,
     });
     expect((configFor({ executable_command: '/opt/bin/x' }).auth as WorkloadIdentityAuth).source.options).toEqual({
       command: '/opt/bin/x',

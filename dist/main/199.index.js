@@ -251,6 +251,7 @@ class ExecutableSource {
     provider;
     env;
     log;
+    serviceAccount;
     now;
     label;
     constructor(options, context) {
@@ -258,6 +259,7 @@ class ExecutableSource {
         this.provider = context.provider;
         this.env = context.env;
         this.log = context.log;
+        this.serviceAccount = context.serviceAccount;
         this.now = context.now ?? (() => new Date());
         this.subjectTokenType = options.subjectTokenType;
         this.label = `${command/* COMMAND_INPUT */.l_} (${options.argv[0] ?? ''})`;
@@ -335,7 +337,8 @@ class ExecutableSource {
         return answer;
     }
     async freshAnswer() {
-        const { argv, timeoutMs, outputFile, impersonatedEmail } = this.options;
+        const { argv, timeoutMs, outputFile } = this.options;
+        const impersonatedEmail = this.serviceAccount;
         const started = Date.now();
         const { stdout, stderr } = await runExecutable({
             argv,

@@ -23,7 +23,13 @@ export async function federationSignIn(
   log: Log,
   failure: FailureContext,
 ): Promise<SignIn> {
-  const source = await auth.source.start({ provider: auth.provider, env, http, log });
+  const source = await auth.source.start({
+    provider: auth.provider,
+    env,
+    http,
+    log,
+    ...(config.serviceAccount !== undefined ? { serviceAccount: config.serviceAccount } : {}),
+  });
   failure.source = source;
   // Asked for now, so that writing the credentials file overlaps the round
   // trip; a failure surfaces only when it is awaited in authenticate().

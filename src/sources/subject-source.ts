@@ -44,6 +44,8 @@ export interface SourceContext {
   env: NodeJS.ProcessEnv;
   http: Http;
   log: Log;
+  /** The service account the step impersonates (and the credentials file names), if any. */
+  serviceAccount?: string;
 }
 
 export interface SubjectToken {

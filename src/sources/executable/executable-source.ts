@@ -35,6 +35,11 @@ export interface ExecutableSourceContext {
   provider: ProviderName;
   env: NodeJS.ProcessEnv;
   log: Log;
+  /**
+   * Tools pass the program the account they impersonate (from the file's
+   * service_account_impersonation_url); the action passes the same.
+   */
+  serviceAccount?: string;
   now?: () => Date;
 }
 
@@ -45,6 +50,7 @@ export class ExecutableSource implements SubjectSource {
   private readonly provider: ProviderName;
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: Log;
+  private readonly serviceAccount: string | undefined;
   private readonly now: () => Date;
   private readonly label: string;
 
@@ -55,6 +61,7 @@ export class ExecutableSource implements SubjectSource {
     this.provider = context.provider;
     this.env = context.env;
     this.log = context.log;
+    this.serviceAccount = context.serviceAccount;
     this.now = context.now ?? (() => new Date());
     this.subjectTokenType = options.subjectTokenType;
     this.label = `${COMMAND_INPUT} (${options.argv[0] ?? ''})`;
@@ -143,7 +150,8 @@ export class ExecutableSource implements SubjectSource {
   }
 
   private async freshAnswer(): Promise<ExecutableAnswer> {
-    const { argv, timeoutMs, outputFile, impersonatedEmail } = this.options;
+    const { argv, timeoutMs, outputFile } = this.options;
+    const impersonatedEmail = this.serviceAccount;
     const started = Date.now();
     const { stdout, stderr } = await runExecutable({
       argv,

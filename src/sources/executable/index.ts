@@ -23,8 +23,6 @@ export interface ExecutableOptions {
   /** Where the program caches its answer (it writes the file; the action and tools read it). */
   outputFile?: string;
   subjectTokenType: string;
-  /** The service account tools would impersonate, passed to the program as they pass it. */
-  impersonatedEmail?: string;
 }
 
 /** Google's limits for timeout_millis, and the client libraries' default. */
@@ -40,9 +38,9 @@ export const executable: SourceDefinition = {
     return {
       kind: 'executable',
       options,
-      start: async ({ provider, env, log }) => {
+      start: async ({ provider, env, log, serviceAccount }) => {
         const { ExecutableSource } = await import('./executable-source.js');
-        return new ExecutableSource(options, { provider, env, log });
+        return new ExecutableSource(options, { provider, env, log, ...(serviceAccount ? { serviceAccount } : {}) });
       },
     };
   },
@@ -70,16 +68,11 @@ function readExecutableInputs(get: InputReader): ExecutableOptions {
     );
   }
 
-  // Tools pass the program the account they impersonate (from the file's
-  // service_account_impersonation_url); the action passes the same.
-  // (config.ts validates service_account; a source's context does not carry it.)
-  const impersonatedEmail = get('service_account') || undefined;
   return {
     command,
     argv,
     timeoutMs: timeoutSeconds * 1000,
     ...(outputFile !== undefined ? { outputFile } : {}),
     subjectTokenType: readSubjectTokenType(get),
-    ...(impersonatedEmail !== undefined ? { impersonatedEmail } : {}),
   };
 }
