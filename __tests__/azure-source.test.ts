@@ -319,6 +319,24 @@ describe('the subject token', () => {
   });
 });
 
+describe('the fake instance metadata refuses what Azure refuses', () => {
+  const tokenUrl = () => `${imds.origin}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=${RESOURCE}`;
+  let issuedBefore = 0;
+  beforeEach(() => {
+    issuedBefore = imds.issuedTokens.length;
+  });
+
+  it.each([
+    ['no Metadata header', {}, 'Required metadata header not specified'],
+    ['X-Forwarded-For (a proxied request)', { Metadata: 'true', 'X-Forwarded-For': '10.0.0.1' }, 'X-Forwarded-For'],
+  ])('%s: 400', async (_, headers, description) => {
+    const res = await fetch(tokenUrl(), { headers });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error_description: string }).error_description).toContain(description);
+    expect(imds.issuedTokens.length).toBe(issuedBefore);
+  });
+});
+
 describe('errors from instance metadata', () => {
   async function messageFor(
     inputs: Record<string, string>,
