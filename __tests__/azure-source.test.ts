@@ -180,12 +180,9 @@ describe('the credentials file', () => {
   ])('is what gcloud writes: %s', async (name, inputs) => {
     const config = configFor(inputs);
     const auth = config.auth as WorkloadIdentityAuth;
-    const source = await auth.source.start({
-      provider: auth.provider,
-      env: {},
-      http: new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 1000, log: recordingLog() }),
-      log: recordingLog(),
-    });
+    const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 1000, log: recordingLog() });
+    https.push(http);
+    const source = await auth.source.start({ provider: auth.provider, env: {}, http, log: recordingLog() });
     const ours = await externalAccountConfig(config, auth.provider, source);
     const gcloud = fixture(name);
     // Field by field, so a difference names the field.

@@ -21,6 +21,7 @@
  * send a token request (or a tool reading the file) to another host.
  */
 import type { InputReader } from '../config.js';
+import { claimsLine } from '../diagnose.js';
 import { ConfigError, EnvironmentError, messageOf, ServiceError } from '../errors.js';
 import { STS_SERVICE } from '../google/sts.js';
 import type { Http } from '../http.js';
@@ -157,10 +158,7 @@ export class AzureSource implements SubjectSource {
         (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +
         '.',
     );
-    const shown = DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
-      .map((name) => `${name}=${JSON.stringify(claims[name])}`)
-      .join(' ');
-    this.log.debug(`${SOURCE_NAME}: token claims: ${shown}`);
+    this.log.debug(`${SOURCE_NAME}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
     return { token, claims };
   }
 
