@@ -134,6 +134,7 @@ describe('inputs', () => {
     ['api://app%26x', 'a percent escape'],
     ['api://app+x', 'a plus (a space once decoded)'],
     ['api://app\r\nX: y', 'a line break'],
+    ['api://app;client_id=x', 'a semicolon (a separator to some parsers)'],
   ])('refuses an azure_resource that would change the request: %j (%s)', (resource) => {
     expect(() => configFor({ azure_resource: resource })).toThrow(ConfigError);
     expect(() => configFor({ azure_resource: resource })).toThrow(
@@ -258,6 +259,21 @@ describe('the subject token', () => {
     const { claims } = await sourceFor().subjectToken();
     expect(claims['sub']).toBe(imds.systemAssigned?.objectId);
     expect(imds.requests[0]?.query).toEqual({ 'api-version': '2018-02-01', resource: RESOURCE });
+  });
+
+  it('says which identity IMDS chose when the VM has only a user-assigned one', async () => {
+    const only = await startFakeAzureImds({ systemAssigned: null, userAssigned: [user], resources: [RESOURCE] });
+    try {
+      const log = recordingLog();
+      const { claims } = await sourceFor({}, only.env, { log }).subjectToken();
+      expect(claims['sub']).toBe(user.objectId);
+      expect(log.lines).toContain(
+        `info: Azure managed identity: token for "${RESOURCE}" from the user-assigned identity "deploy-identity" ` +
+          `(object ID ${user.objectId}).`,
+      );
+    } finally {
+      await only.close();
+    }
   });
 
   it('is never sent through a proxy: the exact URL it requests bypasses HTTP_PROXY', () => {

@@ -151,7 +151,7 @@ describe('subject_token_source: azure, end to end', () => {
     expect(world.github.requestCount).toBe(githubBefore);
     expect(result.masks).toContain(imds.issuedTokens.at(-1));
     expect(result.stdout).toContain(
-      `Azure managed identity: token for "${RESOURCE}" from the VM's system-assigned identity (object ID ` +
+      `Azure managed identity: token for "${RESOURCE}" from the machine's system-assigned identity (object ID ` +
         `${imds.systemAssigned?.objectId}).`,
     );
     expect(result.summary).toContain(`principal://iam.googleapis.com/${POOL}/subject/${imds.systemAssigned?.objectId}`);

@@ -45,12 +45,12 @@ const RESTART_BUDGET_MS = 70_000;
 const RESTART_WAITS_MS = [1000, 2000, 4000, 8000, 10_000];
 
 /**
- * Characters an app ID URI (api://..., https://..., a GUID) is made of that
- * stay themselves in a query value: no & # ? % + or spaces, so azure_resource
- * cannot add a parameter or cut the URL, whether sent by us or written raw
- * into the file as gcloud writes it.
+ * What an app ID URI (api://..., https://host/path, a GUID) is made of, all
+ * characters that stay themselves in a query value: no & # ? % + = ; or
+ * spaces, so azure_resource cannot add a parameter or cut the URL, whether
+ * sent by us or written raw into the file as gcloud writes it.
  */
-const RESOURCE_FORM = /^[A-Za-z0-9][\w.~:/@=,;!$'()*-]{0,499}$/;
+const RESOURCE_FORM = /^[A-Za-z0-9][\w.~:/@-]{0,499}$/;
 const GUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Claims shown when Google refuses the token; none is secret. */
@@ -79,8 +79,7 @@ function readAzureInputs(get: InputReader, provider: ProviderName): AzureSourceO
   if (!RESOURCE_FORM.test(resource)) {
     throw new ConfigError(
       '"azure_resource" must be the Application ID URI of the Entra ID app the provider accepts, such as ' +
-        "api://my-gcp-app or https://example.com/gcp (letters, digits and . _ ~ : / @ = , ; ! $ ' ( ) * -; " +
-        `no spaces, &, #, ?, % or +), got "${resource}".`,
+        `api://my-gcp-app or https://example.com/gcp (letters, digits and . _ ~ : / @ -), got "${resource}".`,
     );
   }
   const clientId = get('azure_client_id');
@@ -151,10 +150,7 @@ export class AzureSource implements SubjectSource {
     maskSecret(token);
     const claims = decodeJwtClaims(token) ?? {};
     this.log.info(
-      `${SOURCE_NAME}: token for "${this.options.resource}" from the ` +
-        (this.options.clientId
-          ? `user-assigned identity with client ID ${this.options.clientId}`
-          : "VM's system-assigned identity") +
+      `${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
         (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +
         '.',
     );
@@ -256,6 +252,14 @@ export class AzureSource implements SubjectSource {
     }
     return hints;
   }
+}
+
+/** Which identity IMDS used: without azure_client_id, the system-assigned one or else the only user-assigned one. */
+function identityOf({ clientId }: AzureSourceOptions, claims: JwtClaims): string {
+  if (clientId) return `the user-assigned identity with client ID ${clientId}`;
+  const resourceId = typeof claims['xms_mirid'] === 'string' ? claims['xms_mirid'] : '';
+  const userAssigned = /\/userAssignedIdentities\/([^/]+)$/i.exec(resourceId)?.[1];
+  return userAssigned ? `the user-assigned identity "${userAssigned}"` : "the machine's system-assigned identity";
 }
 
 /** IMDS, or its loopback stand-in for tests. */
