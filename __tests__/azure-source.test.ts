@@ -157,6 +157,12 @@ describe('inputs', () => {
     );
   });
 
+  it('"azure" is one of the values subject_token_source lists', () => {
+    expect(() => configFor({ subject_token_source: 'gitlab' })).toThrow(
+      /^"subject_token_source" must be one of "github", .*"azure".*, got "gitlab"\.$/,
+    );
+  });
+
   it('azure inputs are stray with another source', () => {
     expect(() =>
       readConfig(
