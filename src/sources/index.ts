@@ -4,11 +4,12 @@
  * one new module (see subject-source.ts) and one line here.
  */
 import { aws } from './aws/index.js';
+import { azure } from './azure.js';
 import { executable } from './executable/index.js';
 import { githubOidc } from './github-oidc.js';
 import type { SourceDefinition } from './subject-source.js';
 
-export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws, executable];
+export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws, executable, azure];
 
 /** What the runner passes for an unset subject_token_source (action.yml's default). */
 export const DEFAULT_SUBJECT_SOURCE = 'github';

@@ -1,0 +1,330 @@
+/**
+ * subject_token_source: azure — the access token of an Azure managed identity,
+ * from the instance metadata service (IMDS) of the VM, scale set or AKS node
+ * the self-hosted runner lives on:
+ *
+ *   GET http://169.254.169.254/metadata/identity/oauth2/token
+ *       ?api-version=2018-02-01&resource=<azure_resource>[&client_id=<azure_client_id>]
+ *   Metadata: True
+ *   -> {"access_token": "<JWT from https://sts.windows.net/<tenant>/>", "expires_on": ..., ...}
+ *
+ * The JWT (aud = the resource, sub = oid = the identity's object ID) is what
+ * Google STS exchanges, through an OIDC provider whose issuer is the tenant's.
+ * The credentials file carries the same URL source that `gcloud iam
+ * workload-identity-pools create-cred-config --azure --app-id-uri=...`
+ * writes, so tools ask IMDS themselves.
+ *
+ * IMDS is never proxied (http.ts lists 169.254.169.254 in NO_PROXY) and we
+ * send no X-Forwarded-For, which IMDS refuses. For tests only, the endpoint
+ * may be moved with AZURE_IMDS_TEST_ENDPOINT, to a loopback address and
+ * nowhere else: the override can point at this machine only, so it cannot
+ * send a token request (or a tool reading the file) to another host.
+ */
+import type { InputReader } from '../config.js';
+import { ConfigError, EnvironmentError, messageOf, ServiceError } from '../errors.js';
+import { STS_SERVICE } from '../google/sts.js';
+import type { Http } from '../http.js';
+import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
+import { type Log, maskSecret } from '../log.js';
+import { principalOf, type ProviderName } from '../provider-name.js';
+import type { SourceContext, SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
+import { SUBJECT_TOKEN_TYPES } from './token-type.js';
+
+const SOURCE_NAME = 'Azure managed identity';
+export const AZURE_IMDS_SERVICE = 'Azure instance metadata';
+const IMDS_ORIGIN = 'http://169.254.169.254';
+const TOKEN_PATH = '/metadata/identity/oauth2/token';
+/** The version gcloud writes into the file; the direct fetch asks the same URL. */
+const API_VERSION = '2018-02-01';
+/** Moves IMDS to a loopback address, for tests (see the header comment). */
+export const AZURE_IMDS_TEST_ENDPOINT = 'AZURE_IMDS_TEST_ENDPOINT';
+
+/** IMDS answers 410 while it restarts and is back "within 70 seconds" (Azure's guidance). */
+const RESTART_BUDGET_MS = 70_000;
+const RESTART_WAITS_MS = [1000, 2000, 4000, 8000, 10_000];
+
+/**
+ * What an app ID URI (api://..., https://host/path, a GUID) is made of, all
+ * characters that stay themselves in a query value: no & # ? % + = ; or
+ * spaces, so azure_resource cannot add a parameter or cut the URL, whether
+ * sent by us or written raw into the file as gcloud writes it.
+ */
+const RESOURCE_FORM = /^[A-Za-z0-9][\w.~:/@-]{0,499}$/;
+const GUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Claims shown when Google refuses the token; none is secret. */
+const DIAGNOSTIC_CLAIMS = ['sub', 'aud', 'iss', 'tid', 'oid', 'appid', 'xms_mirid'] as const;
+
+/** subject_token_source: azure, with the azure_* inputs. */
+export interface AzureSourceOptions {
+  /** The application ID URI the token is for (its `aud`): input azure_resource, gcloud's --app-id-uri. */
+  resource: string;
+  /** Client ID of a user-assigned managed identity; the system-assigned identity when absent. */
+  clientId?: string;
+}
+
+export const azure: SourceDefinition = {
+  kind: 'azure',
+  inputs: ['azure_resource', 'azure_client_id'],
+  readInputs(get: InputReader, provider: ProviderName): SourcePlan<AzureSourceOptions> {
+    const options = readAzureInputs(get, provider);
+    return { kind: 'azure', options, start: async (context) => new AzureSource(options, context) };
+  },
+};
+
+function readAzureInputs(get: InputReader, provider: ProviderName): AzureSourceOptions {
+  // gcloud's default for a missing --app-id-uri: the provider's default audience.
+  const resource = get('azure_resource') || `https://iam.googleapis.com/${provider.name}`;
+  if (!RESOURCE_FORM.test(resource)) {
+    throw new ConfigError(
+      '"azure_resource" must be the Application ID URI of the Entra ID app the provider accepts, such as ' +
+        `api://my-gcp-app or https://example.com/gcp (letters, digits and . _ ~ : / @ -), got "${resource}".`,
+    );
+  }
+  const clientId = get('azure_client_id');
+  if (clientId && !GUID_FORM.test(clientId)) {
+    throw new ConfigError(
+      '"azure_client_id" must be the client ID of a user-assigned managed identity, a GUID such as ' +
+        `00000000-0000-0000-0000-000000000000 (az identity show --query clientId), got "${clientId}".`,
+    );
+  }
+  return { resource, ...(clientId ? { clientId: clientId.toLowerCase() } : {}) };
+}
+
+/** Injection points for unit tests. */
+export interface AzureTiming {
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export class AzureSource implements SubjectSource {
+  readonly name = SOURCE_NAME;
+  readonly subjectTokenType = SUBJECT_TOKEN_TYPES.jwt;
+  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
+  /** The token URL, with the resource written as gcloud writes it (not percent-encoded). */
+  readonly tokenUrl: string;
+  private readonly provider: ProviderName;
+  private readonly http: Http;
+  private readonly log: Log;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: AzureSourceOptions,
+    context: SourceContext,
+    timing: AzureTiming = {},
+  ) {
+    this.provider = context.provider;
+    this.http = context.http;
+    this.log = context.log;
+    this.sleep = timing.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = timing.now ?? Date.now;
+    this.tokenUrl =
+      `${imdsOrigin(context.env)}${TOKEN_PATH}?api-version=${API_VERSION}&resource=${options.resource}` +
+      (options.clientId ? `&client_id=${options.clientId}` : '');
+  }
+
+  /**
+   * What gcloud writes for --azure. gcloud has no flag for a user-assigned
+   * identity; with azure_client_id the URL carries client_id as well, which
+   * tools send on to IMDS as it is.
+   */
+  async credentialSource(): Promise<Record<string, unknown>> {
+    return {
+      url: this.tokenUrl,
+      headers: { Metadata: 'True' },
+      format: { type: 'json', subject_token_field_name: 'access_token' },
+    };
+  }
+
+  async subjectToken(): Promise<SubjectToken> {
+    const answer = await this.fetchToken();
+    const token = answer.access_token;
+    if (typeof token !== 'string' || token === '') {
+      throw new EnvironmentError(
+        `${AZURE_IMDS_SERVICE} answered without a token ("access_token" is missing or empty). ` +
+          'Is something other than Azure instance metadata listening at 169.254.169.254?',
+      );
+    }
+    maskSecret(token);
+    const claims = decodeJwtClaims(token) ?? {};
+    this.log.info(
+      `${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
+        (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +
+        '.',
+    );
+    this.log.debug(`${SOURCE_NAME}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
+    return { token, claims };
+  }
+
+  /**
+   * 404 (IMDS updating), 429 and 5xx are retried by the HTTP layer. A 410
+   * means IMDS is restarting and will be back within 70 s: waited for here,
+   * because that is longer than the step's retry policy lasts.
+   */
+  private async fetchToken(): Promise<{ access_token?: unknown }> {
+    const started = this.now();
+    for (let restarts = 0; ; restarts++) {
+      try {
+        return await this.http.requestJson<{ access_token?: unknown }>({
+          service: AZURE_IMDS_SERVICE,
+          method: 'GET',
+          url: this.tokenUrl,
+          headers: { Metadata: 'True' },
+          retryableAnswer: (status) => status === 404,
+        });
+      } catch (err) {
+        const wait = RESTART_WAITS_MS[Math.min(restarts, RESTART_WAITS_MS.length - 1)] ?? 0;
+        if (err instanceof ServiceError && err.status === 410 && this.now() - started + wait <= RESTART_BUDGET_MS) {
+          this.log.info(`${AZURE_IMDS_SERVICE} is restarting (HTTP 410); trying again in ${wait / 1000}s.`);
+          await this.sleep(wait);
+          continue;
+        }
+        throw this.failure(err);
+      }
+    }
+  }
+
+  /** An IMDS failure as one message: what IMDS said and what most likely fixes it. */
+  private failure(err: unknown): EnvironmentError {
+    const lines = [`Getting a token from ${AZURE_IMDS_SERVICE} failed: ${messageOf(err)}`];
+    if (err instanceof ServiceError) {
+      const hint = imdsHint(err, this.options);
+      if (hint) lines.push(`Hint: ${hint}`);
+    }
+    return new EnvironmentError(lines.join('\n'), { cause: err });
+  }
+
+  /** google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it. */
+  principal(claims: JwtClaims): string {
+    return typeof claims['sub'] === 'string'
+      ? principalOf(this.provider, claims['sub'])
+      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+  }
+
+  impersonationMember(claims: JwtClaims | undefined): string {
+    const sub = typeof claims?.['sub'] === 'string' ? claims['sub'] : 'MANAGED_IDENTITY_OBJECT_ID';
+    return principalOf(this.provider, sub);
+  }
+
+  /** Why Google STS refuses an Azure token (IMDS failures carry their hint already). */
+  hints(err: ServiceError, claims: JwtClaims | undefined): string[] {
+    if (err.service !== STS_SERVICE) return [];
+    const text = err.serviceMessage.toLowerCase();
+    const { resource } = this.options;
+    const provider = this.provider;
+    const hints: string[] = [];
+    if (text.includes('audience')) {
+      hints.push(
+        `The provider does not accept the token's audience. The token was requested for azure_resource ` +
+          `"${resource}"; the provider's allowed audiences must list that Application ID URI. See them with: ` +
+          `gcloud iam workload-identity-pools providers describe ${provider.providerId} --location=global ` +
+          `--workload-identity-pool=${provider.poolId} --project=${provider.projectNumber} ` +
+          `--format="value(oidc.allowedAudiences)" and add it with: gcloud iam workload-identity-pools providers ` +
+          `update-oidc ${provider.providerId} --location=global --workload-identity-pool=${provider.poolId} ` +
+          `--project=${provider.projectNumber} --allowed-audiences="${resource}". (An app that issues v2 tokens ` +
+          'puts its client ID in aud instead: allow that.)',
+      );
+    }
+    if (text.includes('issuer')) {
+      const tenant = typeof claims?.['tid'] === 'string' ? claims['tid'] : '<TENANT_ID>';
+      hints.push(
+        `The provider's issuer URI must be the tenant's v1 issuer, which managed identity tokens carry: ` +
+          `https://sts.windows.net/${tenant}/ (with the trailing slash).`,
+      );
+    }
+    if (text.includes('attribute condition')) {
+      hints.push(
+        "The provider's attribute condition rejected this managed identity: compare the condition with the claims " +
+          'shown below (e.g. assertion.tid for the tenant, assertion.oid or assertion.sub for the identity).',
+      );
+    }
+    if (/stale|expired|exp\b|issued at/.test(text)) {
+      hints.push("The Azure token is expired or not yet valid: check the runner's clock.");
+    }
+    if (hints.length === 0 && !/invalid_target|pool or provider|does not exist|not found|127/.test(text)) {
+      hints.push(
+        'For an Azure managed identity the usual causes are: the provider is not an OIDC provider with issuer ' +
+          `https://sts.windows.net/<TENANT_ID>/; its allowed audiences do not include "${resource}"; its attribute ` +
+          'condition rejects this identity.',
+      );
+    }
+    return hints;
+  }
+}
+
+/** Which identity IMDS used: without azure_client_id, the system-assigned one or else the only user-assigned one. */
+function identityOf({ clientId }: AzureSourceOptions, claims: JwtClaims): string {
+  if (clientId) return `the user-assigned identity with client ID ${clientId}`;
+  const resourceId = typeof claims['xms_mirid'] === 'string' ? claims['xms_mirid'] : '';
+  const userAssigned = /\/userAssignedIdentities\/([^/]+)$/i.exec(resourceId)?.[1];
+  return userAssigned ? `the user-assigned identity "${userAssigned}"` : "the machine's system-assigned identity";
+}
+
+/** IMDS, or its loopback stand-in for tests. */
+function imdsOrigin(env: NodeJS.ProcessEnv): string {
+  const override = env[AZURE_IMDS_TEST_ENDPOINT];
+  if (!override) return IMDS_ORIGIN;
+  let url: URL | undefined;
+  try {
+    url = new URL(override);
+  } catch {
+    url = undefined;
+  }
+  const loopback = url !== undefined && (url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname));
+  if (
+    !url ||
+    !loopback ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash
+  ) {
+    throw new EnvironmentError(
+      `${AZURE_IMDS_TEST_ENDPOINT} must be a loopback origin such as http://127.0.0.1:8080: it exists for tests and ` +
+        'never points off this machine. Unset it to use Azure instance metadata at http://169.254.169.254.',
+    );
+  }
+  return url.origin;
+}
+
+/** What most likely fixes an IMDS answer, by Azure's documented errors. */
+function imdsHint(err: ServiceError, { resource, clientId }: AzureSourceOptions): string | undefined {
+  const text = err.serviceMessage.toLowerCase();
+  if (err.status === undefined) {
+    return (
+      'Nothing answered at the Azure instance metadata address. subject_token_source "azure" works on an Azure VM, ' +
+      'scale set or AKS node whose managed identity is enabled; GitHub-hosted runners have none. (HTTPS_PROXY is ' +
+      'never used for this address.)'
+    );
+  }
+  if (err.status === 410) return 'Azure instance metadata was still restarting after 70 s: re-run the job.';
+  if (text.includes('multiple user assigned identities')) {
+    return 'This VM has several user-assigned identities: set azure_client_id to the client ID of the one to use.';
+  }
+  if (text.includes('identity not found')) {
+    return clientId
+      ? `No user-assigned identity with client ID ${clientId} is attached to this VM: attach it ` +
+          '(az vm identity assign --identities <IDENTITY_RESOURCE_ID>, or the scale set / node pool equivalent), or ' +
+          'correct azure_client_id (az identity show --query clientId).'
+      : 'This VM has no system-assigned managed identity: enable it (az vm identity assign), or set ' +
+          'azure_client_id to the client ID of an attached user-assigned identity.';
+  }
+  if (/aadsts500011|invalid_resource|resource principal/.test(text)) {
+    return (
+      `Entra ID knows no application with the ID URI "${resource}" in this identity's tenant: set azure_resource ` +
+      'to the Application ID URI of your app registration (az ad app show --id <APP_ID> --query identifierUris), ' +
+      'the same value the provider lists in its allowed audiences.'
+    );
+  }
+  if (err.status === 429) {
+    return 'Azure instance metadata throttled the request (it allows a few token requests per second per VM): run fewer jobs at once on this VM, or raise retries.';
+  }
+  if (err.status >= 500) return 'The managed identity service failed for now: re-run the job.';
+  if (err.status === 200) {
+    return 'The answer was not JSON: something other than Azure instance metadata is listening at this address.';
+  }
+  return undefined;
+}
