@@ -29,6 +29,7 @@ const INPUTS = [
   'iamcredentials_endpoint',
   'oauth2_endpoint',
   'retries',
+  'retry_timeout',
   'request_timeout',
 ];
 
