@@ -142,6 +142,13 @@ describe('when to stop', () => {
     expect(decide(answer(503), state(1, 0, 0), { budgetMs: 0 })).toEqual({ retry: false, why: 'budget' });
   });
 
+  it('a probe: silence is final, an answer is retried', () => {
+    const probe = { ...defaults, probe: true };
+    expect(decide({ kind: 'network', timedOut: true }, state(1), probe)).toEqual({ retry: false, why: 'permanent' });
+    expect(decide(network('ECONNREFUSED'), state(1), probe)).toEqual({ retry: false, why: 'permanent' });
+    expect(decide(answer(503), state(1), probe)).toEqual({ retry: true, waitMs: 250 });
+  });
+
   it('the step deadline wins over the budget', () => {
     const limits = { ...defaults, deadline: T0 + 3000 };
     expect(decide(answer(503), state(1, 0, 0.5), limits)).toEqual({ retry: true, waitMs: 250 });

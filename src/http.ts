@@ -116,6 +116,7 @@ export class Http {
       budgetMs: this.options.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS,
       maxRetries: req.retries ?? this.options.retries,
       deadline: this.options.deadline === undefined ? undefined : this.options.deadline - DEADLINE_MARGIN_MS,
+      probe: req.probe,
     };
     const of = limits.maxRetries === undefined ? '' : `/${limits.maxRetries + 1}`;
     const startedAt = this.now();
@@ -148,14 +149,10 @@ export class Http {
             retryableAnswer: req.retryableAnswer?.(answer.status, answer.body) ?? false,
           }
         : (outcome as NetworkFailure).failure;
-      const what = answer
-        ? `HTTP ${answer.status}${answer.reason ? ` ${answer.reason}` : ''}`
-        : (outcome as NetworkFailure).description;
-      // A probe's network failure means "nothing there": final, like a permanent answer.
-      const decision =
-        req.probe && !answer
-          ? ({ retry: false, why: 'permanent' } as const)
-          : decide(failure, { attempt, startedAt, now, random: this.random() }, limits);
+      // The reason goes into the log only when it looks like a code (UNAVAILABLE, invalid_grant, Throttling).
+      const code = answer?.reason && /^[\w.-]{1,64}$/.test(answer.reason) ? ` ${answer.reason}` : '';
+      const what = answer ? `HTTP ${answer.status}${code}` : (outcome as NetworkFailure).description;
+      const decision = decide(failure, { attempt, startedAt, now, random: this.random() }, limits);
 
       if (!decision.retry) {
         this.options.log.debug(`${req.service}: ${label} -> ${what} (attempt ${attempt}${of}, final)`);

@@ -89,6 +89,13 @@ export interface RetryLimits {
   maxRetries?: number | undefined;
   /** Absolute time (ms since epoch) after which no attempt starts, whatever the budget (the step's deadline). */
   deadline?: number | undefined;
+  /**
+   * The request probes for a service that may not exist here (EC2 instance
+   * metadata off EC2): silence — a network failure, a timeout — means
+   * "nothing there" and is final at once, while an HTTP answer proves the
+   * service exists and is retried as usual.
+   */
+  probe?: boolean | undefined;
 }
 
 export interface RetryState {
@@ -136,7 +143,7 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
  * the request stops now rather than sleeping for nothing.
  */
 export function decide(failure: Failure, state: RetryState, limits: RetryLimits): Decision {
-  if (!isRetryable(failure)) return { retry: false, why: 'permanent' };
+  if (!isRetryable(failure) || (limits.probe && failure.kind === 'network')) return { retry: false, why: 'permanent' };
   if (limits.maxRetries !== undefined && state.attempt > limits.maxRetries) return { retry: false, why: 'max-retries' };
   const elapsed = state.now - state.startedAt;
   if (failure.kind === 'network' && failure.code === 'ENOTFOUND' && elapsed >= UNRESOLVED_HOST_BUDGET_MS) {
