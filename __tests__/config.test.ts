@@ -305,6 +305,42 @@ describe('credentials_json', () => {
   });
 });
 
+describe('retries and time limits', () => {
+  it('defaults: retries bounded by a 2 min budget alone, 30 s per attempt', () => {
+    const c = config({ workload_identity_provider: PROVIDER });
+    expect(c.retries).toBeUndefined();
+    expect(c.retryTimeoutMs).toBe(120_000);
+    expect(c.requestTimeoutMs).toBe(30_000);
+  });
+
+  it('reads retry_timeout as a duration, like access_token_lifetime', () => {
+    const retryTimeout = (text: string) => config({ workload_identity_provider: PROVIDER, retry_timeout: text });
+    expect(retryTimeout('90s').retryTimeoutMs).toBe(90_000);
+    expect(retryTimeout('1m30s').retryTimeoutMs).toBe(90_000);
+    expect(retryTimeout('45').retryTimeoutMs).toBe(45_000);
+    expect(retryTimeout('0s').retryTimeoutMs).toBe(0);
+    expect(retryTimeout('10m').retryTimeoutMs).toBe(600_000);
+  });
+
+  it.each(['forever', '-1s', '11m', '1h', '2 min'])('rejects retry_timeout "%s"', (text) => {
+    expect(errorOf({ workload_identity_provider: PROVIDER, retry_timeout: text })).toBe(
+      `"retry_timeout" must be a duration from 0s to 10m such as 2m or 90s, got "${text}".`,
+    );
+  });
+
+  it('keeps retries working: 0 = none, N = at most N within the budget', () => {
+    expect(config({ workload_identity_provider: PROVIDER, retries: '0' }).retries).toBe(0);
+    expect(config({ workload_identity_provider: PROVIDER, retries: '3' }).retries).toBe(3);
+    expect(config({ workload_identity_provider: PROVIDER, retries: '100' }).retries).toBe(100);
+  });
+
+  it.each(['-1', '101', 'many', '2.5'])('rejects retries "%s"', (text) => {
+    expect(errorOf({ workload_identity_provider: PROVIDER, retries: text })).toMatch(
+      /^"retries" must be a whole number from 0 to 100 \(0: no retries\), or empty for as many as retry_timeout allows; got "/,
+    );
+  });
+});
+
 describe('parseDuration', () => {
   it('reads h/m/s combinations', () => {
     expect(parseDuration('1h30m15s')).toBe(5415);

@@ -481,6 +481,52 @@ describe('fault injection', () => {
       { hangMs: 60_000 },
     ]);
   });
+
+  it('an outage window answers every request for its time, from the first request it meets, then recovers', async () => {
+    const server = await startFakeServer({ name: 'window', handler: () => ({ status: 200, body: 'ok' }) });
+    try {
+      server.injectFaults([{ status: 503, forMs: 300 }, { status: 500 }]);
+      await new Promise((r) => setTimeout(r, 400)); // the window has not started yet: no request met it
+      const t0 = Date.now();
+      const during: number[] = [];
+      while (Date.now() - t0 < 250) during.push((await call(server.origin)).status);
+      expect(during.length).toBeGreaterThan(2);
+      expect(new Set(during)).toEqual(new Set([503]));
+      await new Promise((r) => setTimeout(r, 350 - (Date.now() - t0)));
+      // Over: the next queued fault answers once, then the service itself.
+      expect((await call(server.origin)).status).toBe(500);
+      expect((await call(server.origin)).status).toBe(200);
+      expect(server.pendingFaults()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a quota admits a burst, then its rate, answering 429 beyond it until cleared', async () => {
+    const server = await startFakeServer({ name: 'quota', handler: () => ({ status: 200, body: 'ok' }) });
+    try {
+      server.injectFaults([{ quota: { perSecond: 10, burst: 3 }, retryAfter: 1 }]);
+      const burst = await Promise.all(Array.from({ length: 5 }, () => call(server.origin)));
+      expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429]);
+      const refused = burst.find((r) => r.status === 429);
+      expect(refused?.headers.get('retry-after')).toBe('1');
+      expect(refused?.body).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED' } });
+      await new Promise((r) => setTimeout(r, 120)); // 10/s: one token back
+      expect((await call(server.origin)).status).toBe(200);
+      expect((await call(server.origin)).status).toBe(429);
+      expect(server.pendingFaults()).toBe(1); // a quota stays
+      server.clearFaults();
+      expect((await call(server.origin)).status).toBe(200);
+
+      server.injectFaults([{ quota: { perSecond: 1, burst: 1 } }]);
+      await call(server.origin);
+      const plain = await call(server.origin);
+      expect(plain.status).toBe(429);
+      expect(plain.headers.get('retry-after')).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('TLS', () => {

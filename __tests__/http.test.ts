@@ -4,7 +4,7 @@ import { getProxyUrl } from '@actions/http-client';
 import nock from 'nock';
 import { ServiceError } from '../src/errors.js';
 
-import { Http, type HttpOptions, neverProxyInstanceMetadata, parseErrorBody, parseRetryAfter } from '../src/http.js';
+import { Http, type HttpOptions, neverProxyInstanceMetadata, parseErrorBody } from '../src/http.js';
 import type { Log } from '../src/log.js';
 
 const BASE = 'https://sts.example.test';
@@ -147,20 +147,21 @@ describe('Http.request', () => {
       .reply(500, 'oops')
       .post('/token')
       .reply(200, { done: 1 });
-    const { http, log, waits } = makeHttp({ backoffBaseMs: 100 });
+    const { http, log, waits } = makeHttp();
     await expect(
       http.requestJson({ service: 'Google STS', method: 'POST', url: `${BASE}/token`, json: {} }),
     ).resolves.toEqual({
       done: 1,
     });
     scope.done();
-    // random() = 1: full-jitter backoff gives its cap, 100 * 2^(n-1); Retry-After wins for the 429.
-    expect(waits).toEqual([100, 2000, 400]);
+    // random() = 1: full-jitter backoff gives its ceiling, 500 * 2^(n-1); Retry-After wins for the 429.
+    expect(waits).toEqual([500, 2000, 2000]);
     const retries = log.lines.filter((l) => l.startsWith('info:'));
     expect(retries).toEqual([
-      'info: Google STS: sts.example.test attempt 1/4 failed (HTTP 503); retrying in 0.1s',
+      'info: Google STS: sts.example.test attempt 1/4 failed (HTTP 503); retrying in 0.5s',
       'info: Google STS: sts.example.test attempt 2/4 failed (HTTP 429); retrying in 2.0s',
-      'info: Google STS: sts.example.test attempt 3/4 failed (HTTP 500); retrying in 0.4s',
+      'info: Google STS: sts.example.test attempt 3/4 failed (HTTP 500); retrying in 2.0s',
+      expect.stringMatching(/^info: Google STS answered after 4 attempts over \d+\.\ds$/),
     ]);
     http.dispose();
   });
@@ -176,6 +177,7 @@ describe('Http.request', () => {
       expect.stringMatching(
         /^info: Google STS: 127\.0\.0\.1:\d+ attempt 1\/4 failed \(ECONNRESET: socket hang up\); retrying in/,
       ),
+      expect.stringMatching(/^info: Google STS answered after 2 attempts over \d+\.\ds$/),
     ]);
     http.dispose();
     await server.close();
@@ -219,7 +221,74 @@ describe('Http.request', () => {
     scope.done();
     expect(err.status).toBe(502);
     expect(err.attempts).toBe(3);
-    expect(err.message).toContain('3 attempts');
+    expect(err.message).toMatch(
+      /^IAM Credentials answered HTTP 502 \(GET https:\/\/sts\.example\.test\/x, 3 attempts over \d+\.\ds; gave up after retries: 2\): bad gateway$/,
+    );
+    http.dispose();
+  });
+
+  it('retries within the time budget, then names the service, the time, the attempts and the last answer', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const scope = nock(BASE)
+      .post('/v1/token')
+      .times(100)
+      .reply(503, { error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } });
+    const { http, log, waits } = makeHttp({
+      retries: undefined,
+      retryTimeoutMs: 120_000,
+      now: () => clock,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+      random: () => 0.5,
+    });
+    const err = await failureOf(
+      http.request({ service: 'Google STS', method: 'POST', url: `${BASE}/v1/token`, json: {} }),
+    );
+    // Half of each ceiling: 0.25, 0.5, 1, 2, 4 s, then 7.5 s (half the 15 s cap) until 2 min are used up.
+    expect(waits.slice(0, 7)).toEqual([250, 500, 1000, 2000, 4000, 7500, 7500]);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThan(120_000);
+    expect(err.attempts).toBe(waits.length + 1);
+    expect(err.attempts).toBe(20); // 7.75 s of ramp, then 14 waits of 7.5 s within 120 s
+    expect(err.message).toBe(
+      'Google STS answered HTTP 503 (POST https://sts.example.test/v1/token, 20 attempts over 1m53s; ' +
+        'gave up: retry_timeout 2m used up): The service is currently unavailable.',
+    );
+    expect(log.lines.filter((l) => l.startsWith('info:'))[0]).toBe(
+      'info: Google STS: sts.example.test attempt 1 failed (HTTP 503 UNAVAILABLE); retrying in 0.3s',
+    );
+    nock.cleanAll();
+    void scope;
+    http.dispose();
+  });
+
+  it('gives up at once when Retry-After asks for more than the budget has left', async () => {
+    const scope = nock(BASE).get('/x').reply(429, 'slow down', { 'Retry-After': '600' });
+    const { http, waits } = makeHttp({ retries: undefined, retryTimeoutMs: 60_000 });
+    const err = await failureOf(http.request({ service: 'IAM Credentials', method: 'GET', url: `${BASE}/x` }));
+    scope.done();
+    expect(waits).toEqual([]);
+    expect(err.attempts).toBe(1);
+    expect(err.status).toBe(429);
+    http.dispose();
+  });
+
+  it('a probe ends at the first network failure but rides out a transient answer', async () => {
+    const silent = await localServer(['reset']);
+    const { http, waits } = makeHttp({ retries: undefined });
+    const err = await failureOf(
+      http.request({ service: 'EC2 instance metadata', method: 'PUT', url: `${silent.url}/t`, probe: true }),
+    );
+    expect(err.attempts).toBe(1);
+    expect(silent.hits()).toBe(1);
+    await silent.close();
+
+    const busy = nock(BASE).put('/t').times(2).reply(503, 'busy').put('/t').reply(200, 'token');
+    const res = await http.request({ service: 'EC2 instance metadata', method: 'PUT', url: `${BASE}/t`, probe: true });
+    busy.done();
+    expect(res.body).toBe('token');
+    expect(waits).toEqual([500, 1000]);
     http.dispose();
   });
 
@@ -278,7 +347,7 @@ describe('Http.request', () => {
     const err = await failureOf(http.request({ service: 'Google STS', method: 'GET', url }));
     expect(err.status).toBeUndefined();
     expect(err.message).toMatch(
-      /^Google STS could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/x, 2 attempts\): ECONNREFUSED/,
+      /^Google STS could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/x, 2 attempts over \d+\.\ds; gave up after retries: 1\): ECONNREFUSED/,
     );
     http.dispose();
   });
@@ -304,12 +373,6 @@ describe('parseErrorBody', () => {
     ).toEqual({ message: 'AccessDenied: not allowed', reason: 'AccessDenied' });
     expect(parseErrorBody('')).toEqual({ message: '(empty answer)' });
     expect(parseErrorBody('x'.repeat(2000)).message.length).toBeLessThan(700);
-  });
-
-  it('reads Retry-After in seconds or as a date', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter(undefined)).toBeUndefined();
-    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
   });
 });
 

@@ -167,6 +167,7 @@ const documented = fc
         'id_token_include_email',
         'cleanup_credentials',
         'retries',
+        'retry_timeout',
         'request_timeout',
         'aws_profile',
         'aws_role_duration_seconds',

@@ -19,6 +19,7 @@
 //   npm run bench -- --dist /other/dist    # measure another build
 //   npm run bench -- --compare /other/dist # and another build in the same round-robin
 //   npm run bench -- --json                # machine-readable figures too
+//   npm run bench -- --storm               # quota storms instead (scripts/bench-storm.mjs)
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -62,6 +63,11 @@ const TRACE_PRELOAD = join(root, 'scripts', 'bench-trace.cjs');
 if (!flag('no-build') && !args.includes('--dist')) {
   console.log('Building dist/ ...');
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+}
+
+if (flag('storm')) {
+  await (await import('./bench-storm.mjs')).runStorms(args);
+  process.exit();
 }
 
 // ---------------------------------------------------------------- the fakes

@@ -82,7 +82,10 @@ export interface Config {
   idToken: { audience?: string; includeEmail: boolean };
   endpoints: Endpoints;
   requestReason?: string;
-  retries: number;
+  /** At most this many retries of one request; undefined (the default): as many as `retryTimeoutMs` allows. */
+  retries: number | undefined;
+  /** Retry budget of one request: no attempt starts later than this after its first. */
+  retryTimeoutMs: number;
   requestTimeoutMs: number;
 }
 
@@ -212,9 +215,20 @@ export function readConfig(input: InputReader): Config {
 
   const scopes = parseList(get('access_token_scopes')).map((s) => validateScope(s, 'access_token_scopes'));
 
-  const retriesText = get('retries') || '3';
-  if (!/^\d+$/.test(retriesText) || Number(retriesText) > 10) {
-    throw new ConfigError(`"retries" must be a whole number from 0 to 10, got "${retriesText}".`);
+  // Retries are bounded by time (retry_timeout); "retries" only caps their
+  // count within it, and is unset by default so that the budget alone decides.
+  const retriesText = get('retries');
+  if (retriesText !== '' && (!/^\d+$/.test(retriesText) || Number(retriesText) > 100)) {
+    throw new ConfigError(
+      `"retries" must be a whole number from 0 to 100 (0: no retries), or empty for as many as retry_timeout allows; got "${retriesText}".`,
+    );
+  }
+  const retryTimeoutText = get('retry_timeout') || '2m';
+  const retryTimeoutSeconds = parseDuration(retryTimeoutText);
+  if (retryTimeoutSeconds === undefined || retryTimeoutSeconds > 600) {
+    throw new ConfigError(
+      `"retry_timeout" must be a duration from 0s to 10m such as 2m or 90s, got "${retryTimeoutText}".`,
+    );
   }
   const timeoutText = get('request_timeout') || '30s';
   const timeoutSeconds = parseDuration(timeoutText);
@@ -264,7 +278,8 @@ export function readConfig(input: InputReader): Config {
     },
     endpoints,
     ...(requestReason ? { requestReason } : {}),
-    retries: Number(retriesText),
+    retries: retriesText === '' ? undefined : Number(retriesText),
+    retryTimeoutMs: retryTimeoutSeconds * 1000,
     requestTimeoutMs: timeoutSeconds * 1000,
   };
 }

@@ -3,6 +3,7 @@
  * `main.ts` can print one clear `::error::` line per failure without ever
  * dumping a stack trace or a request body (which could hold a secret).
  */
+import { formatDuration } from './retry-policy.js';
 
 /**
  * A wrong or missing input. The message says what is wrong and how to fix it.
@@ -55,12 +56,19 @@ export class ServiceError extends Error {
     readonly attempts: number,
     /** Machine-readable reason from the body, when the service gave one. */
     readonly reason?: string,
+    /** After retries: how long they took and why they stopped ("gave up: retry_timeout 2m used up"). */
+    readonly retries?: { elapsedMs: number; stop?: string | undefined },
   ) {
     super(
       `${service} ${status === undefined ? 'could not be reached' : `answered HTTP ${status}`}` +
-        ` (${request}${attempts > 1 ? `, ${attempts} attempts` : ''}): ${serviceMessage}`,
+        ` (${request}${attempts > 1 ? `, ${attempts} attempts${retrySummary(retries)}` : ''}): ${serviceMessage}`,
     );
   }
+}
+
+function retrySummary(retries: ServiceError['retries']): string {
+  if (!retries) return '';
+  return ` over ${formatDuration(retries.elapsedMs)}${retries.stop ? `; ${retries.stop}` : ''}`;
 }
 
 /** The message of anything thrown, without its stack. */

@@ -3,9 +3,9 @@
  * IAM Credentials, OAuth2, AWS) goes through `Http.request`, which owns:
  *   - the User-Agent and, for Google calls, `X-Goog-Request-Reason`;
  *   - a timeout per attempt and a deadline for the whole step;
- *   - retries with exponential backoff and full jitter on what is safe to
- *     retry (connection failures, 408/429/5xx, and whatever the caller adds),
- *     honouring `Retry-After`;
+ *   - retries on what is safe to retry, decided by src/retry-policy.ts (time
+ *     budget, capped exponential backoff with full jitter, Retry-After), with
+ *     one log line per wait and one when an answer came after retries;
  *   - proxies from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (via @actions/http-client);
  *   - one error type, `ServiceError`, carrying the service, the status and the
  *     service's own message.
@@ -15,6 +15,14 @@ import { HttpClient } from '@actions/http-client';
 
 import { ServiceError } from './errors.js';
 import type { Log } from './log.js';
+import {
+  decide,
+  DEFAULT_RETRY_TIMEOUT_MS,
+  describeStop,
+  type Failure,
+  formatDuration,
+  type RetryLimits,
+} from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -38,6 +46,13 @@ export interface HttpRequest {
   /** Overrides for this request only (e.g. a quick probe that may find nothing listening). */
   retries?: number;
   timeoutMs?: number;
+  /**
+   * A probe of a service that may not exist here (EC2 instance metadata off
+   * EC2): a network failure or timeout is final at once ("nothing there"),
+   * but an HTTP answer proves the service exists, so a transient one (503,
+   * 429, ...) is retried with the normal policy.
+   */
+  probe?: boolean;
 }
 
 export interface HttpResponse {
@@ -49,29 +64,26 @@ export interface HttpResponse {
 export interface HttpOptions {
   userAgent: string;
   requestReason?: string;
-  /** Retries after the first attempt. */
-  retries: number;
+  /** At most this many retries after the first attempt; undefined: as many as the retry budget allows. */
+  retries?: number | undefined;
+  /** Retry budget of one request, in ms: no attempt starts later than this after its first (default 2 min). */
+  retryTimeoutMs?: number | undefined;
   /** Time limit of one attempt, in ms. */
   requestTimeoutMs: number;
   /** Absolute time (ms since epoch) after which no new attempt starts. */
   deadline?: number;
-  /** First backoff step and cap, in ms. */
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
   log: Log;
   /** Injection points for tests. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  now?: () => number;
 }
-
-/** Statuses that mean "try again later" on every service we call. */
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-
-/** Longest `Retry-After` we accept before treating the answer as final. */
-const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Largest part of an error body we keep (error bodies are small; a proxy's HTML page is not). */
 const MAX_ERROR_TEXT = 600;
+
+/** No attempt starts this close to the step's deadline: it would have no time to answer. */
+const DEADLINE_MARGIN_MS = 1_000;
 
 export class Http {
   // One client per origin: @actions/http-client caches a single agent per
@@ -80,13 +92,13 @@ export class Http {
   private readonly clients = new Map<string, HttpClient>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  /** Number of attempts made, for tests and the benchmark. */
-  attemptsMade = 0;
+  private readonly now: () => number;
 
   constructor(private readonly options: HttpOptions) {
     neverProxyInstanceMetadata(process.env);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
   }
 
   /** Sends the request, retrying what is safe to retry; resolves only on 2xx. */
@@ -99,43 +111,63 @@ export class Http {
     }
     const url = new URL(req.url);
     const label = `${req.method} ${url.origin}${url.pathname}`;
-    const maxAttempts = (req.retries ?? this.options.retries) + 1;
     const timeoutMs = req.timeoutMs ?? this.options.requestTimeoutMs;
+    const limits: RetryLimits = {
+      budgetMs: this.options.retryTimeoutMs ?? DEFAULT_RETRY_TIMEOUT_MS,
+      maxRetries: req.retries ?? this.options.retries,
+      deadline: this.options.deadline === undefined ? undefined : this.options.deadline - DEADLINE_MARGIN_MS,
+      probe: req.probe,
+    };
+    const of = limits.maxRetries === undefined ? '' : `/${limits.maxRetries + 1}`;
+    const startedAt = this.now();
 
     for (let attempt = 1; ; attempt++) {
-      this.attemptsMade++;
       let outcome: HttpResponse | NetworkFailure;
       try {
         outcome = await this.attempt(req.method, url, headers, body, timeoutMs);
       } catch (err) {
         outcome = networkFailure(err);
       }
+      const now = this.now();
 
       if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) {
-        this.options.log.debug(`${req.service}: ${label} -> ${outcome.status} (attempt ${attempt}/${maxAttempts})`);
+        this.options.log.debug(`${req.service}: ${label} -> ${outcome.status} (attempt ${attempt}${of})`);
+        if (attempt > 1) {
+          this.options.log.info(
+            `${req.service} answered after ${attempt} attempts over ${formatDuration(now - startedAt)}`,
+          );
+        }
         return outcome;
       }
 
-      const retryable =
-        'status' in outcome
-          ? RETRYABLE_STATUSES.has(outcome.status) || (req.retryableAnswer?.(outcome.status, outcome.body) ?? false)
-          : outcome.retryable;
-      const wait = 'status' in outcome ? this.retryWait(outcome, attempt) : this.backoff(attempt);
-      const timeLeft = this.options.deadline === undefined ? Infinity : this.options.deadline - Date.now();
-      const what = 'status' in outcome ? `HTTP ${outcome.status}` : outcome.description;
+      const answer = 'status' in outcome ? { ...outcome, ...parseErrorBody(outcome.body) } : undefined;
+      const failure: Failure = answer
+        ? {
+            kind: 'answer',
+            status: answer.status,
+            retryAfter: firstHeader(answer.headers['retry-after']),
+            retryableAnswer: req.retryableAnswer?.(answer.status, answer.body) ?? false,
+          }
+        : (outcome as NetworkFailure).failure;
+      // The reason goes into the log only when it looks like a code (UNAVAILABLE, invalid_grant, Throttling).
+      const code = answer?.reason && /^[\w.-]{1,64}$/.test(answer.reason) ? ` ${answer.reason}` : '';
+      const what = answer ? `HTTP ${answer.status}${code}` : (outcome as NetworkFailure).description;
+      const decision = decide(failure, { attempt, startedAt, now, random: this.random() }, limits);
 
-      if (!retryable || attempt >= maxAttempts || wait === undefined || wait + 1_000 > timeLeft) {
-        this.options.log.debug(`${req.service}: ${label} -> ${what} (attempt ${attempt}/${maxAttempts}, final)`);
-        if (!('status' in outcome)) {
-          throw new ServiceError(req.service, undefined, outcome.description, label, attempt);
+      if (!decision.retry) {
+        this.options.log.debug(`${req.service}: ${label} -> ${what} (attempt ${attempt}${of}, final)`);
+        const retries =
+          attempt > 1 ? { elapsedMs: now - startedAt, stop: describeStop(decision.why, limits) } : undefined;
+        if (!answer) {
+          const { description } = outcome as NetworkFailure;
+          throw new ServiceError(req.service, undefined, description, label, attempt, undefined, retries);
         }
-        const { message, reason } = parseErrorBody(outcome.body);
-        throw new ServiceError(req.service, outcome.status, message, label, attempt, reason);
+        throw new ServiceError(req.service, answer.status, answer.message, label, attempt, answer.reason, retries);
       }
       this.options.log.info(
-        `${req.service}: ${url.host} attempt ${attempt}/${maxAttempts} failed (${what}); retrying in ${(wait / 1000).toFixed(1)}s`,
+        `${req.service}: ${url.host} attempt ${attempt}${of} failed (${what}); retrying in ${formatDuration(decision.waitMs)}`,
       );
-      await this.sleep(wait);
+      await this.sleep(decision.waitMs);
     }
   }
 
@@ -191,20 +223,6 @@ export class Http {
     return client;
   }
 
-  /** Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(n-1))]. */
-  private backoff(attempt: number): number {
-    const base = this.options.backoffBaseMs ?? 250;
-    const cap = this.options.backoffCapMs ?? 10_000;
-    return Math.round(this.random() * Math.min(cap, base * 2 ** (attempt - 1)));
-  }
-
-  /** Wait before retrying an HTTP answer; `undefined` when Retry-After asks for too long. */
-  private retryWait(res: HttpResponse, attempt: number): number | undefined {
-    const retryAfter = parseRetryAfter(res.headers['retry-after']);
-    if (retryAfter === undefined) return this.backoff(attempt);
-    return retryAfter > MAX_RETRY_AFTER_MS ? undefined : retryAfter;
-  }
-
   /** Frees the keep-alive sockets so the process can exit at once. */
   dispose(): void {
     for (const client of this.clients.values()) client.dispose();
@@ -227,22 +245,9 @@ function encodeBody(req: HttpRequest): { body: string | null; contentType?: stri
   return { body: null };
 }
 
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-]);
-
 /** A request that got no HTTP answer. */
 interface NetworkFailure {
-  retryable: boolean;
+  failure: Extract<Failure, { kind: 'network' }>;
   /** Short and secret-free: "ECONNRESET: socket hang up", "timeout: no answer within 30000 ms". */
   description: string;
 }
@@ -259,20 +264,16 @@ function networkFailure(err: unknown): NetworkFailure {
   // http-client reports its own socket timeout as a plain Error "Request timeout: <path>".
   if (err instanceof TimeoutError || /^Request timeout/.test(message)) {
     return {
-      retryable: true,
+      failure: { kind: 'network', timedOut: true },
       description: `timeout: ${err instanceof TimeoutError ? message : 'socket idle too long'}`,
     };
   }
-  if (code !== undefined) return { retryable: RETRYABLE_NETWORK_CODES.has(code), description: `${code}: ${message}` };
-  return { retryable: /socket hang up/i.test(message), description: message };
+  if (code !== undefined) return { failure: { kind: 'network', code }, description: `${code}: ${message}` };
+  return { failure: { kind: 'network', hangUp: /socket hang up/i.test(message) }, description: message };
 }
 
-export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**

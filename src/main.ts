@@ -31,6 +31,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
       userAgent: userAgent(env),
       ...(config.requestReason ? { requestReason: config.requestReason } : {}),
       retries: config.retries,
+      retryTimeoutMs: config.retryTimeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       deadline: Date.now() + STEP_DEADLINE_MS,
       log,

@@ -137,9 +137,52 @@ export async function startFakeServer({ name, handler, sharedLog, tls }) {
    * @param {http.IncomingMessage} req
    * @param {http.ServerResponse} res
    */
+  /**
+   * The fault for this request. Most faults answer one request and are gone;
+   * two kinds stand at the head of the queue instead: an outage window
+   * (`forMs`) answers every request until its time is up (counted from the
+   * first request it meets), and a quota answers 429 whenever its token
+   * bucket is empty, until cleared. Requests a quota admits go to the service.
+   * @param {number} now
+   * @returns {Fault | undefined}
+   */
+  const nextFault = (now) => {
+    for (;;) {
+      const head = faultQueue[0];
+      if (head === undefined) return undefined;
+      if (head.quota !== undefined) return takeFromQuota(head, now);
+      if (head.forMs === undefined) return faultQueue.shift();
+      const started = windowStarts.get(head) ?? now;
+      windowStarts.set(head, started);
+      if (now < started + head.forMs) return head;
+      faultQueue.shift(); // the outage is over: on to the next fault, or the service
+    }
+  };
+  /** @type {WeakMap<Fault, number>} */
+  const windowStarts = new WeakMap();
+  /** @type {WeakMap<Fault, { tokens: number, at: number }>} */
+  const buckets = new WeakMap();
+  /**
+   * @param {Fault} fault a fault with `quota`
+   * @param {number} now
+   * @returns {Fault | undefined} the 429 to answer, or undefined when a token was free
+   */
+  const takeFromQuota = (fault, now) => {
+    const { perSecond, burst = perSecond } = /** @type {NonNullable<Fault['quota']>} */ (fault.quota);
+    const bucket = buckets.get(fault) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+    buckets.set(fault, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return { status: 429, ...fault };
+  };
+
   const listener = async (req, res) => {
     requestCount += 1;
-    const fault = faultQueue.shift();
+    const fault = nextFault(Date.now());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     /** @type {RecordedRequest} */
     const record = {

@@ -81,7 +81,11 @@ export declare function randomNumericId(digits?: number): string;
 export declare function createServiceAccountKey(options?: CreateServiceAccountKeyOptions): ServiceAccountKeyJson;
 
 // -------------------------------------------------------- http-server.mjs
-/** One queued fault; consumed by the next request to that listener. */
+/**
+ * One queued fault; consumed by the next request to that listener, except
+ * an outage window (`forMs`) and a quota (`quota`), which stay at the head of
+ * the queue while they last.
+ */
 export interface Fault {
   /** Answer with this status (body: `body`, or a Google-style error envelope). */
   status?: number;
@@ -95,6 +99,19 @@ export interface Fault {
   hangMs?: number;
   /** Wait N ms, then answer normally (or with `status`). */
   delayMs?: number;
+  /**
+   * Outage window: answer every request this way for N ms, counted from the
+   * first request that meets it; then it is gone and the listener recovers
+   * (or the next queued fault applies).
+   */
+  forMs?: number;
+  /**
+   * A quota: a token bucket of `burst` requests (default `perSecond`),
+   * refilled at `perSecond`. Requests beyond it are answered 429
+   * RESOURCE_EXHAUSTED (or `status`/`body`/`retryAfter` as given); the others
+   * reach the service. Stays until clearFaults() or reset().
+   */
+  quota?: { perSecond: number; burst?: number };
 }
 export interface RecordedRequest {
   service: string;

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import yaml from 'js-yaml';
+
 import { type FakeEnvironment, findLeakedSecrets, type RunActionResult } from '../fakes/index.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -11,22 +13,20 @@ export const POST = path.join(ROOT, 'dist/post/index.js');
 /** The service account startEnvironment() lets octo-org/octo-repo impersonate. */
 export const SA = 'deployer@my-project.iam.gserviceaccount.com';
 
+/** action.yml's default of every input, read from the file itself so that the tests cannot drift from it. */
+const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    (
+      yaml.load(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, { default?: unknown }>;
+      }
+    ).inputs,
+  ).map(([name, input]) => [name, input.default === undefined ? '' : String(input.default)]),
+);
+
 /** Inputs with action.yml's defaults, as the runner passes them. */
 export function withDefaults(inputs: Record<string, string>): Record<string, string> {
-  return {
-    create_credentials_file: 'true',
-    credentials_file_location: 'workspace',
-    export_environment_variables: 'true',
-    token_format: '',
-    universe: 'googleapis.com',
-    cleanup_credentials: 'true',
-    access_token_lifetime: '3600s',
-    access_token_scopes: 'https://www.googleapis.com/auth/cloud-platform',
-    id_token_include_email: 'false',
-    retries: '3',
-    request_timeout: '30s',
-    ...inputs,
-  };
+  return { ...ACTION_DEFAULTS, ...inputs };
 }
 
 /**

@@ -943,8 +943,11 @@ async function credentialSource(ctx, name, label) {
  *   GET /latest/meta-data/placement/availability-zone      -> us-east-1a
  *
  * The first request is a probe: off EC2 nothing answers at 169.254.169.254,
- * so it gets a short timeout and no retries (as the AWS SDKs do) instead of
- * the step's 30 s x retries. Later requests use the normal policy.
+ * so it gets a short timeout and a network failure ends it at once (as the
+ * AWS SDKs do) instead of the step's 30 s x retries. An HTTP answer proves
+ * IMDS is there, so a transient one (503, 429) is retried with the normal
+ * policy: an IMDS outage on EC2 is ridden out. Later requests use the normal
+ * policy.
  * Honours AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE,
  * AWS_EC2_METADATA_DISABLED and AWS_EC2_METADATA_V1_DISABLED.
  */
@@ -1029,11 +1032,11 @@ class InstanceMetadata {
         this.session ??= this.disabled ? Promise.resolve(undefined) : this.probe();
         return this.session;
     }
-    /** The first contact: one short attempt, not the step's timeout x retries. */
+    /** The first contact: short attempts, and silence is final (see `probe`). */
     probeRequest(request) {
         return this.options.http.request({
             service: IMDS_SERVICE,
-            retries: 0,
+            probe: true,
             timeoutMs: this.options.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
             ...request,
         });
