@@ -6,8 +6,10 @@
 import { aws } from './aws/index.js';
 import { githubOidc } from './github-oidc.js';
 import type { SourceDefinition } from './subject-source.js';
+import { tokenFile } from './token-file.js';
+import { tokenUrl } from './token-url.js';
 
-export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws];
+export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws, tokenFile, tokenUrl];
 
 /** What the runner passes for an unset subject_token_source (action.yml's default). */
 export const DEFAULT_SUBJECT_SOURCE = 'github';
