@@ -100,7 +100,7 @@ export function tokenFrom(content: string, format: TokenFormat, where: string): 
     );
   }
   if (typeof value !== 'string') {
-    throw new EnvironmentError(`${where}: the field "${field}" is a ${jsonType(value)}, not the token as a string.`);
+    throw new EnvironmentError(`${where}: the field "${field}" is ${jsonType(value)}, not the token as a string.`);
   }
   const token = value.trim();
   if (token === '') throw new EnvironmentError(`${where}: the field "${field}" is empty: there is no subject token.`);
@@ -109,6 +109,6 @@ export function tokenFrom(content: string, format: TokenFormat, where: string): 
 
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'list';
-  return typeof value === 'object' ? 'object' : typeof value;
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
