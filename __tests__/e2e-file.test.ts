@@ -18,7 +18,6 @@ import {
   getKeyPair,
   inputEnvName,
   type RunActionResult,
-  runAction,
   signJwt,
   startEnvironment,
   verifyJwt,
@@ -29,11 +28,13 @@ import {
   createIssuer,
   credentialsFileOf,
   expectSameFile,
+  expectSuccess,
   FIXTURE_SA,
   gcloudFixture,
   GITHUB_WORDS,
   JWT_TYPE,
   PROVIDER,
+  runSource,
   SAML2_TYPE,
   withDefaults,
 } from './support/external-token.js';
@@ -99,26 +100,8 @@ function tokenFile(content: string): string {
   return file;
 }
 
-async function run(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({
-      workload_identity_provider: PROVIDER,
-      subject_token_source: 'file',
-      ...world.endpointInputs,
-      ...inputs,
-    }),
-    // No GitHub OIDC: this source must not need it.
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, ...env },
-    timeoutMs: 30_000,
-  });
-  runs.push(result);
-  return result;
-}
-
-function expectSuccess(result: RunActionResult): void {
-  if (result.code !== 0) throw new Error(`action failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-}
+const run = (inputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
+  runSource(world, 'file', runs, inputs, env);
 
 /** Every token minted by the issuers and by fake Google: none may show unmasked. */
 function expectNoLeaks(result: RunActionResult): void {

@@ -12,22 +12,22 @@ import {
   findLeakedSecrets,
   jsonResponse,
   type RunActionResult,
-  runAction,
   startEnvironment,
   startFakeServer,
   verifyJwt,
 } from './fakes/index.mjs';
-import { errorsOf, MAIN } from './support/e2e.js';
+import { errorsOf } from './support/e2e.js';
 import {
   createIssuer,
   credentialsFileOf,
   expectSameFile,
+  expectSuccess,
   FIXTURE_SA,
   gcloudFixture,
   GITHUB_WORDS,
   JWT_TYPE,
   PROVIDER,
-  withDefaults,
+  runSource,
 } from './support/external-token.js';
 
 const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main';
@@ -84,25 +84,8 @@ afterAll(async () => {
   for (const run of runs) await run.cleanup();
 });
 
-async function run(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({
-      workload_identity_provider: PROVIDER,
-      subject_token_source: 'url',
-      ...world.endpointInputs,
-      ...inputs,
-    }),
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, ...env },
-    timeoutMs: 30_000,
-  });
-  runs.push(result);
-  return result;
-}
-
-function expectSuccess(result: RunActionResult): void {
-  if (result.code !== 0) throw new Error(`action failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-}
+const run = (inputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
+  runSource(world, 'url', runs, inputs, env);
 
 /** The re-signer's tokens, fake Google's, and the header secret: none may show unmasked. */
 function expectNoLeaks(result: RunActionResult): void {

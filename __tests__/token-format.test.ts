@@ -78,7 +78,9 @@ describe('taking the token out of the text', () => {
       'The file /t has no field "id_token" (subject_token_field). Its fields are: "token", "exp".',
     );
     expect(readErrorOf('{}', json)).toMatch(/It is an empty object/);
-    expect(readErrorOf('{"id_token":{"v":"SECRET-5"}}', json)).toMatch(/the field "id_token" is an object, not the token/);
+    expect(readErrorOf('{"id_token":{"v":"SECRET-5"}}', json)).toMatch(
+      /the field "id_token" is an object, not the token/,
+    );
     expect(readErrorOf('{"id_token":""}', json)).toMatch(/the field "id_token" is empty/);
     for (const message of [readErrorOf('{"token":"SECRET-4"}', json), readErrorOf('SECRET-2', json)]) {
       expect(message).not.toContain('SECRET');

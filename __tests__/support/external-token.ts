@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { type FakeEnvironment, getKeyPair, type RunActionResult, signJwt } from '../fakes/index.mjs';
-import { ROOT } from './e2e.js';
+import { type FakeEnvironment, getKeyPair, type RunActionResult, runAction, signJwt } from '../fakes/index.mjs';
+import { MAIN, ROOT } from './e2e.js';
 
 /** The provider gcloud's fixtures were made for (so their audience is the test's). */
 export const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
@@ -75,6 +75,38 @@ export function withDefaults(inputs: Record<string, string>): Record<string, str
     subject_token_source: 'github',
     ...inputs,
   };
+}
+
+/**
+ * Runs the bundled action with `source` on PROVIDER and the fakes' endpoints,
+ * without GitHub OIDC variables (these sources must not need them); the run
+ * is added to `runs` for cleanup.
+ */
+export async function runSource(
+  world: FakeEnvironment,
+  source: string,
+  runs: RunActionResult[],
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+): Promise<RunActionResult> {
+  const result = await runAction({
+    script: MAIN,
+    inputs: withDefaults({
+      workload_identity_provider: PROVIDER,
+      subject_token_source: source,
+      ...world.endpointInputs,
+      ...inputs,
+    }),
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, ...env },
+    timeoutMs: 30_000,
+  });
+  runs.push(result);
+  return result;
+}
+
+/** Fails with the run's log, which says why. */
+export function expectSuccess(result: RunActionResult): void {
+  if (result.code !== 0) throw new Error(`action failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
 }
 
 /**

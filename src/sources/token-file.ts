@@ -134,7 +134,7 @@ function openError(file: string, code: string | undefined): EnvironmentError {
     case 'EPERM':
       return new EnvironmentError(
         `subject_token_file ${file} exists but the runner's user may not read it (${code}). Make it readable by ` +
-          "that user: on Kubernetes set the pod's securityContext.fsGroup, or the volume's defaultMode.",
+          "that user: on Kubernetes give the pod a securityContext.runAsUser or fsGroup, or set the volume's defaultMode.",
       );
     case 'EISDIR':
       return new EnvironmentError(`subject_token_file ${file} is a directory: name the token file inside it.`);
