@@ -7,6 +7,7 @@
  */
 import { GoogleAuth } from 'google-auth-library';
 import {
+  createTestCertificates,
   type FakeEnvironment,
   type FakeServer,
   findLeakedSecrets,
@@ -216,6 +217,28 @@ describe('errors: one clear message each, never a token or a header value', () =
     expect(error).toMatch(/^Token URL could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/token\): ECONNREFUSED/);
     expect(error).toContain(`Hint: Nothing answered at subject_token_url (${closed.origin}/token)`);
     expect(error).not.toContain('sts_endpoint');
+  });
+
+  it('a re-signer with an internal CA: the certificate hint, then NODE_EXTRA_CA_CERTS makes it work', async () => {
+    const certificates = await createTestCertificates();
+    const internal = await startFakeServer({
+      name: 'internal-resigner',
+      tls: certificates,
+      handler: () => ({ status: 200, body: resigner.mint() }),
+    });
+    try {
+      const inputs = { subject_token_url: `${internal.origin}/token` };
+      const refused = await run(inputs);
+      const [error] = errorsOf(refused);
+      expect(error).toMatch(/^Token URL could not be reached .*UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
+      expect(error).toContain('Hint: The TLS certificate of subject_token_url');
+      expect(error).toContain('NODE_EXTRA_CA_CERTS');
+      expectSuccess(await run(inputs, { NODE_EXTRA_CA_CERTS: certificates.caFile }));
+      expect(internal.requests.at(-1)?.tls).toBe(true);
+    } finally {
+      await internal.close();
+      await certificates.cleanup();
+    }
   });
 
   it('a 401: the header hint', async () => {

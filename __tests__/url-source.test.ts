@@ -25,10 +25,12 @@ const https: Http[] = [];
 beforeAll(async () => {
   server = await startFakeServer({
     name: 'token-url',
-    handler: (req) =>
-      req.headers['x-api-key'] === 'key-0123456789'
+    handler: (req) => {
+      if (req.path === '/moved') return { status: 302, headers: { location: 'https://elsewhere.example.com/' } };
+      return req.headers['x-api-key'] === 'key-0123456789'
         ? jsonResponse(200, { access: 'eyJ.token.sig' })
-        : jsonResponse(403, { message: 'forbidden' }),
+        : jsonResponse(403, { message: 'forbidden' });
+    },
   });
 });
 afterAll(() => server.close());
@@ -174,6 +176,16 @@ describe('fetching the token', () => {
         'Hint: subject_token_url refused the request (HTTP 403): check the credential in subject_token_headers ' +
         '(wrong, expired, or not the header the service expects) and that this identity may get a token there.',
     );
+  });
+
+  it('a redirect is not followed (the headers stay with the host they were meant for)', async () => {
+    const source = await sourceFor({ ...inputs(), subject_token_url: `${server.origin}/moved` });
+    const err = await source.subjectToken().catch((e: unknown) => e);
+    expect(server.requests.map((r) => r.path)).toEqual(['/moved']);
+    expect(source.hints(err as ServiceError, undefined)).toEqual([
+      'subject_token_url answered with a redirect (HTTP 302): give the final URL. Redirects are not followed, so ' +
+        'that the headers never go to another host.',
+    ]);
   });
 
   it('nothing listening: an error about the token URL, not about Google endpoints', async () => {

@@ -163,11 +163,7 @@ export class UrlSource extends ExternalTokenSource {
     } catch (err) {
       // diagnose.ts answers "no answer" with hints about Google's endpoints; this one is about the token URL.
       if (err instanceof ServiceError && err.status === undefined) {
-        throw new EnvironmentError(
-          `${err.message}\nHint: Nothing answered at subject_token_url (${shown}). Check its host, port and ` +
-            'scheme, that the service runs and the runner can reach it; a proxy in HTTPS_PROXY/HTTP_PROXY is used ' +
-            'unless NO_PROXY lists the host.',
-        );
+        throw new EnvironmentError(`${err.message}\nHint: ${unreachableHint(err.serviceMessage, shown)}`);
       }
       throw err;
     }
@@ -182,11 +178,34 @@ export class UrlSource extends ExternalTokenSource {
           '(wrong, expired, or not the header the service expects) and that this identity may get a token there.',
       ];
     }
+    if (err.status >= 300 && err.status < 400) {
+      return [
+        `subject_token_url answered with a redirect (HTTP ${err.status}): give the final URL. Redirects are not ` +
+          'followed, so that the headers never go to another host.',
+      ];
+    }
     if (err.status === 404 || err.status === 405) {
       return [`subject_token_url answered HTTP ${err.status}: check the path of the URL (it is fetched with GET).`];
     }
     return [`subject_token_url answered HTTP ${err.status}: see the service's message above.`];
   }
+}
+
+/** Node's codes for a server certificate it refused: a CA to add, not a host to fix. */
+const CERTIFICATE_REJECTED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+function unreachableHint(networkError: string, shown: string): string {
+  if (CERTIFICATE_REJECTED.test(networkError)) {
+    return (
+      `The TLS certificate of subject_token_url (${shown}) was not trusted. For a service with an internal CA, ` +
+      'give this step the CA: env NODE_EXTRA_CA_CERTS: /path/to/ca.pem (or NODE_OPTIONS: --use-system-ca); ' +
+      'ERR_TLS_CERT_ALTNAME_INVALID means the certificate names another host.'
+    );
+  }
+  return (
+    `Nothing answered at subject_token_url (${shown}). Check its host, port and scheme, that the service runs ` +
+    'and the runner can reach it; a proxy in HTTPS_PROXY/HTTP_PROXY is used unless NO_PROXY lists the host.'
+  );
 }
 
 /** Origin and path only: a query string may carry a credential. */
