@@ -45,8 +45,9 @@ describe('subject_token_source', () => {
   });
 
   it('lists the valid values for an unknown one', () => {
-    expect(errorOf({ subject_token_source: 'azure' })).toBe(
-      '"subject_token_source" must be one of "github", "aws", got "azure".',
+    // "kubernetes" is no source: a Kubernetes token comes in through subject_token_source: file.
+    expect(errorOf({ subject_token_source: 'kubernetes' })).toBe(
+      '"subject_token_source" must be one of "github", "aws", "file", "url", got "kubernetes".',
     );
   });
 
