@@ -264,6 +264,17 @@ describe('subject_token_type: saml2', () => {
       credentialsFileOf(result),
       gcloudFixture('file-saml2.json', world, { file }, `//iam.googleapis.com/${SAML_PROVIDER}`),
     );
+    // google-auth-library passes the SAML response on as it is, too.
+    const auth = new GoogleAuth({
+      credentials: credentialsFileOf(result),
+      scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+    });
+    const { token: libraryToken } = await (await auth.getClient()).getAccessToken();
+    expect(world.google.lookupToken(libraryToken ?? '')?.principal).toMatchObject({ subjectTokenKind: 'saml' });
+    expect(world.google.sts.requests.at(-1)?.form).toMatchObject({
+      subject_token_type: SAML2_TYPE,
+      subject_token: response,
+    });
     expectNoLeaks(result);
   });
 
