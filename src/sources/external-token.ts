@@ -119,7 +119,7 @@ export abstract class ExternalTokenSource implements SubjectSource {
     if (/stale|expired|exp\b|issued at|not yet valid/.test(text)) {
       hints.push(
         "The token is expired or not yet valid: check the runner's clock, and that whatever writes or serves the " +
-          'token refreshes it (Google accepts ID tokens for at most 24 hours).',
+          'token refreshes it (the action reads it once, when the step starts).',
       );
     }
     return hints;
