@@ -44,7 +44,7 @@ export const tokenUrl: SourceDefinition = {
       kind: 'url',
       options,
       start: async ({ provider, http, log }) => {
-        // Before anything could print them: the debug log, an error, the credentials file's path.
+        // Before anything could print them: the debug log, an error, a later tool echoing the credentials file.
         for (const value of Object.values(options.headers)) maskHeaderValue(value);
         return new UrlSource(options, provider, http, log);
       },
