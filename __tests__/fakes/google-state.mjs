@@ -30,6 +30,7 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 export const AWS_TOKEN_TYPE = 'urn:ietf:params:aws:token-type:aws4_request';
+export const SAML2_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:saml2';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 const PROVIDER_RE =
@@ -41,14 +42,15 @@ const PROVIDER_RE =
  * @property {string} projectNumber
  * @property {string} poolId
  * @property {string} providerId
- * @property {'oidc' | 'aws' | undefined} type undefined: accepts both kinds of subject token
+ * @property {'oidc' | 'aws' | 'saml' | undefined} type undefined: accepts OIDC and AWS subject tokens (SAML needs verifySamlAssertion)
  * @property {string} issuer
  * @property {import('node:crypto').KeyObject[]} issuerKeys
  * @property {string[]} allowedAudiences
- * @property {(kind: 'oidc' | 'aws') => (claims: Record<string, any>, attributes: Record<string, string>) => boolean} conditionFor
- * @property {(kind: 'oidc' | 'aws') => (claims: Record<string, any>) => Record<string, string>} mappingFor
+ * @property {(kind: 'oidc' | 'aws' | 'saml') => (claims: Record<string, any>, attributes: Record<string, string>) => boolean} conditionFor
+ * @property {(kind: 'oidc' | 'aws' | 'saml') => (claims: Record<string, any>) => Record<string, string>} mappingFor
  * @property {boolean} disabled
  * @property {((subjectToken: string, provider: ProviderState) => Record<string, any> | Promise<Record<string, any>>) | undefined} verifyAwsSubjectToken
+ * @property {((subjectToken: string, provider: ProviderState) => Record<string, any> | Promise<Record<string, any>>) | undefined} verifySamlAssertion
  */
 
 /**
@@ -177,6 +179,15 @@ function defaultAwsMapping(claims) {
 }
 
 /**
+ * SAML default mapping: the assertion's subject (NameID), as Google's SAML guide maps it.
+ * @param {Record<string, any>} claims
+ * @returns {Record<string, string>}
+ */
+function defaultSamlMapping(claims) {
+  return { 'google.subject': String(claims.subject ?? '') };
+}
+
+/**
  * Build the shared state from the startFakeGoogle options.
  * @param {FakeGoogleOptions} options
  */
@@ -222,9 +233,12 @@ export function createGoogleState(options) {
         (kind === 'oidc'
           ? (options.attributeCondition ?? ((claims) => claims.repository_owner === 'octo-org'))
           : () => true),
-      mappingFor: (kind) => config.attributeMapping ?? (kind === 'oidc' ? defaultOidcMapping : defaultAwsMapping),
+      mappingFor: (kind) =>
+        config.attributeMapping ??
+        (kind === 'oidc' ? defaultOidcMapping : kind === 'saml' ? defaultSamlMapping : defaultAwsMapping),
       disabled: config.disabled ?? false,
       verifyAwsSubjectToken: config.verifyAwsSubjectToken ?? options.verifyAwsSubjectToken,
+      verifySamlAssertion: config.verifySamlAssertion,
     };
     providers.set(name, provider);
     return provider;

@@ -26,6 +26,7 @@ export {
   ID_TOKEN_TYPE,
   JWT_BEARER_GRANT,
   JWT_TOKEN_TYPE,
+  SAML2_TOKEN_TYPE,
   TOKEN_EXCHANGE_GRANT,
 } from './google-state.mjs';
 

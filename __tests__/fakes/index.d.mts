@@ -269,7 +269,7 @@ export interface FederatedPrincipal {
   /** principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/subject/SUB */
   id: string;
   provider: string;
-  subjectTokenKind: 'oidc' | 'aws';
+  subjectTokenKind: 'oidc' | 'aws' | 'saml';
   subject: string;
   claims: Record<string, any>;
   attributes: Record<string, string>;
@@ -310,8 +310,8 @@ export interface IssuedToken {
   subject?: string;
 }
 export interface ProviderConfig {
-  /** Restrict to one kind of subject token (default: both). */
-  type?: 'oidc' | 'aws';
+  /** Restrict to one kind of subject token (default: OIDC and AWS; SAML needs verifySamlAssertion). */
+  type?: 'oidc' | 'aws' | 'saml';
   /** Default: the GitHub issuer. */
   issuer?: string;
   /** Default: the top-level githubIssuerKey. */
@@ -322,6 +322,8 @@ export interface ProviderConfig {
   attributeMapping?: (claims: Record<string, any>) => Record<string, string>;
   disabled?: boolean;
   verifyAwsSubjectToken?: AwsVerifier;
+  /** Accepts SAML 2 assertions (subject_token_type saml2) with the claims it returns (`subject` maps to google.subject). */
+  verifySamlAssertion?: AwsVerifier;
 }
 /** Returns the principal's claims, or throws (`message`, optional `error` code). */
 export type AwsVerifier = (
@@ -402,6 +404,7 @@ export declare const ACCESS_TOKEN_TYPE: string;
 export declare const JWT_TOKEN_TYPE: string;
 export declare const ID_TOKEN_TYPE: string;
 export declare const AWS_TOKEN_TYPE: string;
+export declare const SAML2_TOKEN_TYPE: string;
 export declare const JWT_BEARER_GRANT: string;
 export declare const IAM_PERMISSIONS: Record<string, string>;
 export declare function startFakeGoogle(options?: FakeGoogleOptions): Promise<FakeGoogle>;

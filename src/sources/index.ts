@@ -8,8 +8,10 @@ import { azure } from './azure.js';
 import { executable } from './executable/index.js';
 import { githubOidc } from './github-oidc.js';
 import type { SourceDefinition } from './subject-source.js';
+import { tokenFile } from './token-file.js';
+import { tokenUrl } from './token-url.js';
 
-export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws, executable, azure];
+export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws, tokenFile, tokenUrl, executable, azure];
 
 /** What the runner passes for an unset subject_token_source (action.yml's default). */
 export const DEFAULT_SUBJECT_SOURCE = 'github';
