@@ -105,6 +105,28 @@ describe('choosing the way in', () => {
   });
 });
 
+describe("a source's inputs", () => {
+  it('names every source that reads an input set with another source', () => {
+    expect(errorOf({ workload_identity_provider: PROVIDER, subject_token_format: 'json' })).toBe(
+      '"subject_token_format" applies only with subject_token_source: file or url, but subject_token_source is "github".',
+    );
+    expect(errorOf({ workload_identity_provider: PROVIDER, subject_token_type: 'jwt' })).toBe(
+      '"subject_token_type" applies only with subject_token_source: file, url or executable, but subject_token_source ' +
+        'is "github".',
+    );
+  });
+
+  it('lets sources share an input', () => {
+    const c = config({
+      workload_identity_provider: PROVIDER,
+      subject_token_source: 'url',
+      subject_token_url: 'https://resigner.example.com/token',
+      subject_token_type: 'id_token',
+    });
+    expect(c.auth.kind === 'workload_identity' && c.auth.source.kind).toBe('url');
+  });
+});
+
 describe('workload_identity_provider', () => {
   const expectedForm =
     'projects/<PROJECT_NUMBER>/locations/global/workloadIdentityPools/<POOL_ID>/providers/<PROVIDER_ID>';

@@ -90,6 +90,18 @@ describe('describeFailure', () => {
     );
   });
 
+  it('lets a source explain why its own service could not be reached', () => {
+    const ownService: SubjectSource = {
+      ...otherSource,
+      hints: (err) => (err.status === undefined ? ['Nothing listens at the token service: is this a pod?'] : []),
+    };
+    const unreachable = new ServiceError('Kubernetes token', undefined, 'ECONNREFUSED: refused', 'GET http://x/t', 3);
+    expect(describeFailure(unreachable, { ...context(), source: ownService })).toBe(
+      'Kubernetes token failed: Kubernetes token could not be reached (GET http://x/t, 3 attempts): ' +
+        'ECONNREFUSED: refused\nHint: Nothing listens at the token service: is this a pod?',
+    );
+  });
+
   it('gives the key path its own IAM hint, and domain-wide delegation its own', () => {
     const keyContext: FailureContext = {
       config: context({ token_format: 'access_token', access_token_subject: 'user@example.com' }).config,

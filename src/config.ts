@@ -306,15 +306,17 @@ function readSubjectSource(get: InputReader, provider: ProviderName): SourcePlan
       `"subject_token_source" must be one of ${SUBJECT_SOURCES.map((d) => `"${d.kind}"`).join(', ')}, got "${kind}".`,
     );
   }
-  for (const other of SUBJECT_SOURCES) {
-    if (other === definition) continue;
-    // Sources may share an input (subject_token_type, say): only another source's own inputs are stray.
-    const stray = other.inputs.find((name) => get(name) !== '' && !definition.inputs.includes(name));
-    if (stray) {
-      throw new ConfigError(
-        `"${stray}" applies only with subject_token_source: ${other.kind}, but subject_token_source is "${kind}".`,
-      );
-    }
+  // Sources may share an input (subject_token_type, say): only the inputs
+  // the selected source does not read are stray.
+  const stray = SUBJECT_SOURCES.flatMap((d) => d.inputs).find(
+    (name) => get(name) !== '' && !definition.inputs.includes(name),
+  );
+  if (stray) {
+    const owners = SUBJECT_SOURCES.filter((d) => d.inputs.includes(stray)).map((d) => d.kind);
+    throw new ConfigError(
+      `"${stray}" applies only with subject_token_source: ${owners.join(', ').replace(/, ([^,]+)$/, ' or $1')}, ` +
+        `but subject_token_source is "${kind}".`,
+    );
   }
   return definition.readInputs(get, provider);
 }

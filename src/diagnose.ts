@@ -59,6 +59,10 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
   const hints: string[] = [];
 
   if (err.status === undefined) {
+    // A service the source itself calls (a token URL, instance metadata):
+    // the source knows better than the generic endpoint advice.
+    const own = source && err.service === source.name ? source.hints(err, claims) : [];
+    if (own.length > 0) return own;
     hints.push(
       CERTIFICATE_REJECTED.test(err.serviceMessage)
         ? "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +

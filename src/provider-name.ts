@@ -45,6 +45,17 @@ export function principalOf(provider: ProviderName, subject: string): string {
   return `principal://${provider.iamHost}/${provider.poolName}/subject/${subject}`;
 }
 
+/**
+ * The principal of a token whose subject Google maps as google.subject (the
+ * mapping of OIDC providers: assertion.sub), for the summary; without a
+ * subject, the pool it belongs to.
+ */
+export function subjectPrincipal(provider: ProviderName, subject: unknown): string {
+  return typeof subject === 'string' && subject !== ''
+    ? principalOf(provider, subject)
+    : `a principal of principalSet://${provider.iamHost}/${provider.poolName}`;
+}
+
 /** principalSet://iam.<universe>/<pool>/attribute.<name>/<value>: every identity with that mapped attribute. */
 export function principalSetOf(provider: ProviderName, attribute: string, value: string): string {
   return `principalSet://${provider.iamHost}/${provider.poolName}/attribute.${attribute}/${value}`;

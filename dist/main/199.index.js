@@ -374,9 +374,7 @@ class ExecutableSource {
     }
     /** google.subject = assertion.sub, the mapping of an OIDC provider. */
     principal(claims) {
-        return typeof claims['sub'] === 'string'
-            ? (0,provider_name/* principalOf */.i6)(this.provider, claims['sub'])
-            : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+        return (0,provider_name/* subjectPrincipal */.hF)(this.provider, claims['sub']);
     }
     /** The token's own principal: the one member every provider mapping (google.subject) yields. */
     impersonationMember(claims) {

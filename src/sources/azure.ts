@@ -26,7 +26,7 @@ import { STS_SERVICE } from '../google/sts.js';
 import type { Http } from '../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
 import { type Log, maskSecret } from '../log.js';
-import { principalOf, type ProviderName } from '../provider-name.js';
+import { principalOf, type ProviderName, subjectPrincipal } from '../provider-name.js';
 import type { SourceContext, SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
 import { SUBJECT_TOKEN_TYPES } from './token-type.js';
 
@@ -197,9 +197,7 @@ export class AzureSource implements SubjectSource {
 
   /** google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it. */
   principal(claims: JwtClaims): string {
-    return typeof claims['sub'] === 'string'
-      ? principalOf(this.provider, claims['sub'])
-      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+    return subjectPrincipal(this.provider, claims['sub']);
   }
 
   impersonationMember(claims: JwtClaims | undefined): string {

@@ -11,7 +11,7 @@ import type { ServiceError } from '../errors.js';
 import { STS_SERVICE } from '../google/sts.js';
 import { decodeJwtClaims, type JwtClaims } from '../jwt.js';
 import { type Log, maskSecret } from '../log.js';
-import { principalOf, type ProviderName } from '../provider-name.js';
+import { principalOf, type ProviderName, subjectPrincipal } from '../provider-name.js';
 import type { SubjectSource, SubjectToken } from './subject-source.js';
 import { SUBJECT_TOKEN_TYPES } from './token-type.js';
 
@@ -66,10 +66,7 @@ export abstract class ExternalTokenSource implements SubjectSource {
 
   /** google.subject = assertion.sub (or the SAML NameID): the mapping providers for other issuers usually have. */
   principal(claims: JwtClaims): string {
-    const subject = subjectOf(claims);
-    return subject
-      ? principalOf(this.provider, subject)
-      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+    return subjectPrincipal(this.provider, subjectOf(claims));
   }
 
   /** The principal of this very subject: no attribute mapping can be assumed for an unknown issuer. */

@@ -9,7 +9,7 @@ import { validateAudience } from '../forms.js';
 import type { Http } from '../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
 import { type Log, maskSecret } from '../log.js';
-import { principalOf, principalSetOf, type ProviderName } from '../provider-name.js';
+import { principalSetOf, type ProviderName, subjectPrincipal } from '../provider-name.js';
 import type { SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
 
 const SERVICE = 'GitHub OIDC';
@@ -133,9 +133,7 @@ export class GitHubOidcSource implements SubjectSource {
 
   /** google.subject = assertion.sub, the mapping every GitHub provider has. */
   principal(claims: JwtClaims): string {
-    return typeof claims['sub'] === 'string'
-      ? principalOf(this.provider, claims['sub'])
-      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+    return subjectPrincipal(this.provider, claims['sub']);
   }
 
   /** The repository's principalSet (attribute.repository, mapped by the usual GitHub provider setup). */

@@ -14,7 +14,7 @@ import { EnvironmentError, type ServiceError } from '../../errors.js';
 import { STS_SERVICE } from '../../google/sts.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
 import type { Log } from '../../log.js';
-import { principalOf, type ProviderName } from '../../provider-name.js';
+import { principalOf, type ProviderName, subjectPrincipal } from '../../provider-name.js';
 import { rfc3339 } from '../../results.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
@@ -192,9 +192,7 @@ export class ExecutableSource implements SubjectSource {
 
   /** google.subject = assertion.sub, the mapping of an OIDC provider. */
   principal(claims: JwtClaims): string {
-    return typeof claims['sub'] === 'string'
-      ? principalOf(this.provider, claims['sub'])
-      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
+    return subjectPrincipal(this.provider, claims['sub']);
   }
 
   /** The token's own principal: the one member every provider mapping (google.subject) yields. */
