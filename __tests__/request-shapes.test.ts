@@ -49,6 +49,13 @@ const KEY_JSON = JSON.stringify({
   client_email: 'keyed@key-project.iam.gserviceaccount.com',
 });
 
+/** A subject token file for subject_token_source: file (a JWT-shaped token). */
+const TOKEN_DIR = mkdtempSync(join(tmpdir(), 'request-shapes-token-'));
+const TOKEN_FILE = join(TOKEN_DIR, 'token');
+writeFileSync(TOKEN_FILE, `e30.${Buffer.from('{"sub":"system:serviceaccount:ci:runner"}').toString('base64url')}.sig`);
+afterAll(() => rmSync(TOKEN_DIR, { recursive: true, force: true }));
+const IMDS_TOKEN_URL = 'http://169.254.169.254/metadata/identity/oauth2/token';
+
 /** Values each input documents, so that runs get past the first checks and reach the requests. */
 const VALID: Record<string, string[]> = {
   workload_identity_provider: [PROVIDER],
@@ -71,7 +78,15 @@ const VALID: Record<string, string[]> = {
   sts_endpoint: ['https://sts.example.p.googleapis.com/v1', 'http://127.0.0.1:8080/v1'],
   iamcredentials_endpoint: ['https://iamcredentials.example.p.googleapis.com/v1', 'http://localhost:8081/v1'],
   oauth2_endpoint: ['https://oauth2.example.p.googleapis.com', 'http://[::1]:8082'],
-  subject_token_source: ['github', 'aws'],
+  subject_token_source: ['github', 'aws', 'file', 'url', 'azure'],
+  subject_token_file: [TOKEN_FILE],
+  subject_token_url: ['https://resigner.example.com/token', 'http://127.0.0.1:9000/t?runner=7'],
+  subject_token_headers: ['Authorization: Bearer request-secret', 'X-Runner: 7\nX-Pool: ci'],
+  subject_token_format: ['text', 'json'],
+  subject_token_field: ['value'],
+  subject_token_type: ['jwt', 'id_token'],
+  azure_resource: ['api://gcp-wif-runner'],
+  azure_client_id: ['11111111-2222-3333-4444-555555555555'],
   aws_region: ['eu-west-1', 'cn-north-1'],
   aws_role_arn: ['arn:aws:iam::123456789012:role/ci'],
   aws_role_session_name: ['ci-run'],
@@ -147,7 +162,7 @@ function corrupted(name: string): fc.Arbitrary<string> {
 /** A coherent documented configuration: the way in, the source, the token asked for, and optional extras. */
 const documented = fc
   .record({
-    way: fc.constantFrom('github', 'github', 'github', 'aws', 'key'),
+    way: fc.constantFrom('github', 'github', 'github', 'aws', 'key', 'file', 'url', 'azure'),
     token: fc.constantFrom('', 'access_token', 'access_token', 'id_token'),
     pick: fc.array(fc.nat(), { minLength: INPUT_NAMES.length, maxLength: INPUT_NAMES.length }),
     extras: fc.uniqueArray(
@@ -175,6 +190,12 @@ const documented = fc
         'aws_role_arn',
         'aws_role_session_name',
         'aws_role_external_id',
+        'subject_token_headers',
+        'subject_token_format',
+        'subject_token_field',
+        'subject_token_type',
+        'azure_resource',
+        'azure_client_id',
       ),
       { maxLength: 6 },
     ),
@@ -187,7 +208,9 @@ const documented = fc
     const set: Record<string, string> = { export_environment_variables: 'false' };
     if (way === 'key') set['credentials_json'] = KEY_JSON;
     else set['workload_identity_provider'] = PROVIDER;
-    if (way === 'aws') set['subject_token_source'] = 'aws';
+    if (way !== 'key' && way !== 'github') set['subject_token_source'] = way;
+    if (way === 'file') set['subject_token_file'] = choose('subject_token_file');
+    if (way === 'url') set['subject_token_url'] = choose('subject_token_url');
     if (token) {
       set['token_format'] = token;
       set['service_account'] = way === 'key' ? 'keyed@key-project.iam.gserviceaccount.com' : choose('service_account');
@@ -199,6 +222,10 @@ const documented = fc
       if ((name === 'aws_role_session_name' || name === 'aws_role_external_id') && !extras.includes('aws_role_arn'))
         continue;
       if (name === 'audience' && way !== 'github') continue;
+      if (name === 'subject_token_headers' && way !== 'url') continue;
+      if (/^subject_token_(format|field|type)$/.test(name) && way !== 'file' && way !== 'url') continue;
+      if (name === 'subject_token_field' && set['subject_token_format'] !== 'json') continue;
+      if (name.startsWith('azure_') && way !== 'azure') continue;
       set[name] = choose(name);
     }
     return set;
@@ -309,11 +336,26 @@ function shapeOf(config: Config, inputs: Record<string, string>, env: NodeJS.Pro
   const aws = auth?.source.kind === 'aws' ? (auth.source.options as AwsSourceOptions) : undefined;
   const awsRegion = aws ? (aws.region ?? env['AWS_REGION']) : undefined;
   const awsSts = awsRegion && `https://sts.${awsRegion}.amazonaws.com${awsRegion.startsWith('cn-') ? '.cn' : ''}/`;
+  const tokenUrl = auth?.source.kind === 'url' ? new URL((inputs['subject_token_url'] ?? '').trim()) : undefined;
+  const azure = auth?.source.kind === 'azure';
 
   return ({ method, url }: Recorded): Verdict => {
     const where = `${url.origin}${url.pathname}`;
+    // Instance metadata is plain HTTP on a link-local address, by design.
+    if (method === 'GET' && azure && where === IMDS_TOKEN_URL) {
+      const query = [...url.searchParams.keys()].sort().join(',');
+      const resource = url.searchParams.get('resource');
+      const expected = (inputs['azure_resource'] ?? '').trim() || `https://iam.googleapis.com/${PROVIDER}`;
+      return resource === expected && /^api-version(,client_id)?,resource$/.test(query)
+        ? { shape: 'Azure IMDS' }
+        : { wrong: `IMDS query ${url.search}` };
+    }
     if (url.protocol !== 'https:' && !/^(127\.|\[::1\]$|localhost$)/.test(url.hostname)) {
       return { wrong: `plain HTTP to ${url.host}` };
+    }
+    // The token URL exactly as the workflow wrote it (scheme, host, path and query), nothing added.
+    if (method === 'GET' && tokenUrl) {
+      return url.href === tokenUrl.href.replace(/#.*$/, '') ? { shape: 'Token URL' } : { wrong: `GET ${url.href}` };
     }
     if (method === 'GET' && auth?.source.kind === 'github' && where === OIDC_URL.split('?')[0]) {
       const { audience } = auth.source.options as GitHubOidcOptions;
@@ -437,12 +479,14 @@ describe('in-process: random and hostile inputs', () => {
     expect(tally.requests).toBeGreaterThan(tally.accepted);
     expect([...shapes].sort()).toEqual([
       'AWS AssumeRole',
+      'Azure IMDS',
       'GitHub OIDC',
       'IAM generateAccessToken',
       'IAM generateIdToken',
       'IAM signJwt',
       'OAuth2 token',
       'STS token',
+      'Token URL',
     ]);
     expect(Date.now() - started).toBeLessThan(25_000);
   }, 30_000);
