@@ -20,6 +20,7 @@
 //   npm run bench -- --compare /other/dist # and another build in the same round-robin
 //   npm run bench -- --json                # machine-readable figures too
 //   npm run bench -- --storm               # quota storms instead (scripts/bench-storm.mjs)
+//   npm run bench -- --outage              # 60 s outages of each endpoint at the defaults (scripts/bench-outage.mjs)
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -67,6 +68,11 @@ if (!flag('no-build') && !args.includes('--dist')) {
 
 if (flag('storm')) {
   await (await import('./bench-storm.mjs')).runStorms(args);
+  process.exit();
+}
+
+if (flag('outage')) {
+  await (await import('./bench-outage.mjs')).runOutages(args);
   process.exit();
 }
 
