@@ -241,10 +241,12 @@ describe('subject_token_source: azure, end to end', () => {
   it('waits while instance metadata restarts (410), then signs in', async () => {
     imds.reset();
     imds.injectFaults([{ status: 410, body: '' }]);
-    const result = await run({});
+    const result = await run({ retries: '', retry_timeout: '10s' });
     expectSuccess(result);
     expect(imds.requests.map((r) => r.status)).toEqual([410, 200]);
-    expect(result.stdout).toContain('Azure instance metadata is restarting (HTTP 410); trying again in 1s.');
+    expect(result.stdout).toMatch(
+      /Azure instance metadata: 127\.0\.0\.1:\d+ attempt 1 failed \(HTTP 410\); retrying in /,
+    );
   });
 });
 

@@ -39,10 +39,6 @@ const API_VERSION = '2018-02-01';
 /** Moves IMDS to a loopback address, for tests (see the header comment). */
 export const AZURE_IMDS_TEST_ENDPOINT = 'AZURE_IMDS_TEST_ENDPOINT';
 
-/** IMDS answers 410 while it restarts and is back "within 70 seconds" (Azure's guidance). */
-const RESTART_BUDGET_MS = 70_000;
-const RESTART_WAITS_MS = [1000, 2000, 4000, 8000, 10_000];
-
 /**
  * What an app ID URI (api://..., https://host/path, a GUID) is made of, all
  * characters that stay themselves in a query value: no & # ? % + = ; or
@@ -91,12 +87,6 @@ function readAzureInputs(get: InputReader, provider: ProviderName): AzureSourceO
   return { resource, ...(clientId ? { clientId: clientId.toLowerCase() } : {}) };
 }
 
-/** Injection points for unit tests. */
-export interface AzureTiming {
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-}
-
 export class AzureSource implements SubjectSource {
   readonly name = SOURCE_NAME;
   readonly subjectTokenType = SUBJECT_TOKEN_TYPES.jwt;
@@ -106,19 +96,14 @@ export class AzureSource implements SubjectSource {
   private readonly provider: ProviderName;
   private readonly http: Http;
   private readonly log: Log;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
 
   constructor(
     private readonly options: AzureSourceOptions,
     context: SourceContext,
-    timing: AzureTiming = {},
   ) {
     this.provider = context.provider;
     this.http = context.http;
     this.log = context.log;
-    this.sleep = timing.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.now = timing.now ?? Date.now;
     this.tokenUrl =
       `${imdsOrigin(context.env)}${TOKEN_PATH}?api-version=${API_VERSION}&resource=${options.resource}` +
       (options.clientId ? `&client_id=${options.clientId}` : '');
@@ -158,30 +143,22 @@ export class AzureSource implements SubjectSource {
   }
 
   /**
-   * 404 (IMDS updating), 429 and 5xx are retried by the HTTP layer. A 410
-   * means IMDS is restarting and will be back within 70 s: waited for here,
-   * because that is longer than the step's retry policy lasts.
+   * Retried by the HTTP layer's policy like every request (429, 5xx), and
+   * also what IMDS answers while it is not ready: 404 while it updates, 410
+   * while it restarts, which Azure says is over within 70 s — well inside the
+   * default retry_timeout of 2 min.
    */
   private async fetchToken(): Promise<{ access_token?: unknown }> {
-    const started = this.now();
-    for (let restarts = 0; ; restarts++) {
-      try {
-        return await this.http.requestJson<{ access_token?: unknown }>({
-          service: AZURE_IMDS_SERVICE,
-          method: 'GET',
-          url: this.tokenUrl,
-          headers: { Metadata: 'True' },
-          retryableAnswer: (status) => status === 404,
-        });
-      } catch (err) {
-        const wait = RESTART_WAITS_MS[Math.min(restarts, RESTART_WAITS_MS.length - 1)] ?? 0;
-        if (err instanceof ServiceError && err.status === 410 && this.now() - started + wait <= RESTART_BUDGET_MS) {
-          this.log.info(`${AZURE_IMDS_SERVICE} is restarting (HTTP 410); trying again in ${wait / 1000}s.`);
-          await this.sleep(wait);
-          continue;
-        }
-        throw this.failure(err);
-      }
+    try {
+      return await this.http.requestJson<{ access_token?: unknown }>({
+        service: AZURE_IMDS_SERVICE,
+        method: 'GET',
+        url: this.tokenUrl,
+        headers: { Metadata: 'True' },
+        retryableAnswer: (status) => status === 404 || status === 410,
+      });
+    } catch (err) {
+      throw this.failure(err);
     }
   }
 
@@ -298,7 +275,12 @@ function imdsHint(err: ServiceError, { resource, clientId }: AzureSourceOptions)
       'never used for this address.)'
     );
   }
-  if (err.status === 410) return 'Azure instance metadata was still restarting after 70 s: re-run the job.';
+  if (err.status === 410) {
+    return (
+      'Azure instance metadata was still restarting when the retries ran out (Azure expects 70 s at most): ' +
+      're-run the job, or raise retry_timeout.'
+    );
+  }
   if (text.includes('multiple user assigned identities')) {
     return 'This VM has several user-assigned identities: set azure_client_id to the client ID of the one to use.';
   }
