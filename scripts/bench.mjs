@@ -19,6 +19,7 @@
 //   npm run bench -- --dist /other/dist    # measure another build
 //   npm run bench -- --compare /other/dist # and another build in the same round-robin
 //   npm run bench -- --json                # machine-readable figures too
+//   npm run bench -- --latency --rtt 40    # over an emulated WAN link (scripts/bench-latency.mjs)
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -43,6 +44,12 @@ import {
   parseFileCommands,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
+
+// `--latency [--rtt 40]`: the main step over an emulated wide-area link instead (scripts/bench-latency.mjs).
+if (process.argv.includes('--latency')) {
+  await import('./bench-latency.mjs');
+  process.exit();
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
