@@ -7,6 +7,7 @@
  * stage ends in one `::error::` line from `describeFailure`.
  */
 import { type Config, readConfig } from './config.js';
+import { originsFor } from './connections.js';
 import { externalAccountConfig, isEmptyDirectory, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
 import { EnvironmentError } from './errors.js';
@@ -47,6 +48,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
       deadline: Date.now() + STEP_DEADLINE_MS,
       log,
     });
+    http.preconnect(originsFor(config, env));
     const results = new Results(config, log);
     const pinning = unpinnedRefWarning(env['GITHUB_ACTION_REF']);
     if (pinning) log.warning(pinning);
