@@ -106,10 +106,11 @@ describe('a certificate the action cannot verify', () => {
     // an untrusted certificate does not become trusted by asking again.
     const result = await runMain({ retries: '3' }, { NODE_EXTRA_CA_CERTS: undefined });
     expect(result.code).toBe(1);
-    // The handshake failed, so the fake saw a connection but never a request.
+    // The handshake failed, so the fake saw a connection but never a request;
+    // STS was preconnected while GitHub was asked (src/connections.ts), and no more.
     expect(servers().map((s) => [s.connectionCount, s.requestCount])).toEqual([
       [1, 0],
-      [0, 0],
+      [1, 0],
       [0, 0],
       [0, 0],
     ]);
