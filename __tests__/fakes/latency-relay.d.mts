@@ -10,7 +10,7 @@ export interface LatencyRelay {
 
 /** A relay on 127.0.0.1 (`port`, or a random one) to 127.0.0.1:`upstreamPort`. */
 export declare function startLatencyRelay(options: {
-  upstreamPort: number;
+  upstreamPort: number | (() => number);
   rttMs: number;
   port?: number;
   maxConnections?: number;

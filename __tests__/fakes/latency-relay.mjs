@@ -32,13 +32,12 @@ import net from 'node:net';
  */
 
 /**
- * One direction of a relayed connection: chunks leave in order, each no
- * earlier than its due time.
+ * One direction of a relayed connection: chunks, the end of the stream and a
+ * hang-up leave in order, each no earlier than its due time.
  * @param {net.Socket} to
- * @param {() => void} onDrainedEnd called once the end of the stream has been delivered
  */
-function delayedPipe(to, onDrainedEnd) {
-  /** @type {Array<{ at: number, chunk: Buffer | null }>} */
+function delayedPipe(to) {
+  /** @type {Array<{ at: number, item: Buffer | 'end' | 'destroy' }>} */
   const queue = [];
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
@@ -47,13 +46,11 @@ function delayedPipe(to, onDrainedEnd) {
     timer = undefined;
     const now = performance.now();
     while (queue.length > 0 && /** @type {{ at: number }} */ (queue[0]).at <= now + 0.5) {
-      const { chunk } = /** @type {{ chunk: Buffer | null }} */ (queue.shift());
-      if (chunk === null) {
-        to.end();
-        onDrainedEnd();
-      } else if (!to.destroyed) {
-        to.write(chunk);
-      }
+      const { item } = /** @type {{ item: Buffer | 'end' | 'destroy' }} */ (queue.shift());
+      if (to.destroyed) continue;
+      if (item === 'end') to.end();
+      else if (item === 'destroy') to.destroy();
+      else to.write(item);
     }
     if (queue.length > 0) arm();
   };
@@ -64,10 +61,13 @@ function delayedPipe(to, onDrainedEnd) {
     timer.unref();
   };
   return {
-    /** @param {Buffer | null} chunk null for the end of the stream */
-    push(chunk, /** @type {number} */ at) {
+    /**
+     * @param {Buffer | 'end' | 'destroy'} item
+     * @param {number} at due time (performance.now() ms); never before an earlier item
+     */
+    push(item, at) {
       last = Math.max(last, at);
-      queue.push({ at: last, chunk });
+      queue.push({ at: last, item });
       arm();
     },
     cancel() {
@@ -79,8 +79,9 @@ function delayedPipe(to, onDrainedEnd) {
 
 /**
  * Start a relay on 127.0.0.1 that forwards to `upstream` over the emulated link.
- * @param {{ upstreamPort: number, rttMs: number, port?: number, maxConnections?: number }} options
- *   `port`: listen there (default: a random port).
+ * @param {{ upstreamPort: number | (() => number), rttMs: number, port?: number, maxConnections?: number }} options
+ *   `port`: listen there (default: a random port). `upstreamPort` may be a
+ *   function, asked at each connection.
  * @returns {Promise<LatencyRelay>}
  */
 export async function startLatencyRelay({ upstreamPort, rttMs, port = 0, maxConnections = 64 }) {
@@ -89,44 +90,39 @@ export async function startLatencyRelay({ upstreamPort, rttMs, port = 0, maxConn
   const sockets = new Set();
   let connectionCount = 0;
 
-  const server = net.createServer((client) => {
+  // Half-open allowed: a FIN must travel the link like data, not be answered at once.
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
     connectionCount += 1;
     const accepted = performance.now();
-    const upstream = net.connect({ host: '127.0.0.1', port: upstreamPort });
+    const upstream = net.connect({
+      host: '127.0.0.1',
+      port: typeof upstreamPort === 'function' ? upstreamPort() : upstreamPort,
+      allowHalfOpen: true,
+    });
     for (const s of [client, upstream]) {
       s.setNoDelay(true);
       sockets.add(s);
+      s.on('error', () => undefined); // followed by 'close', handled below
     }
-    let ends = 0;
-    const closeBoth = () => {
-      toServer.cancel();
-      toClient.cancel();
-      client.destroy();
-      upstream.destroy();
-    };
-    const ended = () => {
-      ends += 1;
-      if (ends === 2) closeBoth();
-    };
-    const toServer = delayedPipe(upstream, ended);
-    const toClient = delayedPipe(client, ended);
+    const toServer = delayedPipe(upstream);
+    const toClient = delayedPipe(client);
     // First data no earlier than the end of the modelled TCP handshake.
     const firstDelivery = accepted + rttMs + half;
-    client.on('data', (chunk) => toServer.push(chunk, Math.max(performance.now() + half, firstDelivery)));
-    client.on('end', () => toServer.push(null, performance.now() + half));
-    upstream.on('data', (chunk) => toClient.push(chunk, performance.now() + half));
-    upstream.on('end', () => toClient.push(null, performance.now() + half));
-    // A reset travels like data: the other side learns of it half a round trip later.
-    for (const [s, other] of [
-      [client, upstream],
-      [upstream, client],
-    ]) {
-      s.on('error', () => setTimeout(closeBoth, half).unref());
-      s.on('close', () => {
-        sockets.delete(s);
-        if (!other.destroyed && ends < 2) setTimeout(closeBoth, half).unref();
-      });
-    }
+    const dueToServer = () => Math.max(performance.now() + half, firstDelivery);
+    const dueToClient = () => performance.now() + half;
+    client.on('data', (chunk) => toServer.push(chunk, dueToServer()));
+    client.on('end', () => toServer.push('end', dueToServer()));
+    upstream.on('data', (chunk) => toClient.push(chunk, dueToClient()));
+    upstream.on('end', () => toClient.push('end', dueToClient()));
+    // A hang-up travels like data: the other side learns of it half a round trip later, after what was sent before.
+    client.on('close', () => {
+      sockets.delete(client);
+      toServer.push('destroy', dueToServer());
+    });
+    upstream.on('close', () => {
+      sockets.delete(upstream);
+      toClient.push('destroy', dueToClient());
+    });
   });
   server.maxConnections = maxConnections;
   await new Promise((resolve, reject) => {
@@ -158,10 +154,14 @@ export async function startLatencyRelay({ upstreamPort, rttMs, port = 0, maxConn
 export async function interpose(fake, { rttMs }) {
   const { port } = fake;
   await new Promise((resolve) => fake.server.close(() => resolve(undefined)));
+  // The relay takes the freed port at once (the smaller the gap, the less
+  // chance that anything else takes it); the fake then gets a new one.
+  let moved = 0;
+  const relay = await startLatencyRelay({ upstreamPort: () => moved, rttMs, port });
   await new Promise((resolve, reject) => {
     fake.server.once('error', reject);
     fake.server.listen(0, '127.0.0.1', () => resolve(undefined));
   });
-  const moved = /** @type {net.AddressInfo} */ (fake.server.address()).port;
-  return startLatencyRelay({ upstreamPort: moved, rttMs, port });
+  moved = /** @type {net.AddressInfo} */ (fake.server.address()).port;
+  return relay;
 }
