@@ -27,6 +27,7 @@ import { awsSubjectTokenVerifier, createAwsWorld } from '../__tests__/fakes/aws.
 import {
   createTestCertificates,
   DEFAULT_NODE_BINARY,
+  startConnectProxy,
   inputEnvName,
   parseFileCommands,
   startEnvironment,
@@ -76,6 +77,8 @@ const fakes = [world.github, world.google.sts, world.google.iamcredentials, worl
 // The relays take the fakes' ports, so every URL, audience and token the
 // fakes hand out stays as it is.
 const relays = await Promise.all(fakes.map((fake) => interpose(fake, { rttMs: RTT })));
+// A forward proxy next to the runner (no delay to it), the services far behind it.
+const proxy = await startConnectProxy();
 const requestCount = () => fakes.reduce((n, s) => n + s.requestCount, 0);
 const connectionCount = () => relays.reduce((n, r) => n + r.connectionCount, 0);
 
@@ -124,6 +127,13 @@ function runnerEnv(inputs, extra = {}) {
 }
 
 const accessToken = { token_format: 'access_token' };
+const HOST_NAMES = {
+  github: 'token.actions.githubusercontent.test',
+  sts: 'sts.googleapis.test',
+  iamcredentials: 'iamcredentials.googleapis.test',
+  oauth2: 'oauth2.googleapis.test',
+};
+const named = (url, service) => url.replace('127.0.0.1', HOST_NAMES[service]);
 
 /**
  * @typedef {{ name: string, label: string, args: string[], env: Record<string, string>,
@@ -144,6 +154,28 @@ function scenariosFor(dist, tag = '') {
           ...accessToken,
         },
         world.env,
+      ),
+      expect: 'access_token',
+      ideal: 5,
+    },
+    {
+      // @actions/http-client never proxies 127.0.0.1: the services go by names the test certificate covers.
+      name: 'wif-access-token-proxy',
+      label: 'GitHub WIF + SA + access_token, HTTPS_PROXY',
+      env: runnerEnv(
+        {
+          workload_identity_provider: world.workloadIdentityProvider,
+          service_account: world.serviceAccount,
+          ...accessToken,
+          ...Object.fromEntries(
+            Object.entries(world.endpointInputs).map(([k, url]) => [k, named(url, k.replace(/_endpoint$/, ''))]),
+          ),
+        },
+        {
+          ...world.env,
+          ACTIONS_ID_TOKEN_REQUEST_URL: named(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'github'),
+          HTTPS_PROXY: proxy.url,
+        },
       ),
       expect: 'access_token',
       ideal: 5,
@@ -285,7 +317,7 @@ try {
   process.exitCode = 1;
   throw err;
 } finally {
-  await Promise.all(relays.map((r) => r.close()));
+  await Promise.all([...relays.map((r) => r.close()), proxy.close()]);
   await world.close();
   await certs.cleanup();
   rmSync(scratch, { recursive: true, force: true });
