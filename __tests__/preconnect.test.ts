@@ -21,11 +21,12 @@ import {
   jsonResponse,
   type RunActionResult,
   runAction,
+  startConnectProxy,
   startEnvironment,
   startFakeServer,
   type TestCertificates,
 } from './fakes/index.mjs';
-import { errorsOf, MAIN, SA } from './support/e2e.js';
+import { errorsOf, MAIN, namedEndpoints, SA, TEST_HOSTS } from './support/e2e.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github-provider';
 const STS = 'https://sts.googleapis.com/v1';
@@ -291,6 +292,42 @@ describe('the action over HTTPS', () => {
       ]);
     } finally {
       for (const [s, listener] of listeners) s.server.off('secureConnection', listener);
+    }
+  });
+
+  it('through an HTTPS_PROXY: the preconnected CONNECT tunnel carries the request, one tunnel per host', async () => {
+    const proxy = await startConnectProxy();
+    const accepted: Record<string, number[]> = { sts: [], iamcredentials: [] };
+    const servers = [world.google.sts, world.google.iamcredentials];
+    const listeners = servers.map((s) => [s, () => accepted[s.name]?.push(Date.now())] as const);
+    for (const [s, listener] of listeners) s.server.on('secureConnection', listener);
+    try {
+      const { inputs, oidcUrl } = namedEndpoints(world);
+      world.github.injectFaults([{ delayMs: 400 }]); // GitHub takes its time to answer
+      const result = await runMain(
+        { ...inputs, service_account: SA, token_format: 'access_token' },
+        { ACTIONS_ID_TOKEN_REQUEST_URL: oidcUrl, HTTPS_PROXY: proxy.url },
+      );
+      expect(errorsOf(result)).toEqual([]);
+      expect(result.outputs['access_token']).toBeTruthy();
+      const oidcAsked = world.github.requests[0]?.time ?? NaN;
+      for (const name of ['sts', 'iamcredentials']) {
+        expect(accepted[name]).toHaveLength(1);
+        expect(accepted[name]?.[0]).toBeLessThan(oidcAsked + 400);
+      }
+      expect(proxy.requests.map((r) => r.target.split(':')[0]).sort()).toEqual(
+        [TEST_HOSTS.github, TEST_HOSTS.iamcredentials, TEST_HOSTS.sts].sort(),
+      );
+      const all = [world.github, world.google.sts, world.google.iamcredentials, world.google.oauth2];
+      expect(all.map((s) => [s.name, s.connectionCount, s.requestCount])).toEqual([
+        ['github-oidc', 1, 1],
+        ['sts', 1, 1],
+        ['iamcredentials', 1, 1],
+        ['oauth2', 0, 0],
+      ]);
+    } finally {
+      for (const [s, listener] of listeners) s.server.off('secureConnection', listener);
+      await proxy.close();
     }
   });
 

@@ -18,8 +18,9 @@
  *     retries and errors;
  *   - no requests of its own, and nothing that keeps the process alive:
  *     sockets nobody claimed are unref'd, and `close()` destroys them all;
- *   - not through a proxy (HTTPS_PROXY / HTTP_PROXY): those requests keep
- *     http-client's tunnel agent and connect when they are made.
+ *   - through an http:// proxy (HTTPS_PROXY) the early connection is the
+ *     CONNECT tunnel with TLS inside, as http-client's tunnel agent opens it;
+ *     any other request to that origin still goes to the tunnel agent.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -68,35 +69,72 @@ export function originsFor(config: Config, env: NodeJS.ProcessEnv): string[] {
 
 /** One early connection: opened once, handed over at most once. */
 class Preconnection {
+  /** The socket requests would use (TLS for https:), once it exists. */
   private socket: net.Socket | undefined;
+  /** The TCP socket under it: what keeps the process alive or not. */
+  private tcp: net.Socket | undefined;
+  private connectRequest: http.ClientRequest | undefined;
   private alive = false;
   /** Set by destroy(): the step is over, so nothing may connect any more. */
   closed = false;
   private readonly ready: Promise<void>;
 
-  constructor(url: URL) {
+  /** `proxy`: an http:// proxy to open a CONNECT tunnel through, as @actions/http-client's tunnel agent does. */
+  constructor(url: URL, proxy?: URL) {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const secure = url.protocol === 'https:';
     const port = Number(url.port) || (secure ? 443 : 80);
-    const socket = secure
-      ? // SNI takes a host name, never an IP address (as node:https decides).
-        tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) })
-      : net.connect({ host, port });
-    this.socket = socket;
-    socket.setKeepAlive(true, KEEP_ALIVE_INITIAL_DELAY_MS);
-    socket.unref();
     this.ready = new Promise((resolve) => {
-      socket.once(secure ? 'secureConnect' : 'connect', () => {
-        this.alive = true;
+      const settle = (alive: boolean) => {
+        this.alive = alive;
         resolve();
+      };
+      const start = (tunnel?: net.Socket) => {
+        // SNI takes a host name, never an IP address (as node:https decides).
+        const names = { host, ...(net.isIP(host) ? {} : { servername: host }) };
+        const socket = secure
+          ? tls.connect(tunnel ? { socket: tunnel, ...names } : { port, ...names })
+          : (tunnel ?? net.connect({ host, port }));
+        this.socket = socket;
+        this.tcp = tunnel ?? socket;
+        this.tcp.setKeepAlive(true, KEEP_ALIVE_INITIAL_DELAY_MS);
+        this.tcp.unref();
+        // Until a request owns it, an error only means "connect afresh instead".
+        socket.on('error', this.onUnclaimedError);
+        socket.once(secure ? 'secureConnect' : 'connect', () => settle(true));
+        socket.once('close', () => settle(false));
+      };
+      if (!proxy) {
+        start();
+        return;
+      }
+      const target = `${url.hostname}:${port}`;
+      const auth = proxy.username || proxy.password ? `${proxy.username}:${proxy.password}` : undefined;
+      const request = http.request({
+        host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: Number(proxy.port) || 80,
+        method: 'CONNECT',
+        path: target,
+        agent: false,
+        headers: {
+          host: target,
+          ...(auth ? { 'Proxy-Authorization': `Basic ${Buffer.from(auth).toString('base64')}` } : {}),
+        },
       });
-      socket.once('close', () => {
-        this.alive = false;
-        resolve();
+      this.connectRequest = request;
+      request.on('socket', (socket) => socket.unref());
+      request.once('connect', (res, tunnel, head) => {
+        this.connectRequest = undefined;
+        if (res.statusCode !== 200 || head.length > 0 || this.closed) {
+          tunnel.destroy();
+          settle(false);
+          return;
+        }
+        start(tunnel);
       });
+      request.once('error', () => settle(false));
+      request.end();
     });
-    // Until a request owns it, an error only means "connect afresh instead".
-    socket.on('error', this.onUnclaimedError);
   }
 
   private readonly onUnclaimedError = (): void => {
@@ -114,13 +152,15 @@ class Preconnection {
       return undefined;
     }
     socket.off('error', this.onUnclaimedError);
-    socket.ref();
+    this.tcp?.ref();
     return socket;
   }
 
   destroy(): void {
     this.closed = true;
+    this.connectRequest?.destroy();
     this.socket?.destroy();
+    this.tcp?.destroy();
     this.socket = undefined;
   }
 }
@@ -157,11 +197,45 @@ function agentWith(url: URL, preconnection: Preconnection): http.Agent {
   return agent;
 }
 
+/**
+ * Through a proxy the request's agent is http-client's tunnel agent, which
+ * opens a CONNECT tunnel per request (and keeps none alive). This stands in
+ * front of it: the first request gets the preconnected tunnel, any other (or
+ * the first, if the preconnect failed) goes to the tunnel agent as before.
+ */
+function tunnelAgentWith(preconnection: Preconnection): { agent: http.Agent; fallback: (agent: unknown) => void } {
+  let tunnelAgent: http.Agent | undefined;
+  let claimed = false;
+  const agent = {
+    addRequest(req: http.ClientRequest, options: object): void {
+      const fallback = tunnelAgent as unknown as { addRequest(req: http.ClientRequest, options: object): void };
+      if (claimed) return fallback.addRequest(req, options);
+      claimed = true;
+      void preconnection.claim().then((socket) => {
+        if (preconnection.closed) req.destroy(new Error('the connection was closed before the request could use it'));
+        else if (socket) req.onSocket(socket);
+        else fallback.addRequest(req, options);
+      });
+    },
+  };
+  return {
+    agent: agent as unknown as http.Agent,
+    fallback: (a) => {
+      tunnelAgent ??= a as http.Agent;
+    },
+  };
+}
+
 export class Connections {
   private readonly preconnections = new Map<string, Preconnection>();
   private readonly agents = new Map<string, http.Agent>();
+  /** Proxied origins: hands the tunnel agent http-client chose to our stand-in. */
+  private readonly tunnelFallbacks = new Map<string, (agent: unknown) => void>();
 
-  /** Starts opening a connection to each origin (once, not through a proxy). Never throws. */
+  /**
+   * Starts opening a connection to each origin, once: directly, or as a CONNECT
+   * tunnel through an http:// proxy. Never throws.
+   */
   preconnect(urls: Iterable<string>): void {
     for (const text of urls) {
       let url: URL;
@@ -170,11 +244,20 @@ export class Connections {
       } catch {
         continue; // the request itself reports a bad URL
       }
-      if (this.preconnections.has(url.origin) || !/^https?:$/.test(url.protocol) || getProxyUrl(url)) continue;
+      if (this.preconnections.has(url.origin) || !/^https?:$/.test(url.protocol)) continue;
+      const proxy = getProxyUrl(url);
+      // http-client tunnels https:// only through http:// proxies with its CONNECT agent; leave the rest as it is.
+      if (proxy && (proxy.protocol !== 'http:' || url.protocol !== 'https:')) continue;
       try {
-        const preconnection = new Preconnection(url);
+        const preconnection = new Preconnection(url, proxy);
         this.preconnections.set(url.origin, preconnection);
-        this.agents.set(url.origin, agentWith(url, preconnection));
+        if (proxy) {
+          const { agent, fallback } = tunnelAgentWith(preconnection);
+          this.agents.set(url.origin, agent);
+          this.tunnelFallbacks.set(url.origin, fallback);
+        } else {
+          this.agents.set(url.origin, agentWith(url, preconnection));
+        }
       } catch {
         // e.g. an invalid port: the request connects (and fails) as usual
       }
@@ -186,7 +269,9 @@ export class Connections {
     return {
       prepareRequest: (options) => {
         const agent = this.agents.get(origin);
-        if (agent) options.agent = agent;
+        if (!agent) return;
+        this.tunnelFallbacks.get(origin)?.(options.agent);
+        options.agent = agent;
       },
       canHandleAuthentication: () => false,
       handleAuthentication: () => Promise.reject(new Error('not an authentication handler')),
@@ -196,8 +281,9 @@ export class Connections {
   /** Closes every connection, used or not, so the process exits at once. */
   close(): void {
     for (const p of this.preconnections.values()) p.destroy();
-    for (const agent of this.agents.values()) agent.destroy();
+    for (const agent of this.agents.values()) agent.destroy?.();
     this.preconnections.clear();
+    this.tunnelFallbacks.clear();
     this.agents.clear();
   }
 }
