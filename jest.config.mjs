@@ -14,6 +14,7 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   // Fails a test that prints a workflow command (::add-mask:: etc.) to the real stdout.
-  setupFilesAfterEnv: ['<rootDir>/__tests__/support/quiet-output.cjs'],
+  // Removes nock's patch of node:http after each suite (see nock-restore.mjs).
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/quiet-output.cjs', '<rootDir>/__tests__/support/nock-restore.mjs'],
   testTimeout: 30_000,
 };

@@ -21,6 +21,7 @@
 //   npm run bench -- --json                # machine-readable figures too
 //   npm run bench -- --storm               # quota storms instead (scripts/bench-storm.mjs)
 //   npm run bench -- --outage              # 60 s outages of each endpoint at the defaults (scripts/bench-outage.mjs)
+//   npm run bench -- --latency --rtt 40    # over an emulated WAN link (scripts/bench-latency.mjs)
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -45,6 +46,12 @@ import {
   runnerEnvironment,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
+
+// `--latency [--rtt 40]`: the main step over an emulated wide-area link instead (scripts/bench-latency.mjs).
+if (process.argv.includes('--latency')) {
+  await import('./bench-latency.mjs');
+  process.exit();
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);

@@ -13,6 +13,7 @@
  */
 import { HttpClient } from '@actions/http-client';
 
+import { Connections } from './connections.js';
 import { ServiceError } from './errors.js';
 import type { Log } from './log.js';
 import {
@@ -90,6 +91,7 @@ export class Http {
   // client regardless of protocol, so sharing one client between an http://
   // and an https:// origin would send TLS traffic through a plain agent.
   private readonly clients = new Map<string, HttpClient>();
+  private readonly connections = new Connections();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -212,7 +214,8 @@ export class Http {
   private clientFor(url: URL): HttpClient {
     let client = this.clients.get(url.origin);
     if (!client) {
-      client = new HttpClient(this.options.userAgent, undefined, {
+      // The handler puts a preconnected origin's agent on each request (src/connections.ts).
+      client = new HttpClient(this.options.userAgent, [this.connections.handlerFor(url.origin)], {
         allowRetries: false, // retries are ours: one policy, logged, with a deadline
         allowRedirects: false, // none of the APIs we call redirect; a redirect is a misconfigured endpoint
         keepAlive: true,
@@ -223,10 +226,20 @@ export class Http {
     return client;
   }
 
+  /**
+   * Starts opening connections to origins that later requests will call, so
+   * that their TCP and TLS handshakes overlap earlier requests. Costs nothing
+   * when it fails: the request then connects as usual.
+   */
+  preconnect(urls: Iterable<string>): void {
+    this.connections.preconnect(urls);
+  }
+
   /** Frees the keep-alive sockets so the process can exit at once. */
   dispose(): void {
     for (const client of this.clients.values()) client.dispose();
     this.clients.clear();
+    this.connections.close();
   }
 }
 

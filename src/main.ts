@@ -8,6 +8,7 @@
  * at any stage ends in one `::error::` line from `describeFailure`.
  */
 import { readConfig } from './config.js';
+import { originsFor } from './connections.js';
 import { credentialsDirectory, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
 import { Http } from './http.js';
@@ -43,6 +44,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
     const directory = config.createCredentialsFile
       ? credentialsDirectory(config.credentialsFileLocation, env, log)
       : undefined;
+    // The connections later stages need, opened while the first request runs.
+    http.preconnect(originsFor(config, env));
 
     // 1. The way in, started: a subject source already asks for its token.
     const signIn = await startSignIn(config, env, http, log, context);

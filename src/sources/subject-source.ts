@@ -36,6 +36,12 @@ export interface SourcePlan<Options = unknown> {
   /** The parsed inputs (for tests and the debug log; the source itself closes over them). */
   readonly options: Options;
   start(context: SourceContext): Promise<SubjectSource>;
+  /**
+   * Origins the source will call after its first request, known from the
+   * inputs alone: connections/preconnect opens them early (AWS: STS for
+   * AssumeRole). Never throws; unknown means none.
+   */
+  laterOrigins?(env: NodeJS.ProcessEnv): string[];
 }
 
 /** What a source may use at run time. */

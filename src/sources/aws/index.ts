@@ -9,12 +9,14 @@ import { ConfigError } from '../../errors.js';
 import type { SourceDefinition, SourcePlan } from '../subject-source.js';
 import { DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';
 import {
+  AWS_REGION_FORM,
   validateAwsProfile,
   validateAwsRegion,
   validateExternalId,
   validateRoleArn,
   validateRoleSessionName,
 } from './forms.js';
+import { stsEndpoint } from './region.js';
 
 /** subject_token_source: aws, with the aws_* inputs. */
 export interface AwsSourceOptions {
@@ -38,9 +40,25 @@ export const aws: SourceDefinition = {
         const { AwsSource } = await import('./aws-source.js');
         return new AwsSource(context.provider, options, context.env, context.http, context.log);
       },
+      laterOrigins: (env) => assumeRoleOrigins(options, env),
     };
   },
 };
+
+/**
+ * AssumeRole goes to the regional AWS STS host, when the region is known
+ * without asking anyone (a profile's or the instance's is found later).
+ */
+function assumeRoleOrigins(options: AwsSourceOptions, env: NodeJS.ProcessEnv): string[] {
+  if (!options.role) return [];
+  const region = [options.region, env['AWS_REGION'], env['AWS_DEFAULT_REGION']].map((r) => r?.trim()).find((r) => r);
+  if (!region || !AWS_REGION_FORM.test(region)) return [];
+  try {
+    return [stsEndpoint(region, env)];
+  } catch {
+    return []; // a bad AWS_ENDPOINT_URL_STS: the source reports it when it gets there
+  }
+}
 
 function readAwsInputs(get: InputReader): AwsSourceOptions {
   const region = get('aws_region');

@@ -1,8 +1,8 @@
-export const id = 200;
-export const ids = [200];
+export const id = 326;
+export const ids = [326];
 export const modules = {
 
-/***/ 200:
+/***/ 326:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -143,92 +143,8 @@ function awsFailure(step, err, identity) {
     return new errors/* EnvironmentError */.eG(lines.join('\n'), { cause: err });
 }
 
-// EXTERNAL MODULE: ./src/forms.ts
-var src_forms = __webpack_require__(388);
-// EXTERNAL MODULE: ./src/sources/aws/forms.ts
-var aws_forms = __webpack_require__(995);
-;// CONCATENATED MODULE: ./src/sources/aws/region.ts
-/**
- * Which AWS region to sign for, and the STS endpoints that follow from it.
- *
- * Order: the `aws_region` input, AWS_REGION, AWS_DEFAULT_REGION, the
- * profile's `region`, then EC2 instance metadata. A regional STS endpoint is
- * used for everything, as AWS now recommends (the global one is a single
- * us-east-1 dependency).
- */
-
-
-
-async function resolveRegion(sources) {
-    const candidates = [
-        [sources.input, 'the aws_region input'],
-        [sources.env['AWS_REGION'], 'AWS_REGION'],
-        [sources.env['AWS_DEFAULT_REGION'], 'AWS_DEFAULT_REGION'],
-        [sources.profileRegion?.region, `profile "${sources.profileRegion?.profile ?? ''}"`],
-    ];
-    for (const [value, from] of candidates) {
-        const region = value?.trim();
-        if (region)
-            return { region: checkRegion(region, from), from };
-    }
-    const fromInstance = await sources.instanceRegion();
-    if (fromInstance)
-        return { region: checkRegion(fromInstance, 'EC2 instance metadata'), from: 'EC2 instance metadata' };
-    throw new errors/* EnvironmentError */.eG('No AWS region: set the aws_region input (or AWS_REGION), or a region in the AWS profile. ' +
-        'On EC2 the region comes from instance metadata, which did not answer.');
-}
-function checkRegion(region, from) {
-    if (!aws_forms/* AWS_REGION_FORM */.Uu.test(region)) {
-        throw new errors/* EnvironmentError */.eG(`The AWS region "${region}" from ${from} is not a region name such as us-east-1.`);
-    }
-    return region;
-}
-/** `us-east-1a` -> `us-east-1`: an availability zone is its region plus a letter. */
-function regionOfZone(zone) {
-    return zone.trim().replace(/[a-z]$/, '');
-}
-/** sts.<region>.amazonaws.com, or .amazonaws.com.cn in the China partition. */
-function stsHost(region) {
-    return `sts.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
-}
-/**
- * Where to send AWS STS calls (AssumeRole*): AWS_ENDPOINT_URL_STS, else
- * AWS_ENDPOINT_URL, else the regional endpoint, as the AWS SDKs do (VPC
- * endpoints; tests). Never used for the GetCallerIdentity subject token,
- * which Google itself sends to AWS and must name AWS's real host.
- */
-function stsEndpoint(region, env) {
-    if (!/^true$/i.test(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? '')) {
-        const variable = env['AWS_ENDPOINT_URL_STS'] ? 'AWS_ENDPOINT_URL_STS' : 'AWS_ENDPOINT_URL';
-        const configured = env[variable];
-        if (configured)
-            return configuredEndpoint(configured, variable);
-    }
-    return `https://${stsHost(region)}`;
-}
-/**
- * An endpoint from the environment, held to the rule of the endpoint inputs
- * (forms.ts validateEndpoint): AWS credentials come back from it, so https://,
- * or plain http:// to this machine only; no credentials, query or fragment.
- */
-function configuredEndpoint(value, variable) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* EnvironmentError */.eG(`${variable} must be a URL such as https://sts.us-east-1.amazonaws.com.`);
-    }
-    if (url.username || url.password || url.search || url.hash || /[?#\s]/.test(value)) {
-        throw new errors/* EnvironmentError */.eG(`${variable} must be the URL of the service only: no user name, password, query or fragment.`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (0,src_forms/* isLoopback */.U9)(url.hostname))) {
-        throw new errors/* EnvironmentError */.eG(`${variable} "${url.origin}" must be an https:// URL (plain http:// only to a loopback address): AWS ` +
-            'credentials come back from it.');
-    }
-    return url.href.replace(/\/+$/, '');
-}
-
+// EXTERNAL MODULE: ./src/sources/aws/region.ts
+var aws_region = __webpack_require__(118);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(598);
 ;// CONCATENATED MODULE: ./src/sources/aws/sigv4.ts
@@ -344,7 +260,7 @@ async function assumeRole(ctx, base, role, source) {
         ...(role.durationSeconds !== undefined ? { DurationSeconds: String(role.durationSeconds) } : {}),
         ...(role.externalId ? { ExternalId: role.externalId } : {}),
     };
-    const url = new URL(`${stsEndpoint(ctx.region, ctx.env)}/`);
+    const url = new URL(`${(0,aws_region/* stsEndpoint */.u1)(ctx.region, ctx.env)}/`);
     // Http form-encodes `form` with URLSearchParams; the signature covers these exact bytes.
     const body = new URLSearchParams(params).toString();
     const signed = signRequest({
@@ -385,7 +301,7 @@ async function assumeRoleWithWebIdentity(ctx, role, webIdentityToken, source) {
         const res = await ctx.http.request({
             service: AWS_STS_SERVICE,
             method: 'POST',
-            url: `${stsEndpoint(ctx.region, ctx.env)}/`,
+            url: `${(0,aws_region/* stsEndpoint */.u1)(ctx.region, ctx.env)}/`,
             headers: { Accept: 'text/xml' },
             form: params,
         });
@@ -468,6 +384,8 @@ function callerIdentityToken(req) {
     return token;
 }
 
+// EXTERNAL MODULE: ./src/forms.ts
+var src_forms = __webpack_require__(388);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(24);
 ;// CONCATENATED MODULE: ./src/sources/aws/read-file.ts
@@ -992,7 +910,7 @@ class InstanceMetadata {
         if (!session)
             return undefined;
         try {
-            return regionOfZone(await this.get(session, ZONE_PATH));
+            return (0,aws_region/* regionOfZone */.wA)(await this.get(session, ZONE_PATH));
         }
         catch (err) {
             throw awsFailure('Reading the region from EC2 instance metadata', err);
@@ -1146,7 +1064,7 @@ class AwsSource {
             environment_id: 'aws1',
             region_url,
             url,
-            regional_cred_verification_url: callerIdentityUrl(stsHost('{region}')),
+            regional_cred_verification_url: callerIdentityUrl((0,aws_region/* stsHost */.HP)('{region}')),
             imdsv2_session_token_url,
         };
     }
@@ -1159,7 +1077,7 @@ class AwsSource {
                 ? { name: env['AWS_PROFILE'], namedBy: 'AWS_PROFILE' }
                 : { name: 'default' };
         const profileRegion = shared.profiles.get(profile.name)?.['region'];
-        const region = await resolveRegion({
+        const region = await (0,aws_region/* resolveRegion */.Zv)({
             input: config.region,
             env,
             profileRegion: profileRegion ? { region: profileRegion, profile: profile.name } : undefined,
@@ -1183,7 +1101,7 @@ class AwsSource {
         const token = callerIdentityToken({
             credentials,
             region: region.region,
-            host: stsHost(region.region),
+            host: (0,aws_region/* stsHost */.HP)(region.region),
             targetResource: this.provider.stsAudience,
             date: this.now(),
         });

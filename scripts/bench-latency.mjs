@@ -1,0 +1,324 @@
+// `npm run bench -- --latency`: the main step over an emulated wide-area link.
+//
+// On loopback a run is mostly Node's start-up; on a real network it is round
+// trips. This puts a delaying relay (__tests__/fakes/latency-relay.mjs: half a
+// round trip each way per chunk, one more for each new connection's TCP
+// handshake) in front of every fake, serves the fakes over HTTPS with a
+// throw-away CA (trusted by the child through NODE_EXTRA_CA_CERTS), and runs
+// the bundled main step under Node 24 the way the runner does, round-robin
+// with a bare `node -e 0`. Each scenario is reported in ms and in round trips
+// above the bare start-up, next to the ideal count: 3 round trips for the
+// first HTTPS connection (TCP, TLS, request) and 1 for each later request
+// whose connection could be opened while an earlier request was in flight.
+//
+//   npm run bench -- --latency                        # 40 ms round trip, 15 runs after 2 warm-ups
+//   npm run bench -- --latency --rtt 100 --runs 9
+//   npm run bench -- --latency --compare /other/dist  # another build in the same round-robin
+//   npm run bench -- --latency --no-build --json
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import yaml from 'js-yaml';
+
+import { awsSubjectTokenVerifier, createAwsWorld } from '../__tests__/fakes/aws.mjs';
+import {
+  createTestCertificates,
+  DEFAULT_NODE_BINARY,
+  startConnectProxy,
+  inputEnvName,
+  parseFileCommands,
+  startEnvironment,
+} from '../__tests__/fakes/index.mjs';
+import { interpose } from '../__tests__/fakes/latency-relay.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const RTT = Number(option('rtt', '40'));
+const RUNS = Number(option('runs', '15'));
+const WARMUP = Number(option('warmup', '2'));
+const DIST = option('dist', join(root, 'dist'));
+const COMPARE = option('compare', undefined);
+const NODE = DEFAULT_NODE_BINARY;
+
+if (!flag('no-build') && !args.includes('--dist')) {
+  console.log('Building dist/ ...');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+}
+
+// ---------------------------------------------------------------- the fakes
+const AWS_ACCOUNT = '111122223333';
+const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
+const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
+const KEY_SERVICE_ACCOUNT = 'keyed@key-project.iam.gserviceaccount.com';
+
+const certs = await createTestCertificates();
+const awsWorld = createAwsWorld();
+const world = await startEnvironment({
+  tls: certs,
+  google: {
+    providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
+    serviceAccounts: {
+      [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
+      [KEY_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT },
+    },
+  },
+});
+const key = world.google.createServiceAccountKey(KEY_SERVICE_ACCOUNT);
+const awsUser = awsWorld.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
+const fakes = [world.github, world.google.sts, world.google.iamcredentials, world.google.oauth2];
+// The relays take the fakes' ports, so every URL, audience and token the
+// fakes hand out stays as it is.
+const relays = await Promise.all(fakes.map((fake) => interpose(fake, { rttMs: RTT })));
+// A forward proxy next to the runner (no delay to it), the services far behind it.
+const proxy = await startConnectProxy();
+const requestCount = () => fakes.reduce((n, s) => n + s.requestCount, 0);
+const connectionCount = () => relays.reduce((n, r) => n + r.connectionCount, 0);
+
+// ---------------------------------------------------------- the runner side
+const scratch = mkdtempSync(join(tmpdir(), 'gcp-auth-bench-latency-'));
+const workspace = join(scratch, 'workspace');
+const home = join(scratch, 'home'); // empty: no ~/.aws files
+const files = join(scratch, 'files');
+for (const dir of [workspace, home, files]) mkdirSync(dir);
+writeFileSync(join(workspace, 'README.md'), 'checked out\n');
+const fileCommands = {
+  GITHUB_OUTPUT: join(files, 'output'),
+  GITHUB_ENV: join(files, 'env'),
+  GITHUB_STATE: join(files, 'state'),
+  GITHUB_STEP_SUMMARY: join(files, 'summary'),
+  GITHUB_PATH: join(files, 'path'),
+};
+
+/** action.yml's defaults: the runner passes every input that has one as INPUT_* too. */
+const DEFAULT_INPUTS = Object.fromEntries(
+  Object.entries(yaml.load(readFileSync(join(root, 'action.yml'), 'utf8')).inputs)
+    .filter(([, spec]) => spec.default !== undefined && spec.default !== '')
+    .map(([name, spec]) => [name, String(spec.default)]),
+);
+
+function runnerEnv(inputs, extra = {}) {
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: scratch,
+    RUNNER_OS: 'Linux',
+    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
+    GITHUB_ACTION_REF: 'v1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NODE_EXTRA_CA_CERTS: certs.caFile,
+    ...fileCommands,
+    ...extra,
+  };
+  for (const [name, value] of Object.entries({ ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs })) {
+    env[inputEnvName(name)] = value;
+  }
+  return env;
+}
+
+const accessToken = { token_format: 'access_token' };
+const HOST_NAMES = {
+  github: 'token.actions.githubusercontent.test',
+  sts: 'sts.googleapis.test',
+  iamcredentials: 'iamcredentials.googleapis.test',
+  oauth2: 'oauth2.googleapis.test',
+};
+const named = (url, service) => url.replace('127.0.0.1', HOST_NAMES[service]);
+
+/**
+ * @typedef {{ name: string, label: string, args: string[], env: Record<string, string>,
+ *   expect?: string, ideal?: number }} Scenario
+ * `ideal`: round trips above bare start-up that no client can beat.
+ */
+/** @returns {Scenario[]} */
+function scenariosFor(dist, tag = '') {
+  const MAIN = join(dist, 'main', 'index.js');
+  return [
+    {
+      name: 'wif-access-token',
+      label: 'GitHub WIF + SA + access_token',
+      env: runnerEnv(
+        {
+          workload_identity_provider: world.workloadIdentityProvider,
+          service_account: world.serviceAccount,
+          ...accessToken,
+        },
+        world.env,
+      ),
+      expect: 'access_token',
+      ideal: 5,
+    },
+    {
+      // @actions/http-client never proxies 127.0.0.1: the services go by names the test certificate covers.
+      name: 'wif-access-token-proxy',
+      label: 'GitHub WIF + SA + access_token, HTTPS_PROXY',
+      env: runnerEnv(
+        {
+          workload_identity_provider: world.workloadIdentityProvider,
+          service_account: world.serviceAccount,
+          ...accessToken,
+          ...Object.fromEntries(
+            Object.entries(world.endpointInputs).map(([k, url]) => [k, named(url, k.replace(/_endpoint$/, ''))]),
+          ),
+        },
+        {
+          ...world.env,
+          ACTIONS_ID_TOKEN_REQUEST_URL: named(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'github'),
+          HTTPS_PROXY: proxy.url,
+        },
+      ),
+      expect: 'access_token',
+      ideal: 5,
+    },
+    {
+      name: 'wif-direct',
+      label: 'GitHub WIF, direct',
+      env: runnerEnv({ workload_identity_provider: world.workloadIdentityProvider }, world.env),
+      expect: 'auth_token',
+      ideal: 4,
+    },
+    {
+      name: 'key-access-token',
+      label: 'service-account key + access_token',
+      env: runnerEnv({ credentials_json: JSON.stringify(key), ...accessToken }),
+      expect: 'access_token',
+      ideal: 3,
+    },
+    {
+      name: 'aws-env',
+      label: 'AWS env credentials + SA + access_token',
+      env: runnerEnv(
+        {
+          workload_identity_provider: AWS_PROVIDER,
+          subject_token_source: 'aws',
+          aws_region: 'eu-west-1',
+          service_account: AWS_SERVICE_ACCOUNT,
+          ...accessToken,
+        },
+        { AWS_ACCESS_KEY_ID: awsUser.accessKeyId, AWS_SECRET_ACCESS_KEY: awsUser.secretAccessKey },
+      ),
+      expect: 'access_token',
+      ideal: 4,
+    },
+  ].map((s) => ({ ...s, name: s.name + tag, label: s.label + tag, args: [MAIN] }));
+}
+
+/** @type {Scenario[]} */
+const scenarios = [
+  { name: 'bare', label: 'bare `node -e 0`', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+  ...scenariosFor(DIST),
+  ...(COMPARE ? scenariosFor(COMPARE, ' [compare]') : []),
+];
+
+// ---------------------------------------------------------------- one run
+function timedSpawn(nodeArgs, env) {
+  return new Promise((resolve, reject) => {
+    const out = [];
+    const started = process.hrtime.bigint();
+    const child = spawn(NODE, nodeArgs, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => out.push(c));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, output: Buffer.concat(out).toString() });
+    });
+  });
+}
+
+async function runScenario(s) {
+  for (const file of Object.values(fileCommands)) writeFileSync(file, '');
+  const before = { requests: requestCount(), connections: connectionCount() };
+  const r = await timedSpawn(s.args, s.env);
+  const failed = (why) => {
+    console.error(`\n${s.label}: ${why}\n${r.output}`);
+    throw new Error(`${s.name} failed`);
+  };
+  if (r.code !== 0) failed(`exit ${r.code}`);
+  if (s.expect && !parseFileCommands(readFileSync(fileCommands.GITHUB_OUTPUT, 'utf8'))[s.expect]) {
+    failed(`no ${s.expect} output`);
+  }
+  for (const name of readdirSync(workspace)) if (name.startsWith('gha-creds-')) rmSync(join(workspace, name));
+  return { ms: r.ms, requests: requestCount() - before.requests, connections: connectionCount() - before.connections };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+// ------------------------------------------------------------------ timing
+try {
+  const times = Object.fromEntries(scenarios.map((s) => [s.name, []]));
+  const counts = Object.fromEntries(scenarios.map((s) => [s.name, new Set()]));
+  console.log(
+    `Round trip ${RTT} ms. ${scenarios.length} scenarios round-robin: ${WARMUP} warm-up + ${RUNS} timed runs each ...`,
+  );
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (const s of scenarios) {
+      const r = await runScenario(s);
+      if (i < WARMUP) continue;
+      times[s.name].push(r.ms);
+      if (s.name !== 'bare') counts[s.name].add(`${r.requests}/${r.connections}`);
+    }
+  }
+  const bare = median(times['bare']);
+  const trips = (s) => (median(times[s.name]) - bare) / RTT;
+  const rows = scenarios.map((s) => [
+    s.label,
+    median(times[s.name]).toFixed(0),
+    s.name === 'bare' ? '-' : trips(s).toFixed(1),
+    s.ideal ?? '-',
+    s.ideal === undefined ? '-' : (trips(s) - s.ideal).toFixed(1),
+    [...counts[s.name]].join(', ') || '-',
+  ]);
+  const cpu = cpus();
+  console.log(
+    `\nNode ${execFileSync(NODE, ['--version']).toString().trim()}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ` +
+      `HTTPS through a relay with a ${RTT} ms round trip, median of ${RUNS} runs after ${WARMUP} warm-up, ` +
+      'wall ms from spawn to exit.\n',
+  );
+  console.log(
+    table(
+      ['scenario', 'median ms', 'round trips above bare', 'ideal', 'above ideal', 'requests/connections per run'],
+      rows,
+    ),
+  );
+  if (flag('json')) {
+    const out = {
+      rttMs: RTT,
+      runs: RUNS,
+      bareMedianMs: bare,
+      scenarios: Object.fromEntries(
+        scenarios
+          .filter((s) => s.name !== 'bare')
+          .map((s) => [s.name, { medianMs: median(times[s.name]), roundTrips: trips(s), ideal: s.ideal }]),
+      ),
+    };
+    console.log(`\n${JSON.stringify(out, null, 2)}`);
+  }
+} catch (err) {
+  process.exitCode = 1;
+  throw err;
+} finally {
+  await Promise.all([...relays.map((r) => r.close()), proxy.close()]);
+  await world.close();
+  await certs.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+}
