@@ -8,7 +8,7 @@
 // failing endpoint meanwhile (the target is about a dozen).
 //
 //   npm run bench -- --outage                         # every endpoint, 60 s each (about 6 minutes)
-//   node scripts/bench-outage.mjs --seconds 20 --jobs 3 --only sts [--no-build]
+//   node scripts/bench-outage.mjs --seconds 20 --jobs 3 --only sts [--failure reset] [--dist DIR]
 //
 // Loopback only, bounded: a job is killed after 4 minutes, endpoints run one
 // after the other.
@@ -21,7 +21,7 @@ import yaml from 'js-yaml';
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(root, 'dist', 'main', 'index.js');
+const DEFAULT_MAIN = join(root, 'dist', 'main', 'index.js');
 const JOB_TIMEOUT_MS = 240_000;
 const SA = 'deployer@my-project.iam.gserviceaccount.com';
 
@@ -60,7 +60,7 @@ const median = (values) => {
 };
 
 /** One endpoint down for `seconds`, `jobs` jobs started together at its start. */
-export async function runOutage({ endpoint, failure, seconds, jobs }) {
+export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAULT_MAIN }) {
   const spec = ENDPOINTS[endpoint];
   const world = await startEnvironment();
   const server = spec.server(world);
@@ -70,7 +70,7 @@ export async function runOutage({ endpoint, failure, seconds, jobs }) {
     const results = await Promise.all(
       Array.from({ length: jobs }, () =>
         runAction({
-          script: MAIN,
+          script: main,
           inputs: {
             ...DEFAULTS,
             workload_identity_provider: world.workloadIdentityProvider,
@@ -115,6 +115,8 @@ export async function runOutages(args = []) {
   const only = option('only');
   const endpoints = only ? only.split(',') : Object.keys(ENDPOINTS);
   const failures = option('failure') ? [option('failure')] : ['503', 'reset'];
+  // --dist DIR: another build's dist/ (to compare, or to keep measuring while dist/ is rebuilt).
+  const main = option('dist') ? join(option('dist'), 'main', 'index.js') : DEFAULT_MAIN;
   console.log(`\nOutage of ${seconds} s, ${jobs} jobs per row, action.yml's defaults (retry_timeout 2m).\n`);
   console.log(
     '| endpoint | failure | succeeded | finished after the outage (median / slowest) | requests to it per job |',
@@ -123,7 +125,7 @@ export async function runOutages(args = []) {
   const all = [];
   for (const endpoint of endpoints) {
     for (const failure of failures) {
-      const f = await runOutage({ endpoint, failure, seconds, jobs });
+      const f = await runOutage({ endpoint, failure, seconds, jobs, main });
       all.push(f);
       console.log(
         `| ${f.endpoint} | ${failure === 'reset' ? 'connection reset' : `HTTP ${failure}`} | ${f.succeeded}/${f.jobs} | ` +
