@@ -1,6 +1,6 @@
 /**
  * action.yml against the GitHub Actions metadata schema, and every complete
- * workflow in the README against the workflow schema and actionlint
+ * workflow in the README and docs/*.md against the workflow schema and actionlint
  * (scripts/validate-metadata.mjs). The second test proves the check bites.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,9 +22,22 @@ function validate(...args: string[]): { code: number; output: string } {
   }
 }
 
-it('action.yml and the README workflows are valid', () => {
+it('action.yml and the workflows of the README and docs/ are valid', () => {
   const result = validate();
-  expect(result.output).toMatch(/action\.yml valid; [1-9]\d* README workflow\(s\) valid\./);
+  expect(result.output).toMatch(/^action\.yml valid; [1-9]\d* workflow\(s\) valid \(/);
+  // Every file that holds whole workflows is read: the quick start, and the examples and guides in docs/.
+  const counted: Record<string, number> = Object.fromEntries(
+    [...result.output.matchAll(/(?:\(|, )([\w/.-]+\.md) (\d+)/g)].map((m) => [m[1], Number(m[2])]),
+  );
+  for (const file of [
+    'README.md',
+    'docs/examples.md',
+    'docs/setup-aws.md',
+    'docs/setup-azure.md',
+    'docs/setup-file-url.md',
+  ])
+    expect([file, (counted[file] ?? 0) > 0]).toEqual([file, true]);
+  expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(17);
   expect(result.code).toBe(0);
 }, 60_000);
 

@@ -1,8 +1,8 @@
 /**
  * Performance budgets that hold on any machine: bundle sizes, what a run
  * loads, and how many requests the happy path makes. Wall times vary between
- * machines, so they are measured by `npm run bench` and published in the
- * README, not asserted here. Runs the committed dist/ (`npm run build`).
+ * machines, so they are measured by `npm run bench` and published in
+ * docs/performance.md, not asserted here. Runs the committed dist/ (`npm run build`).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,7 +138,7 @@ describe('what a run loads', () => {
     expect(result.commands.filter((c) => c.command === 'error')).toEqual([]);
     expect(result.code).toBe(0);
     expect(files).toEqual([pathToFileURL(MAIN).href]);
-    // Built-ins the happy path has no use for, each ~0.3-3 ms to load on Node 24:
+    // Built-ins the happy path has no use for, each a cost on every run (docs/performance.md):
     // node:assert (the proxy tunnel's, loaded only with a proxy: shims/tunnel),
     // node:fs/promises (the credentials file is written synchronously), node:os.
     expect(builtins.filter((name) => /^node:(assert|fs\/promises|os|readline|child_process)$/.test(name))).toEqual([]);

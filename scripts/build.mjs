@@ -3,8 +3,8 @@
 // (a test checks that the committed dist/ is exactly what this makes).
 //
 // @actions/http-client's `undici` is shims/undici (package.json "overrides"):
-// the real one would add ~440 KB and ~45 ms to every run for a fetch proxy
-// dispatcher the action never uses. Its `tunnel` is shims/tunnel, which loads
+// the real one would add to the bundle and to every run (docs/performance.md
+// has the figures) for a fetch proxy dispatcher the action never uses. Its `tunnel` is shims/tunnel, which loads
 // the real tunnel only when a proxy is used. The build refuses to bundle the
 // real ones in their place.
 import { execFileSync } from 'node:child_process';

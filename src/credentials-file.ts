@@ -154,7 +154,8 @@ export function credentialsFilePath(directory: string, name: string, paths: path
  * Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path.
  *
  * Synchronous on purpose: it is one small local write, and `fs.promises`
- * alone costs ~2–3 ms to load on Node 24, on every run (issue 6).
+ * alone is slow to load on Node 24, on every run (issue 6; the figure is in
+ * docs/performance.md).
  */
 export function writeCredentialsFile(
   directory: string,

@@ -5,8 +5,9 @@
  * escaped exactly as @actions/core escapes them.
  *
  * Why not @actions/core: its module graph (@actions/exec, @actions/io,
- * an OIDC client over @actions/http-client) costs every run ~28 KB of bundle
- * and 6-8 ms (measured with `npm run bench`), for a dozen lines used here.
+ * an OIDC client over @actions/http-client) adds to the bundle and to every
+ * run's start-up (the figures, from `npm run bench`: docs/performance.md),
+ * for a dozen lines used here.
  * The post step imports only this module (and node:fs), so it starts almost
  * as fast as a bare `node -e 0`. File commands (outputs, env, state, the job
  * summary) live in runner-files.ts.
@@ -17,7 +18,8 @@ import { writeSync } from 'node:fs';
  * The line ending of everything written for the runner (log lines, workflow
  * commands, file commands), as @actions/core writes it: os.EOL, so "\r\n" on
  * Windows runners and "\n" on Linux and macOS. Found without loading node:os
- * (~0.3 ms of every run, and the post step needs nothing else from it);
+ * (a cost on every run, in docs/performance.md; and the post step needs
+ * nothing else from it);
  * runner-conformance.test.ts checks the two agree. `eol` is replaceable so
  * that tests can check the Windows form on any machine.
  */
@@ -26,7 +28,8 @@ export const platform = { eol: process.platform === 'win32' ? '\r\n' : '\n' };
 /**
  * Where log lines and workflow commands go: file descriptor 1, written
  * synchronously. Not process.stdout: creating that stream over the runner's
- * pipe costs ~1 ms of every run on Node 24 (main and post step alike), and
+ * pipe costs time on every run (main and post step alike; the figure is in
+ * docs/performance.md), and
  * Node writes to pipes synchronously on Linux anyway. `write` is replaceable
  * so that tests can capture the output.
  */

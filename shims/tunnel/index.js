@@ -4,7 +4,8 @@
 // @actions/http-client imports tunnel at the top of its module, but calls it
 // only to build a proxy agent (HTTPS_PROXY / HTTP_PROXY). tunnel in turn
 // loads node:assert at the top (and never uses it), which costs every run
-// ~1 ms on Node 24 (measured with `npm run bench`). This module has the same
+// time on Node 24 (measured with `npm run bench`; docs/performance.md has the
+// figure). This module has the same
 // four functions and loads the real tunnel (npm alias "tunnel-impl", the same
 // tunnel@0.0.6) on the first call, so runs without a proxy never load it.
 'use strict';

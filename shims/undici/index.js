@@ -5,8 +5,8 @@
 // HttpClient.getAgentDispatcher(), a proxy dispatcher for `fetch`. The action
 // never calls it: HttpClient.request() goes through node:http / node:https and
 // reaches proxies with the `tunnel` package. Bundling the real undici costs
-// ~440 KB of the bundle and ~45 ms of every run (measured with
-// `npm run bench`), so this module takes its place. Anything that does use it
+// bundle size and time on every run (measured with `npm run bench`; the
+// figures are in docs/performance.md), so this module takes its place. Anything that does use it
 // fails loudly instead of silently going without a proxy.
 
 class ProxyAgent {
