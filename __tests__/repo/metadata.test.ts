@@ -1,0 +1,50 @@
+/**
+ * action.yml against the GitHub Actions metadata schema, and every complete
+ * workflow in the README against the workflow schema and actionlint
+ * (scripts/validate-metadata.mjs). The second test proves the check bites.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const script = path.join(root, 'scripts/validate-metadata.mjs');
+
+function validate(...args: string[]): { code: number; output: string } {
+  try {
+    const output = execFileSync(process.execPath, [script, ...args], { cwd: root, stdio: 'pipe' }).toString();
+    return { code: 0, output };
+  } catch (err) {
+    const e = err as { status: number; stdout: Buffer; stderr: Buffer };
+    return { code: e.status, output: `${e.stdout}${e.stderr}` };
+  }
+}
+
+it('action.yml and the README workflows are valid', () => {
+  const result = validate();
+  expect(result.output).toMatch(/action\.yml valid; [1-9]\d* README workflow\(s\) valid\./);
+  expect(result.code).toBe(0);
+}, 60_000);
+
+it('rejects a broken action.yml and a broken workflow', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'metadata-'));
+  try {
+    const readme = path.join(dir, 'README.md');
+    writeFileSync(
+      readme,
+      '```yaml\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - nonsense: true\n' +
+        '      - run: echo ${{ steps.missing.outputs.x }}\n```\n',
+    );
+    const action = path.join(dir, 'action.yml');
+    writeFileSync(action, readFileSync(path.join(root, 'action.yml'), 'utf8').replace('runs:', 'runz:'));
+    const result = validate(readme, action);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('action.yml:');
+    expect(result.output).toContain('unexpected key "nonsense"');
+    expect(result.output).toContain('property "missing" is not defined');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
