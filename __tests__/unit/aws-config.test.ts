@@ -6,9 +6,9 @@
 import { type Config, readConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import type { AwsSourceOptions } from '../../src/sources/aws/index.js';
+import { AWS_ACCOUNT, AWS_PROVIDER as PROVIDER } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const ROLE = 'arn:aws:iam::111122223333:role/deploy';
+const ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
 function config(inputs: Record<string, string>): Config {
   return readConfig((name) => inputs[name] ?? '');

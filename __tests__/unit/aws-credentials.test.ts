@@ -20,9 +20,9 @@ import { resolveRegion, stsEndpoint } from '../../src/sources/aws/region.js';
 import { loadSharedConfig, parseIni, planProfile } from '../../src/sources/aws/shared-config.js';
 import { captureMasks, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
+import { AWS_ACCOUNT as ACCOUNT } from '../support/fixtures.js';
 
 const silent: Log = { debug: () => {}, info: () => {}, warning: () => {} };
-const ACCOUNT = '111122223333';
 const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/deploy`;
 
 let aws: FakeAws;

@@ -15,6 +15,7 @@ import { callerIdentityToken, callerIdentityUrl } from '../../src/sources/aws/ca
 import { amzDate, signRequest } from '../../src/sources/aws/sigv4.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
+import { AWS_PROVIDER } from '../support/fixtures.js';
 
 const SUITE = {
   region: 'us-east-1',
@@ -23,8 +24,7 @@ const SUITE = {
   date: new Date('2015-08-30T12:36:00Z'),
 };
 
-const TARGET =
-  '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
+const TARGET = `//iam.googleapis.com/${AWS_PROVIDER}`;
 const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLETOKEN//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==';
 
 describe('SigV4: the AWS test suite', () => {

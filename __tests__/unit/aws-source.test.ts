@@ -19,9 +19,9 @@ import { AwsSource } from '../../src/sources/aws/aws-source.js';
 import type { AwsSourceOptions } from '../../src/sources/aws/index.js';
 import { captureMasks, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
+import { AWS_ACCOUNT, AWS_PROVIDER as PROVIDER } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const ROLE = 'arn:aws:iam::111122223333:role/deploy';
+const ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
 let aws: FakeAws;
 let dir: string;
@@ -92,7 +92,7 @@ describe('the aws1 credential source', () => {
 
 describe('the subject token and what is exported for tools', () => {
   const user = (): { accessKeyId: string; secretAccessKey: string } =>
-    aws.world.addUser('arn:aws:iam::111122223333:user/ci');
+    aws.world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
 
   it('exports nothing when tools find the same credentials and region in the environment', async () => {
     const key = user();

@@ -28,11 +28,9 @@ import { captureMasks } from '../fakes/aws.mjs';
 import { azureIdentity, type FakeAzureImds, startFakeAzureImds } from '../fakes/azure-imds.mjs';
 import { startFakeServer } from '../fakes/index.mjs';
 import { ROOT } from '../support/e2e.js';
+import { AZURE_POOL as POOL, AZURE_PROVIDER as PROVIDER, AZURE_SERVICE_ACCOUNT as SA } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/azure-pool/providers/azure-provider';
 const RESOURCE = 'api://gcp-wif-runner';
-const SA = 'azure-deployer@my-project.iam.gserviceaccount.com';
-const POOL = 'projects/123456789012/locations/global/workloadIdentityPools/azure-pool';
 
 const user = azureIdentity('deploy-identity');
 const other = azureIdentity('other-identity');

@@ -4,8 +4,8 @@ import { type Config, parseList, readConfig } from '../../src/config.js';
 import { parseDuration } from '../../src/duration.js';
 import { ConfigError } from '../../src/errors.js';
 import { captureRunnerOutput } from '../support/runner-output.js';
+import { GITHUB_PROVIDER as PROVIDER } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github-provider';
 // credentials_json is masked as it is read: keep the ::add-mask:: lines out of the test log.
 const runnerOutput = captureRunnerOutput();
 

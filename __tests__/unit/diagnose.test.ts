@@ -10,9 +10,9 @@ import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { OAUTH2_SERVICE } from '../../src/google/oauth2.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import type { SubjectSource } from '../../src/sources/subject-source.js';
+import { SA } from '../support/fixtures.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/k8s-pool/providers/k8s-provider';
-const SA = 'deployer@my-project.iam.gserviceaccount.com';
 
 /** A source that is not GitHub: its own claims, member and hint. */
 const otherSource: SubjectSource = {

@@ -26,12 +26,11 @@ import { captureMasks } from '../fakes/aws.mjs';
 import { generateKeyPair, signJwt } from '../fakes/index.mjs';
 import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
+import { GCLOUD_POOL, GCLOUD_PROVIDER as PROVIDER, SA } from '../support/fixtures.js';
 
 /** parseCommand is private in its types, and exactly what tools run. */
 const PluggableAuthHandler = Handler as unknown as { parseCommand(command: string): string[] };
 
-const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
-const SA = 'deployer@my-project.iam.gserviceaccount.com';
 const JWT = 'urn:ietf:params:oauth:token-type:jwt';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 const SAML = 'urn:ietf:params:oauth:token-type:saml2';
@@ -447,7 +446,7 @@ describe('what it tells', () => {
 
   it('names the principal from sub, and the member to grant', async () => {
     const source = await sourceFor({});
-    const pool = 'projects/123456789/locations/global/workloadIdentityPools/pool';
+    const pool = GCLOUD_POOL;
     expect(source.principal({ sub: 'system:serviceaccount:ci:runner' })).toBe(
       `principal://iam.googleapis.com/${pool}/subject/system:serviceaccount:ci:runner`,
     );

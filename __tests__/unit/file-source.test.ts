@@ -19,9 +19,8 @@ import type { SubjectSource } from '../../src/sources/subject-source.js';
 import type { FileSourceOptions } from '../../src/sources/token-file.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { getKeyPair, signJwt } from '../fakes/index.mjs';
+import { GCLOUD_POOL as POOL, GCLOUD_PROVIDER as PROVIDER } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
-const POOL = 'projects/123456789/locations/global/workloadIdentityPools/pool';
 const SAML2 = 'urn:ietf:params:oauth:token-type:saml2';
 const quietLog: Log = { debug: () => {}, info: () => {}, warning: () => {} };
 

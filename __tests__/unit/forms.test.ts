@@ -32,6 +32,7 @@ import {
 import { stsEndpoint } from '../../src/sources/aws/region.js';
 import { oidcTokenUrl } from '../../src/sources/github-oidc.js';
 import { pathSegment, urlOf } from '../../src/url-path.js';
+import { SA } from '../support/fixtures.js';
 
 /** The ConfigError message of `fn`, which must throw one. */
 function messageOf(fn: () => unknown): string {
@@ -430,7 +431,6 @@ describe('URLs are built from encoded parts', () => {
 
 describe('readConfig applies the forms to every input that reaches a request', () => {
   const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/gh-pool/providers/gh-provider';
-  const SA = 'deployer@my-project.iam.gserviceaccount.com';
   const wif = (inputs: Record<string, string>) => () =>
     readConfig((name) => ({ workload_identity_provider: PROVIDER, ...inputs })[name] ?? '');
 

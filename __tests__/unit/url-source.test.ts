@@ -14,8 +14,8 @@ import type { SubjectSource } from '../../src/sources/subject-source.js';
 import { parseHeaders, type UrlSourceOptions } from '../../src/sources/token-url.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { type FakeServer, jsonResponse, startFakeServer } from '../fakes/index.mjs';
+import { GCLOUD_PROVIDER as PROVIDER } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
 const lines: string[] = [];
 const log: Log = { debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(`info: ${m}`), warning: () => {} };
 
