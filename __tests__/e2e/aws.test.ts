@@ -12,75 +12,39 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type AwsWorld, awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
-import {
-  type FakeEnvironment,
-  findLeakedSecrets,
-  type RunActionResult,
-  runAction,
-  startEnvironment,
-} from '../fakes/index.mjs';
+import { type AwsWorld, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
+import { findLeakedSecrets, type RunActionResult } from '../fakes/index.mjs';
+import { trustingAws, useFakeWorld } from '../support/fake-world.js';
+import { AWS_ACCOUNT, AWS_PROVIDER, AWS_SERVICE_ACCOUNT } from '../support/fixtures.js';
 
-const SCRIPT = join(process.cwd(), 'dist', 'main', 'index.js');
-const ACCOUNT = '111122223333';
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
-const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/deploy`;
+const DEPLOY_ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 const AWS_TOKEN_TYPE = 'urn:ietf:params:aws:token-type:aws4_request';
 
 let world: AwsWorld;
 let aws: FakeAws;
-let google: FakeEnvironment;
 let home: string;
-const runs: RunActionResult[] = [];
 
 beforeAll(async () => {
   world = createAwsWorld();
   world.addRole(DEPLOY_ROLE, { externalId: 'ext-42', webIdentityTokens: ['eyJ.runner.token'] });
   aws = await startFakeAws({
     world,
-    imds: { roleName: 'runner-role', accountId: ACCOUNT, availabilityZone: 'eu-central-1a' },
-    ecs: { roleArn: `arn:aws:iam::${ACCOUNT}:role/ecs-task`, authorizationToken: 'ecs-auth-token' },
-  });
-  google = await startEnvironment({
-    google: {
-      providers: { [PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(world) } },
-      serviceAccounts: {
-        // Any identity of the AWS account may impersonate: the tests check *which* identity arrived.
-        [SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === ACCOUNT },
-      },
-    },
+    imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
+    ecs: { roleArn: `arn:aws:iam::${AWS_ACCOUNT}:role/ecs-task`, authorizationToken: 'ecs-auth-token' },
   });
   home = await mkdtemp(join(tmpdir(), 'aws-e2e-home-'));
 });
-
+// Instance metadata is the fake's or disabled, STS calls go to the fake AWS STS, and HOME is empty.
+const { world: google, runMain: run } = useFakeWorld({
+  environment: () => trustingAws(world),
+  inputs: () => ({ workload_identity_provider: AWS_PROVIDER, subject_token_source: 'aws', retries: '0' }),
+  env: () => ({ HOME: home, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true' }),
+  timeoutMs: 30_000,
+});
 afterAll(async () => {
-  await Promise.all(runs.map((r) => r.cleanup()));
-  await Promise.all([aws?.close(), google?.close()]);
+  await aws?.close();
   await rm(home, { recursive: true, force: true });
 });
-
-async function run(inputs: Record<string, string>, env: Record<string, string | undefined>): Promise<RunActionResult> {
-  const result = await runAction({
-    script: SCRIPT,
-    inputs: {
-      workload_identity_provider: PROVIDER,
-      subject_token_source: 'aws',
-      ...google.endpointInputs,
-      retries: '0',
-      ...inputs,
-    },
-    env: {
-      HOME: home,
-      AWS_ENDPOINT_URL_STS: aws.sts.origin,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...env,
-    },
-    timeoutMs: 30_000,
-  });
-  runs.push(result);
-  return result;
-}
 
 /** The AWS identity Google STS accepted in the last exchange (claims from GetCallerIdentity). */
 function lastFederatedClaims(): Record<string, unknown> {
@@ -107,14 +71,14 @@ function expectNoLeak(result: RunActionResult, secrets: Array<string | undefined
 
 describe('subject_token_source: aws, end to end', () => {
   it('environment credentials: signs GetCallerIdentity, and writes an aws1 credentials file', async () => {
-    const user = world.addUser(`arn:aws:iam::${ACCOUNT}:user/ci`);
+    const user = world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
     const result = await run(
-      { aws_region: 'eu-west-1', service_account: SERVICE_ACCOUNT, token_format: 'access_token' },
+      { aws_region: 'eu-west-1', service_account: AWS_SERVICE_ACCOUNT, token_format: 'access_token' },
       { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey },
     );
     expectSuccess(result);
     expect(result.outputs['access_token']).toBeTruthy();
-    expect(lastFederatedClaims()).toMatchObject({ arn: user.arn, account: ACCOUNT });
+    expect(lastFederatedClaims()).toMatchObject({ arn: user.arn, account: AWS_ACCOUNT });
     const exchange = google.google.sts.requests.at(-1)?.json as Record<string, string>;
     expect(exchange['subjectTokenType']).toBe(AWS_TOKEN_TYPE);
     expect(JSON.parse(decodeURIComponent(exchange['subjectToken'] ?? '')).url).toBe(
@@ -124,7 +88,7 @@ describe('subject_token_source: aws, end to end', () => {
     const file = JSON.parse(await readFile(result.outputs['credentials_file_path'] ?? '', 'utf8'));
     expect(file).toEqual({
       type: 'external_account',
-      audience: `//iam.googleapis.com/${PROVIDER}`,
+      audience: `//iam.googleapis.com/${AWS_PROVIDER}`,
       subject_token_type: AWS_TOKEN_TYPE,
       token_url: `${google.google.stsEndpoint}/token`,
       credential_source: {
@@ -135,7 +99,7 @@ describe('subject_token_source: aws, end to end', () => {
           'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
         imdsv2_session_token_url: 'http://169.254.169.254/latest/api/token',
       },
-      service_account_impersonation_url: `${google.google.iamcredentialsEndpoint}/projects/-/serviceAccounts/${SERVICE_ACCOUNT}:generateAccessToken`,
+      service_account_impersonation_url: `${google.google.iamcredentialsEndpoint}/projects/-/serviceAccounts/${AWS_SERVICE_ACCOUNT}:generateAccessToken`,
       universe_domain: 'googleapis.com',
     });
     // Tools find these credentials in the environment themselves; only the region (an input) is exported.
@@ -155,7 +119,9 @@ describe('subject_token_source: aws, end to end', () => {
       { AWS_EC2_METADATA_DISABLED: undefined, AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin },
     );
     expectSuccess(result);
-    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/runner-role/i-0123456789abcdef0`);
+    expect(lastFederatedClaims()['arn']).toBe(
+      `arn:aws:sts::${AWS_ACCOUNT}:assumed-role/runner-role/i-0123456789abcdef0`,
+    );
     expect(result.stdout).toContain('AWS region eu-central-1 (from EC2 instance metadata).');
     expect(aws.imds.requests[0]).toMatchObject({ method: 'PUT', path: '/latest/api/token' });
     expect(aws.imds.requests.every((r, i) => i === 0 || r.headers['x-aws-ec2-metadata-token'])).toBe(true);
@@ -177,7 +143,7 @@ describe('subject_token_source: aws, end to end', () => {
       { AWS_CONTAINER_CREDENTIALS_FULL_URI: aws.ecsUrl, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'ecs-auth-token' },
     );
     expectSuccess(result);
-    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/ecs-task/ecs-task-0123`);
+    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${AWS_ACCOUNT}:assumed-role/ecs-task/ecs-task-0123`);
     const exported = result.exportedEnv;
     const issued = world.keys.get(exported['AWS_ACCESS_KEY_ID'] ?? '');
     expect(issued?.arn).toContain('assumed-role/ecs-task');
@@ -203,13 +169,13 @@ describe('subject_token_source: aws, end to end', () => {
       { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: DEPLOY_ROLE, AWS_ROLE_SESSION_NAME: 'irsa-session' },
     );
     expectSuccess(result);
-    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/deploy/irsa-session`);
+    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${AWS_ACCOUNT}:assumed-role/deploy/irsa-session`);
     expect(result.masks).toContain('eyJ.runner.token');
     expectNoLeak(result, ['eyJ.runner.token', result.exportedEnv['AWS_SECRET_ACCESS_KEY']]);
   });
 
   it('a named profile that assumes a role from a source profile', async () => {
-    const user = world.addUser(`arn:aws:iam::${ACCOUNT}:user/profile-user`);
+    const user = world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/profile-user`);
     const config = join(home, 'config');
     const credentials = join(home, 'credentials');
     await writeFile(
@@ -225,7 +191,7 @@ describe('subject_token_source: aws, end to end', () => {
       { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials },
     );
     expectSuccess(result);
-    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/deploy/GitHubActions`);
+    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${AWS_ACCOUNT}:assumed-role/deploy/GitHubActions`);
     expect(result.stdout).toContain('AWS region ap-northeast-1 (from profile "deploy").');
     expect(result.exportedEnv['AWS_ACCESS_KEY_ID']).toMatch(/^ASIA/);
     expectNoLeak(result, [
@@ -236,7 +202,7 @@ describe('subject_token_source: aws, end to end', () => {
   });
 
   it('aws_role_arn: assumes the role first (SigV4-signed AssumeRole) and signs as the role', async () => {
-    const user = world.addUser(`arn:aws:iam::${ACCOUNT}:user/ci`);
+    const user = world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
     aws.sts.reset();
     const result = await run(
       {
@@ -252,7 +218,7 @@ describe('subject_token_source: aws, end to end', () => {
     expect(aws.sts.requests.map((r) => [r.status, r.form?.['Action'], r.form?.['DurationSeconds']])).toEqual([
       [200, 'AssumeRole', '900'],
     ]);
-    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/deploy/gcp-deploy`);
+    expect(lastFederatedClaims()['arn']).toBe(`arn:aws:sts::${AWS_ACCOUNT}:assumed-role/deploy/gcp-deploy`);
     expect(result.stdout).toContain(`Assumed ${DEPLOY_ROLE}: access key ASIA…`);
     expectNoLeak(result, [
       user.secretAccessKey,
@@ -262,7 +228,7 @@ describe('subject_token_source: aws, end to end', () => {
   });
 
   it('a wrong secret: Google STS (via AWS) refuses, and the error names the identity and the likely fix', async () => {
-    const user = world.addUser(`arn:aws:iam::${ACCOUNT}:user/typo`);
+    const user = world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/typo`);
     const wrong = `${user.secretAccessKey.slice(0, -2)}xx`;
     const result = await run(
       { aws_region: 'eu-west-1' },
@@ -280,7 +246,7 @@ describe('subject_token_source: aws, end to end', () => {
   });
 
   it('a wrong secret with aws_role_arn: AWS STS refuses AssumeRole, naming the identity', async () => {
-    const user = world.addUser(`arn:aws:iam::${ACCOUNT}:user/typo2`);
+    const user = world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/typo2`);
     const result = await run(
       { aws_region: 'eu-west-1', aws_role_arn: DEPLOY_ROLE, aws_role_external_id: 'ext-42' },
       { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: 'not-the-secret' },

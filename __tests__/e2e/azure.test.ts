@@ -11,73 +11,47 @@ import * as path from 'node:path';
 
 import { GoogleAuth } from 'google-auth-library';
 import { azureIdentity, azureProvider, type FakeAzureImds, startFakeAzureImds } from '../fakes/azure-imds.mjs';
-import {
-  type FakeEnvironment,
-  findLeakedSecrets,
-  type RunActionResult,
-  runAction,
-  startEnvironment,
-  verifyJwt,
-} from '../fakes/index.mjs';
-import { errorsOf, MAIN, ROOT } from '../support/e2e.js';
+import { findLeakedSecrets, type RunActionResult, verifyJwt } from '../fakes/index.mjs';
+import { errorsOf, ROOT } from '../support/e2e.js';
+import { useFakeWorld } from '../support/fake-world.js';
+import { AZURE_POOL, AZURE_PROVIDER, AZURE_SERVICE_ACCOUNT, LOCKED_SA } from '../support/fixtures.js';
 
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/azure-pool/providers/azure-provider';
 /** A provider of the same pool that expects another app ID URI. */
-const OTHER_APP_PROVIDER =
-  'projects/123456789012/locations/global/workloadIdentityPools/azure-pool/providers/other-app-provider';
-const POOL = 'projects/123456789012/locations/global/workloadIdentityPools/azure-pool';
+const OTHER_APP_PROVIDER = `${AZURE_POOL}/providers/other-app-provider`;
 const RESOURCE = 'api://gcp-wif-runner';
-const SA = 'azure-deployer@my-project.iam.gserviceaccount.com';
-const LOCKED_SA = 'locked@my-project.iam.gserviceaccount.com';
 const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 
 const deployIdentity = azureIdentity('deploy-identity');
 let imds: FakeAzureImds;
-let world: FakeEnvironment;
-const runs: RunActionResult[] = [];
 
 beforeAll(async () => {
   imds = await startFakeAzureImds({ userAssigned: [deployIdentity], resources: [RESOURCE, 'api://other-app'] });
-  world = await startEnvironment({
+});
+// No GitHub OIDC variables: the instance metadata's only.
+const { world, runMain: run } = useFakeWorld({
+  environment: () => ({
     google: {
       providers: {
-        [PROVIDER]: azureProvider(imds, { allowedAudiences: [RESOURCE] }),
+        [AZURE_PROVIDER]: azureProvider(imds, { allowedAudiences: [RESOURCE] }),
         [OTHER_APP_PROVIDER]: azureProvider(imds, { allowedAudiences: ['api://other-app'] }),
       },
       serviceAccounts: {
         // Identities of the tenant may impersonate; the tests check which one arrived.
-        [SA]: { allow: (p) => p.type === 'federated' && p.claims['tid'] === imds.tenantId },
+        [AZURE_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['tid'] === imds.tenantId },
         [LOCKED_SA]: { allow: () => false },
       },
     },
-  });
+  }),
+  inputs: () => ({
+    workload_identity_provider: AZURE_PROVIDER,
+    subject_token_source: 'azure',
+    azure_resource: RESOURCE,
+    retries: '0',
+  }),
+  env: () => imds.env,
+  timeoutMs: 30_000,
 });
-
-afterAll(async () => {
-  await Promise.all([imds.close(), world.close()]);
-  for (const run of runs) await run.cleanup();
-});
-
-async function run(
-  inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {},
-): Promise<RunActionResult> {
-  const result = await runAction({
-    script: MAIN,
-    inputs: {
-      workload_identity_provider: PROVIDER,
-      subject_token_source: 'azure',
-      azure_resource: RESOURCE,
-      ...world.endpointInputs,
-      retries: '0',
-      ...inputs,
-    },
-    env: { ...imds.env, ...env },
-    timeoutMs: 30_000,
-  });
-  runs.push(result);
-  return result;
-}
+afterAll(() => imds.close());
 
 function expectSuccess(result: RunActionResult): void {
   if (result.code !== 0) throw new Error(`action failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
@@ -136,7 +110,7 @@ describe('subject_token_source: azure, end to end', () => {
     const exchange = world.google.sts.requests.slice(stsBefore);
     expect(exchange.map((r) => r.json)).toEqual([
       {
-        audience: `//iam.googleapis.com/${PROVIDER}`,
+        audience: `//iam.googleapis.com/${AZURE_PROVIDER}`,
         grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
         requestedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
         scope: 'https://www.googleapis.com/auth/cloud-platform',
@@ -154,7 +128,9 @@ describe('subject_token_source: azure, end to end', () => {
       `Azure managed identity: token for "${RESOURCE}" from the machine's system-assigned identity (object ID ` +
         `${imds.systemAssigned?.objectId}).`,
     );
-    expect(result.summary).toContain(`principal://iam.googleapis.com/${POOL}/subject/${imds.systemAssigned?.objectId}`);
+    expect(result.summary).toContain(
+      `principal://iam.googleapis.com/${AZURE_POOL}/subject/${imds.systemAssigned?.objectId}`,
+    );
     await expectFileLikeGcloud(result, await gcloudFile('azure-direct.json'));
     expectNoLeaks(result);
   });
@@ -163,7 +139,7 @@ describe('subject_token_source: azure, end to end', () => {
     imds.reset();
     const result = await run({
       azure_client_id: deployIdentity.clientId,
-      service_account: SA,
+      service_account: AZURE_SERVICE_ACCOUNT,
       token_format: 'access_token',
       access_token_lifetime: '1800s',
     });
@@ -172,7 +148,7 @@ describe('subject_token_source: azure, end to end', () => {
     expect(lastFederatedSubject()).toBe(deployIdentity.objectId);
     expect(world.google.lookupToken(result.outputs['access_token'] ?? '')).toMatchObject({ kind: 'service_account' });
     expect(world.google.iamcredentials.requests.at(-1)).toMatchObject({
-      path: `/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`,
+      path: `/v1/projects/-/serviceAccounts/${AZURE_SERVICE_ACCOUNT}:generateAccessToken`,
       json: { scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '1800s' },
     });
     await expectFileLikeGcloud(
@@ -184,7 +160,7 @@ describe('subject_token_source: azure, end to end', () => {
 
   it('mints an ID token for the audience', async () => {
     const result = await run({
-      service_account: SA,
+      service_account: AZURE_SERVICE_ACCOUNT,
       token_format: 'id_token',
       id_token_audience: 'https://my-service.run.app',
       id_token_include_email: 'true',
@@ -192,7 +168,7 @@ describe('subject_token_source: azure, end to end', () => {
     expectSuccess(result);
     expect(verifyJwt(result.outputs['id_token'] ?? '', [world.google.idTokenPublicKey]).payload).toMatchObject({
       aud: 'https://my-service.run.app',
-      email: SA,
+      email: AZURE_SERVICE_ACCOUNT,
     });
     await expectFileLikeGcloud(result, await gcloudFile('azure-service-account.json'));
     expectNoLeaks(result);
@@ -200,15 +176,15 @@ describe('subject_token_source: azure, end to end', () => {
 
   it('acts as a Workspace user (domain-wide delegation)', async () => {
     const result = await run({
-      service_account: SA,
+      service_account: AZURE_SERVICE_ACCOUNT,
       token_format: 'access_token',
       access_token_subject: 'alice@example.com',
     });
     expectSuccess(result);
     const sign = world.google.iamcredentials.requests.at(-1);
-    expect(sign?.path).toBe(`/v1/projects/-/serviceAccounts/${SA}:signJwt`);
+    expect(sign?.path).toBe(`/v1/projects/-/serviceAccounts/${AZURE_SERVICE_ACCOUNT}:signJwt`);
     expect(JSON.parse((sign?.json as { payload: string }).payload)).toMatchObject({
-      iss: SA,
+      iss: AZURE_SERVICE_ACCOUNT,
       sub: 'alice@example.com',
     });
     expect(world.google.lookupToken(result.outputs['access_token'] ?? '')).toMatchObject({
@@ -219,7 +195,7 @@ describe('subject_token_source: azure, end to end', () => {
   });
 
   it('google-auth-library reads the file, asks instance metadata itself and gets a token', async () => {
-    const result = await run({ azure_client_id: deployIdentity.clientId, service_account: SA });
+    const result = await run({ azure_client_id: deployIdentity.clientId, service_account: AZURE_SERVICE_ACCOUNT });
     expectSuccess(result);
     const credentials = JSON.parse(await fs.readFile(result.outputs['credentials_file_path'] ?? '', 'utf8'));
     imds.reset();
@@ -282,7 +258,7 @@ describe('subject_token_source: azure, failures', () => {
     );
     expect(error).toContain(
       `gcloud iam service-accounts add-iam-policy-binding "${LOCKED_SA}" --role="roles/iam.workloadIdentityUser" ` +
-        `--member="principal://iam.googleapis.com/${POOL}/subject/${imds.systemAssigned?.objectId}"`,
+        `--member="principal://iam.googleapis.com/${AZURE_POOL}/subject/${imds.systemAssigned?.objectId}"`,
     );
     expectNoLeaks(result);
   });
@@ -341,7 +317,7 @@ describe('subject_token_source: azure, failures', () => {
 describe('subject_token_source: azure, debug logging', () => {
   it('shows the requests and claims with RUNNER_DEBUG but no token, on success and failure', async () => {
     const ok = await run(
-      { service_account: SA, token_format: 'access_token' },
+      { service_account: AZURE_SERVICE_ACCOUNT, token_format: 'access_token' },
       { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' },
     );
     expectSuccess(ok);
@@ -358,7 +334,7 @@ describe('subject_token_source: azure, debug logging', () => {
     const bad = await run(
       {
         workload_identity_provider: OTHER_APP_PROVIDER,
-        service_account: SA,
+        service_account: AZURE_SERVICE_ACCOUNT,
         token_format: 'id_token',
         id_token_audience: 'x',
       },

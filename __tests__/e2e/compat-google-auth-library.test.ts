@@ -9,31 +9,15 @@ import { createPublicKey } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 
 import { GoogleAuth } from 'google-auth-library';
-import { awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
-import {
-  allowServiceAccount,
-  type FakeEnvironment,
-  type RunActionResult,
-  runAction,
-  startEnvironment,
-  verifyJwt,
-} from '../fakes/index.mjs';
-import { MAIN, SA } from '../support/e2e.js';
+import { type AwsWorld, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
+import { allowServiceAccount, verifyJwt } from '../fakes/index.mjs';
+import { trustingAws, useFakeWorld } from '../support/fake-world.js';
+import { AWS_ACCOUNT, AWS_PROVIDER, AWS_SERVICE_ACCOUNT, SA } from '../support/fixtures.js';
 
-let world: FakeEnvironment;
-const runs: RunActionResult[] = [];
-
-beforeAll(async () => {
-  world = await startEnvironment();
-});
-afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
-});
+const { world, runMain } = useFakeWorld();
 
 async function credentialsFileFrom(inputs: Record<string, string>): Promise<Record<string, unknown>> {
-  const result = await runAction({ script: MAIN, inputs: { ...world.endpointInputs, ...inputs }, env: world.env });
-  runs.push(result);
+  const result = await runMain(inputs);
   expect(result.code).toBe(0);
   return JSON.parse(await fs.readFile(result.outputs['credentials_file_path'] ?? '', 'utf8')) as Record<
     string,
@@ -112,47 +96,35 @@ it('service-account key file', async () => {
 });
 
 describe('AWS', () => {
-  const ACCOUNT = '111122223333';
-  const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-  const AWS_SA = 'aws-deployer@my-project.iam.gserviceaccount.com';
-  let awsWorld: ReturnType<typeof createAwsWorld>;
+  let awsWorld: AwsWorld;
   let aws: FakeAws;
-  let google: FakeEnvironment;
   const saved = { ...process.env };
 
   beforeAll(async () => {
     awsWorld = createAwsWorld();
     aws = await startFakeAws({ world: awsWorld });
-    google = await startEnvironment({
-      google: {
-        providers: { [PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
-        serviceAccounts: { [AWS_SA]: { allow: (p) => p.type === 'federated' && p.claims['account'] === ACCOUNT } },
-      },
-    });
+  });
+  // A world of its own, whose Google trusts the AWS account; no GitHub OIDC variables.
+  const { world: google, runMain: runAws } = useFakeWorld({
+    environment: () => trustingAws(awsWorld),
+    env: () => ({ AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true' }),
   });
   afterAll(async () => {
     process.env = saved;
-    await Promise.all([aws.close(), google.close()]);
+    await aws.close();
   });
 
   it('external_account file (aws1, environment credentials, through a service account)', async () => {
-    const user = awsWorld.addUser(`arn:aws:iam::${ACCOUNT}:user/ci`);
+    const user = awsWorld.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
     const awsEnv = {
       AWS_ACCESS_KEY_ID: user.accessKeyId,
       AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
       AWS_REGION: 'eu-west-1',
     };
-    const result = await runAction({
-      script: MAIN,
-      inputs: {
-        ...google.endpointInputs,
-        workload_identity_provider: PROVIDER,
-        subject_token_source: 'aws',
-        service_account: AWS_SA,
-      },
-      env: { ...awsEnv, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    runs.push(result);
+    const result = await runAws(
+      { workload_identity_provider: AWS_PROVIDER, subject_token_source: 'aws', service_account: AWS_SERVICE_ACCOUNT },
+      awsEnv,
+    );
     expect(result.code).toBe(0);
     const file = JSON.parse(await fs.readFile(result.outputs['credentials_file_path'] ?? '', 'utf8'));
 

@@ -6,17 +6,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from '../fakes/index.mjs';
-import {
-  errorsOf,
-  expectNoLeaks,
-  expectTroubleshootingRow,
-  MAIN,
-  POST,
-  ROOT,
-  SA,
-  withDefaults,
-} from '../support/e2e.js';
+import type { RunActionResult } from '../fakes/index.mjs';
+import { errorsOf, expectTroubleshootingRow, ROOT, SA } from '../support/e2e.js';
+import { useFakeWorld } from '../support/fake-world.js';
 
 const CREDENTIALS_VARIABLES = [
   'GOOGLE_APPLICATION_CREDENTIALS',
@@ -24,39 +16,19 @@ const CREDENTIALS_VARIABLES = [
   'GOOGLE_GHA_CREDS_PATH',
 ];
 
-let world: FakeEnvironment;
 let scratch: string;
-const runs: RunActionResult[] = [];
 
 beforeAll(async () => {
-  world = await startEnvironment();
   scratch = await fs.mkdtemp(path.join(ROOT, 'node_modules', '.e2e-location-'));
 });
-
 afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
   await fs.rm(scratch, { recursive: true, force: true });
 });
 
-async function runMain(
-  inputs: Record<string, string>,
-  options: { env?: Record<string, string | undefined>; workspace?: string; runnerTemp?: string } = {},
-): Promise<RunActionResult> {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({
-      workload_identity_provider: world.workloadIdentityProvider,
-      ...world.endpointInputs,
-      ...inputs,
-    }),
-    env: { ...world.env, ...options.env },
-    ...(options.workspace ? { workspace: options.workspace } : {}),
-    ...(options.runnerTemp ? { runnerTemp: options.runnerTemp } : {}),
-  });
-  runs.push(result);
-  return result;
-}
+const { world, runMain, runPost, expectNoLeaks } = useFakeWorld({
+  actionDefaults: true,
+  inputs: (world) => ({ workload_identity_provider: world.workloadIdentityProvider }),
+});
 
 function messages(result: RunActionResult, command: string): string[] {
   return result.commands.filter((c) => c.command === command).map((c) => c.message);
@@ -101,11 +73,11 @@ describe('credentials_file_location', () => {
     );
     if (location !== 'workspace') expect(await fs.readdir(main.workspace)).toEqual([]);
 
-    const post = await runAction({ script: POST, inputs: withDefaults({}), stateFrom: main });
+    const post = await runPost(main);
     expect(post.code).toBe(0);
     expect(logLines(post)).toEqual([`Removed credentials file ${file}`]);
     await expect(fs.stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
-    expectNoLeaks(world, main);
+    expectNoLeaks(main);
   });
 
   describe('refuses a directory it should not write to, before any request', () => {
@@ -181,7 +153,7 @@ describe('credentials_file_location', () => {
 
     it('runner_temp when RUNNER_TEMP is not set', async () => {
       const before = world.github.requestCount;
-      const main = await runMain({ credentials_file_location: 'runner_temp' }, { env: { RUNNER_TEMP: undefined } });
+      const main = await runMain({ credentials_file_location: 'runner_temp' }, { RUNNER_TEMP: undefined });
       expect(main.code).toBe(1);
       expect(errorsOf(main)).toEqual([
         'RUNNER_TEMP is not set, so there is nowhere to write the credentials file (credentials_file_location: ' +
@@ -231,12 +203,13 @@ describe('two authentications in one job', () => {
     const runnerTemp = await directory('two-steps-temp');
 
     // - id: prod (through a service account, project from its email)
-    const first = await runMain({ service_account: SA, token_format: 'access_token' }, { workspace, runnerTemp });
+    const first = await runMain({ service_account: SA, token_format: 'access_token' }, {}, { workspace, runnerTemp });
     expect(errorsOf(first)).toEqual([]);
     // - id: staging (direct, another project), with what the runner exported after the first step
     const second = await runMain(
       { project_id: 'staging-project', credentials_file_location: 'runner_temp' },
-      { workspace, runnerTemp, env: first.exportedEnv },
+      first.exportedEnv,
+      { workspace, runnerTemp },
     );
     expect(errorsOf(second)).toEqual([]);
 
@@ -268,15 +241,15 @@ describe('two authentications in one job', () => {
 
     // Post steps run in reverse order, each from its own saved state, with the job's variables.
     const jobEnv = { ...first.exportedEnv, ...second.exportedEnv };
-    const secondPost = await runAction({ script: POST, inputs: withDefaults({}), stateFrom: second, env: jobEnv });
+    const secondPost = await runPost(second, {}, jobEnv);
     expect(logLines(secondPost)).toEqual([`Removed credentials file ${secondFile}`]);
     await expect(fs.stat(secondFile)).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(fs.stat(firstFile)).resolves.toBeDefined();
-    const firstPost = await runAction({ script: POST, inputs: withDefaults({}), stateFrom: first, env: jobEnv });
+    const firstPost = await runPost(first, {}, jobEnv);
     expect(logLines(firstPost)).toEqual([`Removed credentials file ${firstFile}`]);
     await expect(fs.stat(firstFile)).rejects.toMatchObject({ code: 'ENOENT' });
     expect([secondPost.code, firstPost.code]).toEqual([0, 0]);
-    expectNoLeaks(world, first);
-    expectNoLeaks(world, second);
+    expectNoLeaks(first);
+    expectNoLeaks(second);
   });
 });

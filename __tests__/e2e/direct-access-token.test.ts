@@ -3,39 +3,16 @@
  * Workload Identity Federation (no service_account) outputs the STS token
  * itself, with no further request, and says whose token it is.
  */
-import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from '../fakes/index.mjs';
-import { errorsOf, expectNoLeaks, expectTroubleshootingRow, MAIN, withDefaults } from '../support/e2e.js';
+import type { RunActionResult } from '../fakes/index.mjs';
+import { errorsOf, expectTroubleshootingRow } from '../support/e2e.js';
+import { useFakeWorld } from '../support/fake-world.js';
+import { GITHUB_PRINCIPAL as PRINCIPAL } from '../support/fixtures.js';
 
-let world: FakeEnvironment;
-const runs: RunActionResult[] = [];
-
-beforeAll(async () => {
-  world = await startEnvironment();
+const { world, runMain, expectNoLeaks } = useFakeWorld({
+  actionDefaults: true,
+  inputs: (world) => ({ workload_identity_provider: world.workloadIdentityProvider, project_id: 'my-project' }),
 });
 
-afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
-});
-
-async function runMain(inputs: Record<string, string>): Promise<RunActionResult> {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({
-      workload_identity_provider: world.workloadIdentityProvider,
-      project_id: 'my-project',
-      ...world.endpointInputs,
-      ...inputs,
-    }),
-    env: world.env,
-  });
-  runs.push(result);
-  return result;
-}
-
-const PRINCIPAL =
-  'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github-pool/' +
-  'subject/repo:octo-org/octo-repo:ref:refs/heads/main';
 const CAVEAT =
   `access_token is the federated principal's own token (${PRINCIPAL}), not a service account's: it works with ` +
   'the APIs that support Workload Identity Federation directly, and others refuse it (Google lists them in ' +
@@ -72,7 +49,7 @@ describe('token_format: access_token without service_account', () => {
     expect(main.outputs['access_token_expiration']).toBe(main.outputs['auth_token_expiration']);
     expect(main.outputs['access_token_expiration']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(main.masks).toContain(token);
-    expectNoLeaks(world, main);
+    expectNoLeaks(main);
   });
 
   it('makes no request beyond the OIDC token and the STS exchange', () => {

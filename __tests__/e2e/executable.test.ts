@@ -12,39 +12,27 @@ import { join } from 'node:path';
 
 import { GoogleAuth } from 'google-auth-library';
 
-import {
-  type FakeEnvironment,
-  generateKeyPair,
-  type RunActionResult,
-  runAction,
-  signJwt,
-  startEnvironment,
-  verifyJwt,
-} from '../fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN } from '../support/e2e.js';
+import { generateKeyPair, type RunActionResult, signJwt, verifyJwt } from '../fakes/index.mjs';
+import { errorsOf, expectNoLeaks as expectNoLeaksIn } from '../support/e2e.js';
 import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
+import { useFakeWorld } from '../support/fake-world.js';
+import { GCLOUD_POOL, GCLOUD_PROVIDER, SA } from '../support/fixtures.js';
 import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 
-/** The provider gcloud's fixtures were written for (see fixtures/gcloud/README.md). */
-const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
-const POOL = 'projects/123456789/locations/global/workloadIdentityPools/pool';
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const SUBJECT = 'system:serviceaccount:ci:runner';
-const SA = 'deployer@my-project.iam.gserviceaccount.com';
 const KUBERNETES = generateKeyPair();
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 
-let world: FakeEnvironment;
 let program: TokenProgram;
-const runs: RunActionResult[] = [];
 /** Every subject token the program handed out, for the leak checks. */
 const minted: string[] = [];
 
-beforeAll(async () => {
-  world = await startEnvironment({
+const { world, runMain } = useFakeWorld({
+  environment: () => ({
     google: {
       providers: {
-        [PROVIDER]: {
+        [GCLOUD_PROVIDER]: {
           type: 'oidc',
           issuer: ISSUER,
           issuerKeys: [KUBERNETES.publicKey],
@@ -53,18 +41,23 @@ beforeAll(async () => {
         },
       },
       serviceAccounts: {
-        [SA]: { allow: (p) => p.type === 'federated' && p.provider === PROVIDER && p.subject === SUBJECT },
+        [SA]: { allow: (p) => p.type === 'federated' && p.provider === GCLOUD_PROVIDER && p.subject === SUBJECT },
       },
     },
-  });
+  }),
+  inputs: () => ({
+    workload_identity_provider: GCLOUD_PROVIDER,
+    subject_token_source: 'executable',
+    executable_command: program.command,
+    retries: '0',
+  }),
+  env: (world) => ({ ...world.env, GITHUB_ACTION_REF: 'v1' }),
+  timeoutMs: 30_000,
+});
+beforeAll(() => {
   program = createTokenProgram();
 });
-
-afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
-  program.remove();
-});
+afterAll(() => program.remove());
 
 /** A service-account token of the cluster, as a projected token would be: for the provider's default audience. */
 function kubernetesToken(claims: Record<string, unknown> = {}): string {
@@ -73,7 +66,7 @@ function kubernetesToken(claims: Record<string, unknown> = {}): string {
     {
       iss: ISSUER,
       sub: SUBJECT,
-      aud: `https://iam.googleapis.com/${PROVIDER}`,
+      aud: `https://iam.googleapis.com/${GCLOUD_PROVIDER}`,
       iat: now,
       exp: now + 600,
       'kubernetes.io': { namespace: 'ci' },
@@ -83,24 +76,6 @@ function kubernetesToken(claims: Record<string, unknown> = {}): string {
   );
   minted.push(token);
   return token;
-}
-
-async function runMain(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  const result = await runAction({
-    script: MAIN,
-    inputs: {
-      workload_identity_provider: PROVIDER,
-      subject_token_source: 'executable',
-      executable_command: program.command,
-      ...world.endpointInputs,
-      retries: '0',
-      ...inputs,
-    },
-    env: { ...world.env, GITHUB_ACTION_REF: 'v1', ...env },
-    timeoutMs: 30_000,
-  });
-  runs.push(result);
-  return result;
 }
 
 function expectSuccess(result: RunActionResult): void {
@@ -137,10 +112,10 @@ describe('subject_token_source: executable, end to end', () => {
     expectSuccess(result);
 
     const issued = world.google.lookupToken(result.outputs['auth_token'] ?? '');
-    expect(issued).toMatchObject({ kind: 'federated', principal: { provider: PROVIDER, subject: SUBJECT } });
+    expect(issued).toMatchObject({ kind: 'federated', principal: { provider: GCLOUD_PROVIDER, subject: SUBJECT } });
     const exchange = world.google.sts.requests.at(-1)?.json as Record<string, string>;
     expect(exchange).toMatchObject({
-      audience: `//iam.googleapis.com/${PROVIDER}`,
+      audience: `//iam.googleapis.com/${GCLOUD_PROVIDER}`,
       subjectToken: token,
       subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
     });
@@ -150,7 +125,7 @@ describe('subject_token_source: executable, end to end', () => {
     const ran = program.runs().slice(runsBefore);
     expect(ran.map((r) => r.env)).toEqual([
       {
-        GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE: `//iam.googleapis.com/${PROVIDER}`,
+        GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE: `//iam.googleapis.com/${GCLOUD_PROVIDER}`,
         GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE: 'urn:ietf:params:oauth:token-type:jwt',
         GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE: '0',
       },
@@ -163,7 +138,7 @@ describe('subject_token_source: executable, end to end', () => {
     expect(result.exportedEnv['GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES']).toBe('1');
     expect(result.stdout).toContain('Exported GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1: tools reading the');
     expect(result.masks).toContain(token);
-    expect(result.summary).toContain(`principal://iam.googleapis.com/${POOL}/subject/${SUBJECT}`);
+    expect(result.summary).toContain(`principal://iam.googleapis.com/${GCLOUD_POOL}/subject/${SUBJECT}`);
     expectNoLeaks(result);
   });
 
@@ -283,7 +258,7 @@ describe('google-auth-library with the file the action wrote', () => {
       libraryRuns.map(({ env: { GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES: _allowed, ...given } }) => given),
     ).toEqual([
       {
-        GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE: `//iam.googleapis.com/${PROVIDER}`,
+        GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE: `//iam.googleapis.com/${GCLOUD_PROVIDER}`,
         GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE: 'urn:ietf:params:oauth:token-type:jwt',
         GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE: '0',
         GOOGLE_EXTERNAL_ACCOUNT_IMPERSONATED_EMAIL: SA,

@@ -14,7 +14,6 @@ import {
   createTestCertificates,
   DEFAULT_PROVIDER,
   decodeJwt,
-  type FakeEnvironment,
   findLeakedSecrets,
   generateKeyPair,
   getKeyPair,
@@ -28,33 +27,28 @@ import {
   type TestCertificates,
   verifyJwt,
 } from '../fakes/index.mjs';
+import { useFakeWorld } from '../support/fake-world.js';
+import { AWS_ACCOUNT, AWS_PROVIDER, SA } from '../support/fixtures.js';
 
 const OTHER_SA = 'builder@my-project.iam.gserviceaccount.com';
-const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
 
-let env: FakeEnvironment;
-
-beforeAll(async () => {
-  env = await startEnvironment({
+const { world: env } = useFakeWorld({
+  environment: () => ({
     google: {
       providers: {
         [AWS_PROVIDER]: {
           type: 'aws',
           verifyAwsSubjectToken: (token) => {
             if (token !== 'signed-aws-request') throw new Error('The AWS request signature is invalid.');
-            return { arn: 'arn:aws:sts::111122223333:assumed-role/ci/session', account: '111122223333' };
+            return { arn: `arn:aws:sts::${AWS_ACCOUNT}:assumed-role/ci/session`, account: AWS_ACCOUNT };
           },
         },
       },
       // builder@ may be impersonated by deployer@ only (used for key-based
       // callers and delegation chains).
-      serviceAccounts: { [OTHER_SA]: { allow: allowServiceAccount('deployer@my-project.iam.gserviceaccount.com') } },
+      serviceAccounts: { [OTHER_SA]: { allow: allowServiceAccount(SA) } },
     },
-  });
-});
-
-afterAll(async () => {
-  await env?.close();
+  }),
 });
 
 interface HttpResult {
@@ -245,7 +239,7 @@ describe('fake STS', () => {
     const ok = await postJson(`${env.google.stsEndpoint}/token`, body('signed-aws-request'));
     expect(ok.status).toBe(200);
     expect(env.google.lookupToken(ok.body.access_token)?.principal).toMatchObject({
-      subject: 'arn:aws:sts::111122223333:assumed-role/ci/session',
+      subject: `arn:aws:sts::${AWS_ACCOUNT}:assumed-role/ci/session`,
     });
     const bad = await postJson(`${env.google.stsEndpoint}/token`, body('tampered'));
     expect(bad.body).toEqual({ error: 'invalid_grant', error_description: 'The AWS request signature is invalid.' });

@@ -13,13 +13,11 @@ import * as path from 'node:path';
 import { GoogleAuth } from 'google-auth-library';
 import {
   DEFAULT_NODE_BINARY,
-  type FakeEnvironment,
   findLeakedSecrets,
   getKeyPair,
   inputEnvName,
   type RunActionResult,
   signJwt,
-  startEnvironment,
   verifyJwt,
 } from '../fakes/index.mjs';
 import { createSamlIdp } from '../fakes/saml.mjs';
@@ -29,21 +27,17 @@ import {
   credentialsFileOf,
   expectSameFile,
   expectSuccess,
-  FIXTURE_SA,
   gcloudFixture,
   GITHUB_WORDS,
   JWT_TYPE,
-  PROVIDER,
-  runSource,
   SAML2_TYPE,
+  useSourceWorld,
   withDefaults,
 } from '../support/external-token.js';
+import { GCLOUD_POOL, GCLOUD_PROVIDER, LOCKED_SA, SA } from '../support/fixtures.js';
 
-const SAML_PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/saml-prov';
+const SAML_PROVIDER = `${GCLOUD_POOL}/providers/saml-prov`;
 const SUBJECT = 'system:serviceaccount:arc-runners:runner';
-const POOL = 'projects/123456789/locations/global/workloadIdentityPools/pool';
-/** A service account nobody may impersonate. */
-const LOCKED_SA = 'locked@my-project.iam.gserviceaccount.com';
 
 const cluster = createIssuer('https://container.googleapis.test/v1/projects/p/locations/l/clusters/arc', {
   sub: SUBJECT,
@@ -55,41 +49,36 @@ const cluster = createIssuer('https://container.googleapis.test/v1/projects/p/lo
 });
 const idp = createSamlIdp();
 
-let world: FakeEnvironment;
 let dir: string;
-const runs: RunActionResult[] = [];
 
-beforeAll(async () => {
-  world = await startEnvironment({
-    google: {
-      providers: {
-        [PROVIDER]: {
-          type: 'oidc',
-          issuer: cluster.issuer,
-          issuerKeys: cluster.keys.publicKey,
-          attributeMapping: (claims) => ({
-            'google.subject': String(claims['sub']),
-            'attribute.namespace': String(claims['kubernetes.io']?.namespace),
-          }),
-          attributeCondition: (_claims, attributes) => attributes['attribute.namespace'] === 'arc-runners',
-        },
-        [SAML_PROVIDER]: { type: 'saml', verifySamlAssertion: idp.verifier() },
+const { world, runMain: run } = useSourceWorld('file', () => ({
+  google: {
+    providers: {
+      [GCLOUD_PROVIDER]: {
+        type: 'oidc',
+        issuer: cluster.issuer,
+        issuerKeys: cluster.keys.publicKey,
+        attributeMapping: (claims) => ({
+          'google.subject': String(claims['sub']),
+          'attribute.namespace': String(claims['kubernetes.io']?.namespace),
+        }),
+        attributeCondition: (_claims, attributes) => attributes['attribute.namespace'] === 'arc-runners',
       },
-      serviceAccounts: {
-        // Only the runner's Kubernetes service account (or the SAML user) may impersonate: the tests check who arrived.
-        [FIXTURE_SA]: {
-          allow: (p) => p.type === 'federated' && (p.subject === SUBJECT || p.subject === 'alice@example.com'),
-        },
-        [LOCKED_SA]: { allow: () => false },
-      },
+      [SAML_PROVIDER]: { type: 'saml', verifySamlAssertion: idp.verifier() },
     },
-  });
+    serviceAccounts: {
+      // Only the runner's Kubernetes service account (or the SAML user) may impersonate: the tests check who arrived.
+      [SA]: {
+        allow: (p) => p.type === 'federated' && (p.subject === SUBJECT || p.subject === 'alice@example.com'),
+      },
+      [LOCKED_SA]: { allow: () => false },
+    },
+  },
+}));
+beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'e2e-file-'));
 });
-
-afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -99,9 +88,6 @@ function tokenFile(content: string): string {
   writeFileSync(file, content);
   return file;
 }
-
-const run = (inputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
-  runSource(world, 'file', runs, inputs, env);
 
 /** Every token minted by the issuers and by fake Google: none may show unmasked. */
 function expectNoLeaks(result: RunActionResult): void {
@@ -128,7 +114,7 @@ describe('a projected service-account token (text)', () => {
   it('is exchanged directly: auth_token is the federated token of the Kubernetes service account', () => {
     expectSuccess(result);
     expect(lastExchange()).toEqual({
-      audience: `//iam.googleapis.com/${PROVIDER}`,
+      audience: `//iam.googleapis.com/${GCLOUD_PROVIDER}`,
       grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
       requestedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
       scope: 'https://www.googleapis.com/auth/cloud-platform',
@@ -136,8 +122,8 @@ describe('a projected service-account token (text)', () => {
       subjectToken: token,
     });
     const issued = world.google.lookupToken(result.outputs['auth_token'] ?? '');
-    expect(issued?.principal).toMatchObject({ type: 'federated', provider: PROVIDER, subject: SUBJECT });
-    expect(result.summary).toContain(`principal://iam.googleapis.com/${POOL}/subject/${SUBJECT}`);
+    expect(issued?.principal).toMatchObject({ type: 'federated', provider: GCLOUD_PROVIDER, subject: SUBJECT });
+    expect(result.summary).toContain(`principal://iam.googleapis.com/${GCLOUD_POOL}/subject/${SUBJECT}`);
     expect(result.stdout).toContain(`Reading the subject token from ${file}.`);
     expect(result.masks).toContain(token);
     expectNoLeaks(result);
@@ -170,14 +156,14 @@ describe('through a service account', () => {
       subject_token_file: file,
       subject_token_format: 'json',
       subject_token_field: 'id_token',
-      service_account: FIXTURE_SA,
+      service_account: SA,
       token_format: 'access_token',
     });
     expectSuccess(result);
     expect(lastExchange()['subjectToken']).toBe(token);
     expect(world.google.lookupToken(result.outputs['access_token'] ?? '')).toMatchObject({
       kind: 'service_account',
-      principal: { email: FIXTURE_SA, impersonatedBy: { subject: SUBJECT } },
+      principal: { email: SA, impersonatedBy: { subject: SUBJECT } },
     });
     expectSameFile(credentialsFileOf(result), gcloudFixture('file-json-impersonation.json', world, { file }));
 
@@ -189,7 +175,7 @@ describe('through a service account', () => {
     const { token: libraryToken } = await (await auth.getClient()).getAccessToken();
     expect(world.google.lookupToken(libraryToken ?? '')).toMatchObject({ kind: 'service_account' });
     expect(world.google.iamcredentials.requests.at(-1)?.path).toBe(
-      `/v1/projects/-/serviceAccounts/${FIXTURE_SA}:generateAccessToken`,
+      `/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`,
     );
     expectNoLeaks(result);
   });
@@ -199,7 +185,7 @@ describe('through a service account', () => {
     const result = await run({
       subject_token_file: file,
       subject_token_format: 'text',
-      service_account: FIXTURE_SA,
+      service_account: SA,
       token_format: 'access_token',
       access_token_lifetime: '30m',
     });
@@ -211,7 +197,7 @@ describe('through a service account', () => {
   it('id_token for an audience', async () => {
     const result = await run({
       subject_token_file: tokenFile(cluster.mint()),
-      service_account: FIXTURE_SA,
+      service_account: SA,
       token_format: 'id_token',
       id_token_audience: 'https://my-service.run.app',
     });
@@ -224,13 +210,13 @@ describe('through a service account', () => {
   it('domain-wide delegation (signJwt + OAuth2)', async () => {
     const result = await run({
       subject_token_file: tokenFile(cluster.mint()),
-      service_account: FIXTURE_SA,
+      service_account: SA,
       token_format: 'access_token',
       access_token_subject: 'alice@example.com',
     });
     expectSuccess(result);
     const sign = world.google.iamcredentials.requests.at(-1);
-    expect(sign?.path).toBe(`/v1/projects/-/serviceAccounts/${FIXTURE_SA}:signJwt`);
+    expect(sign?.path).toBe(`/v1/projects/-/serviceAccounts/${SA}:signJwt`);
     expect(JSON.parse((sign?.json as { payload: string }).payload)).toMatchObject({ sub: 'alice@example.com' });
     expect(world.google.lookupToken(result.outputs['access_token'] ?? '')).toMatchObject({
       kind: 'oauth2',
@@ -258,7 +244,7 @@ describe('subject_token_type: saml2', () => {
       subjectTokenKind: 'saml',
       subject: 'alice@example.com',
     });
-    expect(result.summary).toContain(`principal://iam.googleapis.com/${POOL}/subject/alice@example.com`);
+    expect(result.summary).toContain(`principal://iam.googleapis.com/${GCLOUD_POOL}/subject/alice@example.com`);
     expect(result.masks).toContain(response);
     expectSameFile(
       credentialsFileOf(result),
@@ -308,7 +294,7 @@ describe('when Google refuses the token', () => {
     expect(error).toMatch(
       /Hint: The token's audience \("https:\/\/kubernetes\.default\.svc"\) is not one the provider accepts/,
     );
-    expect(error).toContain(`by default "https://iam.googleapis.com/${PROVIDER}"`);
+    expect(error).toContain(`by default "https://iam.googleapis.com/${GCLOUD_PROVIDER}"`);
     expect(error).toContain('serviceAccountToken "audience"');
     expect(error).toContain(
       `Token sent by Token file: sub="${SUBJECT}", aud="https://kubernetes.default.svc", iss="${cluster.issuer}"`,
@@ -324,7 +310,13 @@ describe('when Google refuses the token', () => {
     // The cluster's issuer URL, signed with another key.
     const now = Math.floor(Date.now() / 1000);
     const token = signJwt(
-      { iss: cluster.issuer, sub: SUBJECT, aud: `https://iam.googleapis.com/${PROVIDER}`, iat: now, exp: now + 600 },
+      {
+        iss: cluster.issuer,
+        sub: SUBJECT,
+        aud: `https://iam.googleapis.com/${GCLOUD_PROVIDER}`,
+        iat: now,
+        exp: now + 600,
+      },
       getKeyPair('forged-cluster').privateKey,
     );
     const result = await run({ subject_token_file: tokenFile(token) });
@@ -354,7 +346,7 @@ describe('when Google refuses the token', () => {
     expect(error).toMatch(/^Creating a token for the service account \(IAM Credentials\) failed: .*HTTP 403/);
     expect(error).toContain(
       `gcloud iam service-accounts add-iam-policy-binding "${LOCKED_SA}" ` +
-        `--role="roles/iam.workloadIdentityUser" --member="principal://iam.googleapis.com/${POOL}/subject/${SUBJECT}"`,
+        `--role="roles/iam.workloadIdentityUser" --member="principal://iam.googleapis.com/${GCLOUD_POOL}/subject/${SUBJECT}"`,
     );
     expect(error).not.toMatch(GITHUB_WORDS);
   });
@@ -421,7 +413,7 @@ describe('bad input: one clear error each, and no token printed', () => {
     const asRoot = process.getuid?.() === 0;
     if (!asRoot) chmodSync(file, 0o000);
     const { stdout, code } = await runAs(asRoot ? 65534 : undefined, {
-      workload_identity_provider: PROVIDER,
+      workload_identity_provider: GCLOUD_PROVIDER,
       subject_token_source: 'file',
       subject_token_file: file,
       create_credentials_file: 'false',
@@ -437,7 +429,7 @@ describe('bad input: one clear error each, and no token printed', () => {
 describe('debug logging (RUNNER_DEBUG=1)', () => {
   it('shows the claims and the steps, and leaks nothing, on success and on failure', async () => {
     const ok = await run(
-      { subject_token_file: tokenFile(cluster.mint()), service_account: FIXTURE_SA, token_format: 'access_token' },
+      { subject_token_file: tokenFile(cluster.mint()), service_account: SA, token_format: 'access_token' },
       { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' },
     );
     expectSuccess(ok);

@@ -10,34 +10,21 @@ import * as path from 'node:path';
 import {
   allowServiceAccount,
   decodeJwt,
-  type FakeEnvironment,
   findLeakedSecrets,
   type RunActionResult,
   runAction,
-  startEnvironment,
   verifyJwt,
 } from '../fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, POST, ROOT, SA, withDefaults } from '../support/e2e.js';
+import { errorsOf, POST, ROOT, SA, withDefaults } from '../support/e2e.js';
+import { useFakeWorld } from '../support/fake-world.js';
 import { CREDENTIALS_FILE_MODE } from '../support/platform.js';
 
 const root = ROOT;
 
-let world: FakeEnvironment;
-const runs: RunActionResult[] = [];
-
-async function runMain(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({ ...world.endpointInputs, ...inputs }),
-    env: { ...world.env, GITHUB_ACTION_REF: 'v1', ...env },
-  });
-  runs.push(result);
-  return result;
-}
-
-async function runPost(main: RunActionResult, inputs: Record<string, string> = {}) {
-  return runAction({ script: POST, inputs: withDefaults(inputs), stateFrom: main });
-}
+const { world, runMain, runPost, expectNoLeaks } = useFakeWorld({
+  actionDefaults: true,
+  env: (world) => ({ ...world.env, GITHUB_ACTION_REF: 'v1' }),
+});
 
 /** Writes a file into a fresh workspace so the "empty workspace" warning does not fire. */
 async function checkedOutWorkspace(): Promise<string> {
@@ -45,17 +32,6 @@ async function checkedOutWorkspace(): Promise<string> {
   await fs.writeFile(path.join(dir, 'README.md'), 'checked out\n');
   return dir;
 }
-
-const expectNoLeaks = (result: RunActionResult, extra: string[] = []) => expectNoLeaksIn(world, result, extra);
-
-beforeAll(async () => {
-  world = await startEnvironment();
-});
-
-afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
-});
 
 describe('Workload Identity Federation, direct', () => {
   let main: RunActionResult;
@@ -399,12 +375,11 @@ describe('post step', () => {
     const main = await runMain({ workload_identity_provider: world.workloadIdentityProvider });
     const bystander = path.join(main.workspace, 'important.json');
     await fs.writeFile(bystander, '{}');
-    const post = await runAction({
-      script: POST,
-      inputs: withDefaults({}),
-      stateFrom: main,
-      env: { GOOGLE_GHA_CREDS_PATH: bystander, GOOGLE_APPLICATION_CREDENTIALS: bystander },
-    });
+    const post = await runPost(
+      main,
+      {},
+      { GOOGLE_GHA_CREDS_PATH: bystander, GOOGLE_APPLICATION_CREDENTIALS: bystander },
+    );
     expect(post.code).toBe(0);
     await expect(fs.stat(bystander)).resolves.toBeDefined();
     await expect(fs.stat(main.outputs['credentials_file_path'] ?? '')).rejects.toMatchObject({ code: 'ENOENT' });

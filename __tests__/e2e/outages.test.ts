@@ -13,31 +13,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { awsSubjectTokenVerifier, type AwsWorld, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
-import {
-  type FakeEnvironment,
-  type FakeServer,
-  type Fault,
-  type RunActionResult,
-  runAction,
-  startEnvironment,
-} from '../fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, MAIN, SA } from '../support/e2e.js';
-
-const AWS_ACCOUNT = '111122223333';
-const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
+import { type AwsWorld, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
+import { type FakeServer, type Fault, type RunActionResult } from '../fakes/index.mjs';
+import { errorsOf } from '../support/e2e.js';
+import { trustingAws, useFakeWorld } from '../support/fake-world.js';
+import { AWS_ACCOUNT, AWS_PROVIDER, AWS_SERVICE_ACCOUNT, SA } from '../support/fixtures.js';
 
 /** A budget that makes the mechanism quick: waits of at most 0.75 s. */
 const SHORT_BUDGET = '6s';
 /** Long enough for several attempts, well inside SHORT_BUDGET. */
 const OUTAGE_MS = 1500;
 
-let world: FakeEnvironment;
 let awsWorld: AwsWorld;
 let aws: FakeAws;
 let home: string;
-const runs: RunActionResult[] = [];
 
 beforeAll(async () => {
   awsWorld = createAwsWorld();
@@ -46,37 +35,19 @@ beforeAll(async () => {
     imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
   });
   home = await mkdtemp(join(tmpdir(), 'e2e-outages-home-'));
-  world = await startEnvironment({
-    google: {
-      providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
-      serviceAccounts: {
-        [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
-      },
-    },
-  });
+});
+const { world, runMain, expectNoLeaks } = useFakeWorld({
+  environment: () => trustingAws(awsWorld),
+  inputs: (world) => ({ workload_identity_provider: world.workloadIdentityProvider }),
+  timeoutMs: 60_000,
 });
 afterAll(async () => {
-  await Promise.all(runs.map((r) => r.cleanup()));
-  await Promise.all([world?.close(), aws?.close()]);
+  await aws?.close();
   await rm(home, { recursive: true, force: true });
 });
 afterEach(() => {
   for (const server of [world.github, world.google.sts, world.google.iamcredentials, aws.imds]) server.clearFaults();
 });
-
-async function runMain(
-  inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {},
-): Promise<RunActionResult> {
-  const result = await runAction({
-    script: MAIN,
-    inputs: { workload_identity_provider: world.workloadIdentityProvider, ...world.endpointInputs, ...inputs },
-    env: { ...world.env, ...env },
-    timeoutMs: 60_000,
-  });
-  runs.push(result);
-  return result;
-}
 
 /** The run's plain log lines about `service` (not workflow commands). */
 const linesAbout = (r: RunActionResult, service: string) =>
@@ -115,7 +86,7 @@ describe('an outage of one endpoint is ridden out', () => {
       expectRodeOut(result, service, server(), before);
       expect(result.outputs['access_token']).toBeTruthy();
       expect(result.durationMs).toBeLessThan(8000);
-      expectNoLeaksIn(world, result);
+      expectNoLeaks(result);
     },
     30_000,
   );
@@ -184,7 +155,7 @@ describe('a permanent outage fails within the budget, and says so', () => {
       expect(Number(match[2])).toBeLessThan(3);
       // The budget, one attempt, and Node's start: no more.
       expect(result.durationMs).toBeLessThan(6000);
-      expectNoLeaksIn(world, result);
+      expectNoLeaks(result);
     },
     30_000,
   );

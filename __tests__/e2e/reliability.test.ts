@@ -5,25 +5,13 @@
  */
 import { promises as fs } from 'node:fs';
 
-import {
-  type FakeEnvironment,
-  type FakeServer,
-  findLeakedSecrets,
-  type RunActionResult,
-  runAction,
-  startEnvironment,
-} from '../fakes/index.mjs';
-import { errorsOf, expectNoLeaks as expectNoLeaksIn, knownSecrets, MAIN, SA } from '../support/e2e.js';
+import { type FakeServer, findLeakedSecrets, type RunActionResult } from '../fakes/index.mjs';
+import { errorsOf, knownSecrets, SA } from '../support/e2e.js';
+import { useFakeWorld } from '../support/fake-world.js';
+import { GITHUB_PRINCIPAL } from '../support/fixtures.js';
 
-let world: FakeEnvironment;
-const runs: RunActionResult[] = [];
-
-beforeAll(async () => {
-  world = await startEnvironment();
-});
-afterAll(async () => {
-  await world.close();
-  for (const run of runs) await run.cleanup();
+const { world, runMain, expectNoLeaks } = useFakeWorld({
+  inputs: (world) => ({ workload_identity_provider: world.workloadIdentityProvider }),
 });
 afterEach(() => {
   for (const server of [world.github, world.google.sts, world.google.iamcredentials, world.google.oauth2]) {
@@ -31,23 +19,8 @@ afterEach(() => {
   }
 });
 
-async function runMain(inputs: Record<string, string>, env: Record<string, string | undefined> = {}) {
-  const result = await runAction({
-    script: MAIN,
-    inputs: {
-      workload_identity_provider: world.workloadIdentityProvider,
-      ...world.endpointInputs,
-      ...inputs,
-    },
-    env: { ...world.env, ...env },
-  });
-  runs.push(result);
-  return result;
-}
-
 const infoLines = (r: RunActionResult) => r.stdout.split(/\r?\n/).filter((l) => !l.startsWith('::'));
 const secretsSoFar = (extra: string[] = []) => knownSecrets(world, extra);
-const expectNoLeaks = (r: RunActionResult, extra: string[] = []) => expectNoLeaksIn(world, r, extra);
 
 describe('transient failures are retried on every endpoint', () => {
   const faults = [{ status: 503 }, { status: 429, retryAfter: 1 }, { reset: true }, { hangMs: 3000 }];
@@ -234,9 +207,7 @@ describe('job summary', () => {
     const summary = result.summary;
     expect(summary).toContain('Workload Identity Federation from GitHub OIDC');
     expect(summary).toContain(SA);
-    expect(summary).toContain(
-      'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github-pool/subject/repo:octo-org/octo-repo:ref:refs/heads/main',
-    );
+    expect(summary).toContain(GITHUB_PRINCIPAL);
     expect(summary).toContain('my-project');
     expect(summary).toContain(result.outputs['credentials_file_path']);
     expect(summary).toContain('GOOGLE_APPLICATION_CREDENTIALS');

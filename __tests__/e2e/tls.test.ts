@@ -9,28 +9,29 @@ import { promises as fs } from 'node:fs';
 
 import {
   createTestCertificates,
-  type FakeEnvironment,
   type FakeServer,
   RESOLVE_TEST_HOSTS,
   type RunActionResult,
-  runAction,
   startConnectProxy,
-  startEnvironment,
   type TestCertificates,
 } from '../fakes/index.mjs';
-import { errorsOf, expectNoLeaks, MAIN, namedEndpoints, SA, TEST_HOSTS } from '../support/e2e.js';
+import { errorsOf, namedEndpoints, SA, TEST_HOSTS } from '../support/e2e.js';
+import { useFakeWorld } from '../support/fake-world.js';
 
 let certs: TestCertificates;
-let world: FakeEnvironment;
-const runs: RunActionResult[] = [];
 
+// Made before the fakes start (hooks run in the order they are registered): they serve with it.
 beforeAll(async () => {
   certs = await createTestCertificates();
-  world = await startEnvironment({ tls: certs });
+});
+
+/** runMain runs dist/main trusting the test CA, unless `env` says otherwise. */
+const { world, runMain, expectNoLeaks } = useFakeWorld({
+  environment: () => ({ tls: certs }),
+  inputs: (world) => ({ workload_identity_provider: world.workloadIdentityProvider }),
+  env: (world) => ({ ...world.env, NODE_EXTRA_CA_CERTS: certs.caFile }),
 });
 afterAll(async () => {
-  await world?.close();
-  for (const run of runs) await run.cleanup();
   await certs?.cleanup();
 });
 
@@ -41,22 +42,6 @@ beforeEach(() => {
   world.github.reset();
   world.google.reset();
 });
-
-/** Runs dist/main trusting the test CA, unless `env` says otherwise. */
-async function runMain(
-  inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {},
-  nodeArgs: string[] = [],
-) {
-  const result = await runAction({
-    script: MAIN,
-    inputs: { workload_identity_provider: world.workloadIdentityProvider, ...world.endpointInputs, ...inputs },
-    env: { ...world.env, NODE_EXTRA_CA_CERTS: certs.caFile, ...env },
-    nodeArgs,
-  });
-  runs.push(result);
-  return result;
-}
 
 /** Per service: how many requests arrived, and over which transport. */
 function transports(): Record<string, string[]> {
@@ -178,7 +163,7 @@ describe('through an HTTPS_PROXY (CONNECT tunnels)', () => {
           HTTPS_PROXY: proxy.url,
           NO_PROXY: '.googleapis.test,token.actions.githubusercontent.test',
         },
-        ['--require', RESOLVE_TEST_HOSTS],
+        { nodeArgs: ['--require', RESOLVE_TEST_HOSTS] },
       );
       expect(errorsOf(result)).toEqual([]);
       expect(result.code).toBe(0);
@@ -219,7 +204,7 @@ describe('no secret in the log over TLS, with debug on', () => {
   ])('%s', async (_what, inputs, env) => {
     const result = await runMain(inputs, { ...debug, ...env });
     expect(result.commands.some((c) => c.command === 'debug')).toBe(true); // debug really was on
-    expectNoLeaks(world, result);
+    expectNoLeaks(result);
     expect(result.stderr).not.toMatch(/\n\s+at .*\(.*\.js:\d+:\d+\)/); // no stack trace
   });
 });

@@ -8,12 +8,10 @@
 import { GoogleAuth } from 'google-auth-library';
 import {
   createTestCertificates,
-  type FakeEnvironment,
   type FakeServer,
   findLeakedSecrets,
   jsonResponse,
   type RunActionResult,
-  startEnvironment,
   startFakeServer,
   verifyJwt,
 } from '../fakes/index.mjs';
@@ -23,43 +21,40 @@ import {
   credentialsFileOf,
   expectSameFile,
   expectSuccess,
-  FIXTURE_SA,
   gcloudFixture,
   GITHUB_WORDS,
   JWT_TYPE,
-  PROVIDER,
-  runSource,
+  useSourceWorld,
 } from '../support/external-token.js';
+import { GCLOUD_POOL, GCLOUD_PROVIDER, SA } from '../support/fixtures.js';
 
 const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main';
-const POOL = 'projects/123456789/locations/global/workloadIdentityPools/pool';
 /** The header values of gcloud's url-json-headers.json fixture; the first is the re-signer's secret. */
 const SECRET = 'fixture-request-token';
 const HEADERS = `Authorization: Bearer ${SECRET}\nX-Runner: ghes-runner-7`;
 
 const resigner = createIssuer('https://token-resigner.ghes.example.test', { sub: SUBJECT });
 
-let world: FakeEnvironment;
 let server: FakeServer;
 /** Claims of the tokens the re-signer hands out next. */
 let claims: Record<string, unknown> = {};
-const runs: RunActionResult[] = [];
+
+const { world, runMain: run } = useSourceWorld('url', () => ({
+  google: {
+    providers: {
+      [GCLOUD_PROVIDER]: {
+        type: 'oidc',
+        issuer: resigner.issuer,
+        issuerKeys: resigner.keys.publicKey,
+        attributeMapping: (c) => ({ 'google.subject': String(c['sub']) }),
+        attributeCondition: (c) => String(c['sub']).startsWith('repo:octo-org/'),
+      },
+    },
+    serviceAccounts: { [SA]: { allow: (p) => p.type === 'federated' && p.subject === SUBJECT } },
+  },
+}));
 
 beforeAll(async () => {
-  world = await startEnvironment({
-    google: {
-      providers: {
-        [PROVIDER]: {
-          type: 'oidc',
-          issuer: resigner.issuer,
-          issuerKeys: resigner.keys.publicKey,
-          attributeMapping: (c) => ({ 'google.subject': String(c['sub']) }),
-          attributeCondition: (c) => String(c['sub']).startsWith('repo:octo-org/'),
-        },
-      },
-      serviceAccounts: { [FIXTURE_SA]: { allow: (p) => p.type === 'federated' && p.subject === SUBJECT } },
-    },
-  });
   server = await startFakeServer({
     name: 'resigner',
     handler: (req) => {
@@ -80,13 +75,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await Promise.all([world.close(), server.close()]);
-  for (const run of runs) await run.cleanup();
-});
-
-const run = (inputs: Record<string, string>, env: Record<string, string | undefined> = {}) =>
-  runSource(world, 'url', runs, inputs, env);
+afterAll(() => server.close());
 
 /** The re-signer's tokens, fake Google's, and the header secret: none may show unmasked. */
 function expectNoLeaks(result: RunActionResult): void {
@@ -125,7 +114,7 @@ describe('a text token from an open URL, direct', () => {
       type: 'federated',
       subject: SUBJECT,
     });
-    expect(result.summary).toContain(`principal://iam.googleapis.com/${POOL}/subject/${SUBJECT}`);
+    expect(result.summary).toContain(`principal://iam.googleapis.com/${GCLOUD_POOL}/subject/${SUBJECT}`);
     expect(result.stdout).toContain(`Fetching the subject token from ${url()}.`);
     expectNoLeaks(result);
   });
@@ -142,7 +131,7 @@ describe('a text token from an open URL, direct', () => {
 describe('a JSON answer behind a secret header, through a service account', () => {
   it('sends the headers, masks their values, writes them as gcloud does; the library fetches with them', async () => {
     server.reset();
-    const result = await run({ ...jsonInputs(), service_account: FIXTURE_SA, token_format: 'access_token' });
+    const result = await run({ ...jsonInputs(), service_account: SA, token_format: 'access_token' });
     expectSuccess(result);
     expect(server.requests[0]?.headers).toMatchObject({
       authorization: `Bearer ${SECRET}`,
@@ -150,7 +139,7 @@ describe('a JSON answer behind a secret header, through a service account', () =
     });
     expect(world.google.lookupToken(result.outputs['access_token'] ?? '')).toMatchObject({
       kind: 'service_account',
-      principal: { email: FIXTURE_SA, impersonatedBy: { subject: SUBJECT } },
+      principal: { email: SA, impersonatedBy: { subject: SUBJECT } },
     });
     expect(result.masks).toEqual(expect.arrayContaining([`Bearer ${SECRET}`, SECRET, 'ghes-runner-7']));
     expect(result.stdout).toContain(`from ${server.origin}/token with the header(s) Authorization, X-Runner.`);
@@ -168,7 +157,7 @@ describe('a JSON answer behind a secret header, through a service account', () =
   it('id_token', async () => {
     const result = await run({
       ...jsonInputs(),
-      service_account: FIXTURE_SA,
+      service_account: SA,
       token_format: 'id_token',
       id_token_audience: 'https://my-service.run.app',
     });
@@ -182,14 +171,12 @@ describe('a JSON answer behind a secret header, through a service account', () =
   it('domain-wide delegation', async () => {
     const result = await run({
       ...jsonInputs(),
-      service_account: FIXTURE_SA,
+      service_account: SA,
       token_format: 'access_token',
       access_token_subject: 'alice@example.com',
     });
     expectSuccess(result);
-    expect(world.google.iamcredentials.requests.at(-1)?.path).toBe(
-      `/v1/projects/-/serviceAccounts/${FIXTURE_SA}:signJwt`,
-    );
+    expect(world.google.iamcredentials.requests.at(-1)?.path).toBe(`/v1/projects/-/serviceAccounts/${SA}:signJwt`);
     expect(world.google.lookupToken(result.outputs['access_token'] ?? '')).toMatchObject({
       kind: 'oauth2',
       subject: 'alice@example.com',
@@ -359,7 +346,7 @@ describe('diagnostics and debug logging', () => {
 
   it('RUNNER_DEBUG=1: requests and claims shown, no token and no header value', async () => {
     const env = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' };
-    const ok = await run({ ...jsonInputs(), service_account: FIXTURE_SA, token_format: 'access_token' }, env);
+    const ok = await run({ ...jsonInputs(), service_account: SA, token_format: 'access_token' }, env);
     expectSuccess(ok);
     const debug = ok.commands
       .filter((c) => c.command === 'debug')

@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { awsSubjectTokenVerifier, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
-import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from '../fakes/index.mjs';
+import { type AwsWorld, createAwsWorld, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
+import { type RunActionResult, runAction } from '../fakes/index.mjs';
+import { trustingAws, useFakeWorld } from '../support/fake-world.js';
+import { AWS_ACCOUNT, AWS_PROVIDER, AWS_SERVICE_ACCOUNT } from '../support/fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MAIN_DIR = path.join(root, 'dist', 'main');
@@ -22,9 +24,6 @@ const KB = 1024;
 /** Every JS file of dist/main except the AWS chunk (licenses.txt is not code). */
 const MAIN_BUDGET = 200 * KB;
 const POST_BUDGET = 15 * KB;
-const AWS_ACCOUNT = '111122223333';
-const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
 /** The SigV4 algorithm name: present in the AWS signer, nowhere else. */
 const AWS_MARKER = 'AWS4-HMAC-SHA256';
 
@@ -70,32 +69,24 @@ registerHooks({ load(url, context, nextLoad) { loaded.push(url); return nextLoad
 process.once('exit', () => writeFileSync(process.env.RECORD_LOADS_FILE, JSON.stringify(loaded)));
 `;
 
-let world: FakeEnvironment;
+let awsWorld: AwsWorld;
 let aws: FakeAws;
 let scratch: string;
-const runs: RunActionResult[] = [];
+let recordings = 0;
 
 beforeAll(async () => {
-  const awsWorld = createAwsWorld();
+  awsWorld = createAwsWorld();
   aws = await startFakeAws({
     world: awsWorld,
     imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
   });
-  world = await startEnvironment({
-    google: {
-      providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
-      serviceAccounts: {
-        [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
-      },
-    },
-  });
   scratch = mkdtempSync(path.join(tmpdir(), 'perf-test-'));
   writeFileSync(path.join(scratch, 'record-loads.cjs'), RECORD_LOADS);
 });
-
+// The runs here choose their own script, inputs and environment; the helper starts, stops and cleans up.
+const { world, track } = useFakeWorld({ environment: () => trustingAws(awsWorld) });
 afterAll(async () => {
-  await Promise.all([world.close(), aws.close()]);
-  for (const run of runs) await run.cleanup();
+  await aws.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -108,7 +99,7 @@ async function runRecording(
     stateFrom?: RunActionResult;
   } = {},
 ) {
-  const file = path.join(scratch, `loads-${runs.length}.json`);
+  const file = path.join(scratch, `loads-${recordings++}.json`);
   const result = await runAction({
     script,
     inputs: options.inputs ?? {},
@@ -116,7 +107,7 @@ async function runRecording(
     nodeArgs: ['--require', path.join(scratch, 'record-loads.cjs')],
     ...(options.stateFrom ? { stateFrom: options.stateFrom } : {}),
   });
-  runs.push(result);
+  track(result);
   const loaded = JSON.parse(readFileSync(file, 'utf8')) as string[];
   return {
     result,
@@ -175,7 +166,7 @@ describe('what a run loads', () => {
 
   it('the post step loads its own file and no HTTP, TLS, crypto or process module', async () => {
     const main = await runAction({ script: MAIN, inputs: githubInputs(), env: world.env });
-    runs.push(main);
+    track(main);
     expect(main.code).toBe(0);
     const { result, files, builtins } = await runRecording(POST, { stateFrom: main });
     expect(result.code).toBe(0);
@@ -195,7 +186,7 @@ describe('HTTP requests on the happy path: one per stage', () => {
   async function countRequests(inputs: Record<string, string>, env: Record<string, string | undefined>) {
     const before = Object.fromEntries(Object.entries(servers()).map(([name, s]) => [name, s.requestCount]));
     const result = await runAction({ script: MAIN, inputs: { ...world.endpointInputs, ...inputs }, env });
-    runs.push(result);
+    track(result);
     expect(result.commands.filter((c) => c.command === 'error')).toEqual([]);
     return Object.fromEntries(
       Object.entries(servers()).map(([name, s]) => [name, s.requestCount - (before[name] ?? 0)]),

@@ -6,13 +6,16 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { type FakeEnvironment, getKeyPair, type RunActionResult, runAction, signJwt } from '../fakes/index.mjs';
-import { MAIN, ROOT } from './e2e.js';
-
-/** The provider gcloud's fixtures were made for (so their audience is the test's). */
-export const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
-/** The service account of the fixtures that impersonate. */
-export const FIXTURE_SA = 'deployer@my-project.iam.gserviceaccount.com';
+import {
+  type FakeEnvironment,
+  getKeyPair,
+  type RunActionResult,
+  signJwt,
+  type StartEnvironmentOptions,
+} from '../fakes/index.mjs';
+import { ROOT } from './e2e.js';
+import { type FakeWorld, useFakeWorld } from './fake-world.js';
+import { GCLOUD_PROVIDER } from './fixtures.js';
 export const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 export const SAML2_TYPE = 'urn:ietf:params:oauth:token-type:saml2';
 
@@ -37,7 +40,7 @@ export function createIssuer(issuer: string, defaults: Record<string, unknown>):
       const token = signJwt(
         {
           iss: issuer,
-          aud: `https://iam.googleapis.com/${PROVIDER}`,
+          aud: `https://iam.googleapis.com/${GCLOUD_PROVIDER}`,
           iat: now,
           nbf: now,
           exp: now + lifetimeSeconds,
@@ -78,30 +81,17 @@ export function withDefaults(inputs: Record<string, string>): Record<string, str
 }
 
 /**
- * Runs the bundled action with `source` on PROVIDER and the fakes' endpoints,
- * without GitHub OIDC variables (these sources must not need them); the run
- * is added to `runs` for cleanup.
+ * The fake world of a source suite (useFakeWorld): runMain runs the bundled
+ * action with `source` on GCLOUD_PROVIDER, the inputs above and the fakes'
+ * endpoints, without GitHub OIDC variables (these sources must not need them).
  */
-export async function runSource(
-  world: FakeEnvironment,
-  source: string,
-  runs: RunActionResult[],
-  inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {},
-): Promise<RunActionResult> {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({
-      workload_identity_provider: PROVIDER,
-      subject_token_source: source,
-      ...world.endpointInputs,
-      ...inputs,
-    }),
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, ...env },
+export function useSourceWorld(source: string, environment: () => StartEnvironmentOptions): FakeWorld {
+  return useFakeWorld({
+    environment,
+    inputs: () => withDefaults({ workload_identity_provider: GCLOUD_PROVIDER, subject_token_source: source }),
+    env: () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined }),
     timeoutMs: 30_000,
   });
-  runs.push(result);
-  return result;
 }
 
 /** Fails with the run's log, which says why. */

@@ -9,8 +9,9 @@
  * host (and recording what was asked), over random and hostile values from
  * fast-check, seeded (FUZZ_SEED, FUZZ_RUNS override). This also holds the
  * config parser to its contract (was config-fuzz.test.ts): only ConfigErrors,
- * one line, short, never quoting credentials_json. Then a small sample runs
- * the bundled action against the fakes and checks their request logs.
+ * one line, short, never quoting credentials_json. A small sample of the
+ * same inputs runs the bundled action against the fakes in
+ * e2e/request-shapes.test.ts.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,11 +27,9 @@ import { run } from '../../src/main.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import type { AwsSourceOptions } from '../../src/sources/aws/index.js';
 import type { GitHubOidcOptions } from '../../src/sources/github-oidc.js';
-import { type FakeEnvironment, type RunActionResult, runAction, startEnvironment } from '../fakes/index.mjs';
-import { errorsOf, MAIN, SA } from '../support/e2e.js';
+import { GITHUB_PROVIDER, SA } from '../support/fixtures.js';
 
 const KEY_MARKER = 'KEYMARK7X';
-const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github-provider';
 const OIDC_URL = 'https://token.actions.githubusercontent.com/token?api-version=2.0';
 const AWS_KEY = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
@@ -51,7 +50,7 @@ const KEY_JSON = JSON.stringify({
 
 /** Values each input documents, so that runs get past the first checks and reach the requests. */
 const VALID: Record<string, string[]> = {
-  workload_identity_provider: [PROVIDER],
+  workload_identity_provider: [GITHUB_PROVIDER],
   service_account: [
     SA,
     'keyed@key-project.iam.gserviceaccount.com',
@@ -186,7 +185,7 @@ const documented = fc
     };
     const set: Record<string, string> = { export_environment_variables: 'false' };
     if (way === 'key') set['credentials_json'] = KEY_JSON;
-    else set['workload_identity_provider'] = PROVIDER;
+    else set['workload_identity_provider'] = GITHUB_PROVIDER;
     if (way === 'aws') set['subject_token_source'] = 'aws';
     if (token) {
       set['token_format'] = token;
@@ -446,78 +445,4 @@ describe('in-process: random and hostile inputs', () => {
     ]);
     expect(Date.now() - started).toBeLessThan(25_000);
   }, 30_000);
-});
-
-describe('the bundled action against the fakes: a sample', () => {
-  let world: FakeEnvironment;
-  const runs: RunActionResult[] = [];
-
-  beforeAll(async () => {
-    world = await startEnvironment();
-  });
-  afterAll(async () => {
-    await world.close();
-    for (const r of runs) await r.cleanup();
-  });
-
-  const servers = () => [world.github, world.google.sts, world.google.iamcredentials, world.google.oauth2];
-  const log = () => servers().flatMap((s) => s.requests.map((r) => `${s.name} ${r.method} ${r.path}`));
-
-  async function runMain(inputs: Record<string, string>) {
-    for (const s of servers()) s.reset();
-    const result = await runAction({
-      script: MAIN,
-      inputs: { workload_identity_provider: world.workloadIdentityProvider, ...world.endpointInputs, ...inputs },
-      env: world.env,
-    });
-    runs.push(result);
-    return result;
-  }
-
-  it.each<[string, Record<string, string>, RegExp]>([
-    [
-      'a service account that names another IAM method',
-      { service_account: `${SA}:signBlob?x=`, token_format: 'access_token' },
-      /^Invalid input: "service_account" must be a service account email/,
-    ],
-    [
-      'a service account with a fragment',
-      { service_account: `${SA}#`, token_format: 'access_token' },
-      /^Invalid input: "service_account" must be a service account email/,
-    ],
-    [
-      'a delegate that names another method',
-      { service_account: SA, token_format: 'access_token', delegates: `${SA}:signBlob?x=` },
-      /^Invalid input: "delegates" must be a service account email/,
-    ],
-    [
-      'a provider with a query',
-      { workload_identity_provider: `${PROVIDER.replace(/github-provider$/, 'gh-provider')}?x=1` },
-      /^Invalid input: "workload_identity_provider" has the provider ID "gh-provider\?x=1"/,
-    ],
-    [
-      'a plain-http endpoint on a name that is not loopback',
-      { sts_endpoint: 'http://sts.googleapis.test/v1' },
-      /^Invalid input: "sts_endpoint" must be an https:\/\/ URL/,
-    ],
-  ])('%s: one error, nothing reaches any service', async (_what, inputs, error) => {
-    const result = await runMain(inputs);
-    expect(result.code).toBe(1);
-    expect(errorsOf(result)).toEqual([expect.stringMatching(error)]);
-    expect(log()).toEqual([]);
-  });
-
-  it('valid inputs: exactly the requests of their shape', async () => {
-    const result = await runMain({
-      service_account: SA,
-      token_format: 'id_token',
-      id_token_audience: 'https://x.example',
-    });
-    expect(errorsOf(result)).toEqual([]);
-    expect(log()).toEqual([
-      'github-oidc GET /token',
-      'sts POST /v1/token',
-      `iamcredentials POST /v1/projects/-/serviceAccounts/${SA}:generateIdToken`,
-    ]);
-  });
 });
