@@ -29,6 +29,7 @@ import { azureIdentity, type FakeAzureImds, startFakeAzureImds } from '../fakes/
 import { startFakeServer } from '../fakes/index.mjs';
 import { ROOT } from '../support/e2e.js';
 import { AZURE_POOL as POOL, AZURE_PROVIDER as PROVIDER, AZURE_SERVICE_ACCOUNT as SA } from '../support/fixtures.js';
+import { recordingLog } from '../support/unit.js';
 
 const RESOURCE = 'api://gcp-wif-runner';
 
@@ -50,16 +51,6 @@ afterEach(() => {
   masks.stop();
   for (const h of https.splice(0)) h.dispose();
 });
-
-function recordingLog(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-  };
-}
 
 function configFor(inputs: Record<string, string>): Config {
   return readConfig(

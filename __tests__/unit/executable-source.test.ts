@@ -27,6 +27,7 @@ import { generateKeyPair, signJwt } from '../fakes/index.mjs';
 import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER as PROVIDER, SA } from '../support/fixtures.js';
+import { recordingLog } from '../support/unit.js';
 
 /** parseCommand is private in its types, and exactly what tools run. */
 const PluggableAuthHandler = Handler as unknown as { parseCommand(command: string): string[] };
@@ -48,16 +49,6 @@ beforeEach(() => {
   writeFileSync(join(program.dir, 'plan.json.runs'), '');
 });
 afterEach(() => masks.stop());
-
-function recordingLog(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-  };
-}
 
 function configFor(inputs: Record<string, string>): Config {
   return readConfig(

@@ -5,19 +5,9 @@ import nock from 'nock';
 import { ServiceError } from '../../src/errors.js';
 
 import { Http, type HttpOptions, neverProxyInstanceMetadata, parseErrorBody } from '../../src/http.js';
-import type { Log } from '../../src/log.js';
+import { recordingLog } from '../support/unit.js';
 
 const BASE = 'https://sts.example.test';
-
-function recordingLog(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-  };
-}
 
 function makeHttp(overrides: Partial<HttpOptions> = {}): {
   http: Http;
