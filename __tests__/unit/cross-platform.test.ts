@@ -22,6 +22,7 @@ import {
   RUNNER_OS,
   runnerEnvironment,
 } from '../fakes/index.mjs';
+import { captureStdout } from '../support/runner-output.js';
 
 // @actions/core reads os.EOL; give it Windows' before it is loaded.
 const windowsOs = { ...realOs, EOL: '\r\n' };
@@ -39,27 +40,6 @@ afterEach(() => {
   runner.platform.eol = nativeEol;
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** What fn writes to stdout: through process.stdout (@actions/core) or runner.stdout (ours, fd 1). */
-function captureStdout(fn: () => void): string {
-  const write = process.stdout.write;
-  const ownWrite = runner.stdout.write;
-  let text = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  runner.stdout.write = (chunk: string) => {
-    text += chunk;
-  };
-  try {
-    fn();
-  } finally {
-    process.stdout.write = write;
-    runner.stdout.write = ownWrite;
-  }
-  return text;
-}
 
 /** Points GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_STEP_SUMMARY at fresh files named after `tag`. */
 function fileCommandFiles(tag: string): Record<string, string> {

@@ -15,31 +15,11 @@ import * as core from '@actions/core';
 import * as runner from '../../src/runner-commands.js';
 import * as files from '../../src/runner-files.js';
 import { DEFAULT_NODE_BINARY, parseFileCommands, parseWorkflowCommands } from '../fakes/index.mjs';
+import { captureStdout } from '../support/runner-output.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const VALUES = ['plain', 'multi\nline\r\nvalue', '100% ::set-output name=x::y', 'é😀', '', 'a,b:c'];
-
-/** What fn writes to stdout: through process.stdout (@actions/core) or runner.stdout (ours, fd 1). */
-function captureStdout(fn: () => void): string {
-  const write = process.stdout.write.bind(process.stdout);
-  const ownWrite = runner.stdout.write;
-  let text = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  runner.stdout.write = (chunk: string) => {
-    text += chunk;
-  };
-  try {
-    fn();
-  } finally {
-    process.stdout.write = write;
-    runner.stdout.write = ownWrite;
-  }
-  return text;
-}
 
 it('ends lines with os.EOL, like @actions/core', () => {
   expect(runner.platform.eol).toBe(osEOL);
