@@ -5,9 +5,10 @@
  * run's temporary directories, and gives the suite `runMain` / `runPost`
  * with the suite's own default inputs and environment.
  *
- * Call it at the top of the file, after the beforeAll hooks whose results the
- * environment options need (jest runs beforeAll hooks in the order they are
- * registered), e.g. a CA made with createTestCertificates() or a fake AWS.
+ * Call it at the top of a file or describe block (then the world lives for
+ * that block), after the beforeAll hooks whose results the options read (jest
+ * runs beforeAll hooks in the order they are registered): a CA made with
+ * createTestCertificates(), a fake AWS or Azure metadata service.
  */
 import {
   type FakeEnvironment,
@@ -44,6 +45,8 @@ export interface FakeWorld {
    * The started environment. A stand-in until beforeAll has run, so that a
    * suite can keep `const { world } = useFakeWorld()` at the top and use
    * `world.google…` in its tests; touching it before the suite starts throws.
+   * Only property reads are forwarded (no spreading or `in`), which is all the
+   * suites do with it.
    */
   readonly world: FakeEnvironment;
   /**
