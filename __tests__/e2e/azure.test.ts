@@ -7,13 +7,13 @@
  * runs prove that nothing of GitHub's is needed or asked for.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 
 import { GoogleAuth } from 'google-auth-library';
 import { azureIdentity, azureProvider, type FakeAzureImds, startFakeAzureImds } from '../fakes/azure-imds.mjs';
 import { findLeakedSecrets, type RunActionResult, verifyJwt } from '../fakes/index.mjs';
-import { errorsOf, ROOT } from '../support/e2e.js';
+import { errorsOf } from '../support/e2e.js';
 import { useFakeWorld } from '../support/fake-world.js';
+import { fakeGoogleEndpoints, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { AZURE_POOL, AZURE_PROVIDER, AZURE_SERVICE_ACCOUNT, LOCKED_SA } from '../support/fixtures.js';
 
 /** A provider of the same pool that expects another app ID URI. */
@@ -74,13 +74,10 @@ function lastFederatedSubject(): string | undefined {
 
 /** gcloud's file for the same source, with Google's and IMDS's endpoints replaced by the fakes'. */
 async function gcloudFile(name: string, clientId?: string): Promise<Record<string, unknown>> {
-  const text = await fs.readFile(path.join(ROOT, '__tests__/fixtures/gcloud', name), 'utf8');
-  const file = JSON.parse(
-    text
-      .replaceAll('https://sts.googleapis.com/v1', world.google.stsEndpoint)
-      .replaceAll('https://iamcredentials.googleapis.com/v1', world.google.iamcredentialsEndpoint)
-      .replaceAll('http://169.254.169.254', imds.origin),
-  ) as Record<string, unknown> & { credential_source: { url: string } };
+  const file = gcloudFixture(name, { ...fakeGoogleEndpoints(world), 'http://169.254.169.254': imds.origin }) as Record<
+    string,
+    unknown
+  > & { credential_source: { url: string } };
   if (clientId) file.credential_source.url += `&client_id=${clientId}`;
   return file;
 }

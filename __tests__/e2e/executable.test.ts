@@ -14,7 +14,7 @@ import { GoogleAuth } from 'google-auth-library';
 
 import { generateKeyPair, type RunActionResult, signJwt, verifyJwt } from '../fakes/index.mjs';
 import { errorsOf, expectNoLeaks as expectNoLeaksIn } from '../support/e2e.js';
-import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
+import { expectSameFields, fakeGoogleEndpoints, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { useFakeWorld } from '../support/fake-world.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER, SA } from '../support/fixtures.js';
 import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
@@ -86,10 +86,9 @@ const expectNoLeaks = (result: RunActionResult) => expectNoLeaksIn(world, result
 
 /** gcloud's file for the same source, with the fakes' endpoints and the test's program in place of gcloud's. */
 function gcloudFile(name: string, replace: { command: string; outputFile?: string }): Record<string, unknown> {
-  const file = gcloudFixture(name, {
-    'https://sts.googleapis.com/v1': world.google.stsEndpoint,
-    'https://iamcredentials.googleapis.com/v1': world.google.iamcredentialsEndpoint,
-  }) as { credential_source: { executable: Record<string, unknown> } };
+  const file = gcloudFixture(name, fakeGoogleEndpoints(world)) as {
+    credential_source: { executable: Record<string, unknown> };
+  };
   file.credential_source.executable['command'] = replace.command;
   if (replace.outputFile !== undefined) file.credential_source.executable['output_file'] = replace.outputFile;
   return file;

@@ -4,7 +4,6 @@
  * gcloud's credentials files (fixtures/gcloud) with the test's endpoints.
  */
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 
 import {
   type FakeEnvironment,
@@ -13,8 +12,8 @@ import {
   signJwt,
   type StartEnvironmentOptions,
 } from '../fakes/index.mjs';
-import { ROOT } from './e2e.js';
 import { type FakeWorld, useFakeWorld } from './fake-world.js';
+import { expectSameFields, fakeGoogleEndpoints, gcloudFixture as readGcloudFixture } from './gcloud-fixtures.js';
 import { GCLOUD_PROVIDER } from './fixtures.js';
 export const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 export const SAML2_TYPE = 'urn:ietf:params:oauth:token-type:saml2';
@@ -109,10 +108,7 @@ export function gcloudFixture(
   credentialSource: Record<string, unknown>,
   audience?: string,
 ): Record<string, unknown> {
-  const text = readFileSync(path.join(ROOT, '__tests__', 'fixtures', 'gcloud', name), 'utf8')
-    .replaceAll('https://sts.googleapis.com/v1', world.google.stsEndpoint)
-    .replaceAll('https://iamcredentials.googleapis.com/v1', world.google.iamcredentialsEndpoint);
-  const fixture = JSON.parse(text) as Record<string, unknown>;
+  const fixture = readGcloudFixture(name, fakeGoogleEndpoints(world));
   return {
     ...fixture,
     ...(audience ? { audience } : {}),
@@ -127,9 +123,7 @@ export function credentialsFileOf(result: RunActionResult): Record<string, unkno
 
 /** Compares field by field (a failure names the field), then the whole, so no field is extra or missing. */
 export function expectSameFile(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
-  for (const field of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    expect([field, actual[field]]).toEqual([field, expected[field]]);
-  }
+  expectSameFields(actual, expected);
   expect(actual).toEqual(expected);
 }
 

@@ -4,8 +4,6 @@
  * (fake) instance metadata, how it waits out a restarting IMDS, its errors,
  * and what src/diagnose.ts prints with its claims and hints.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 
 import { getProxyUrl } from '@actions/http-client';
 
@@ -27,8 +25,8 @@ import {
 import { captureMasks } from '../fakes/aws.mjs';
 import { azureIdentity, type FakeAzureImds, startFakeAzureImds } from '../fakes/azure-imds.mjs';
 import { startFakeServer } from '../fakes/index.mjs';
-import { ROOT } from '../support/e2e.js';
 import { AZURE_POOL as POOL, AZURE_PROVIDER as PROVIDER, AZURE_SERVICE_ACCOUNT as SA } from '../support/fixtures.js';
+import { gcloudFixture } from '../support/gcloud-fixtures.js';
 import { recordingLog } from '../support/unit.js';
 
 const RESOURCE = 'api://gcp-wif-runner';
@@ -162,8 +160,7 @@ describe('inputs', () => {
 });
 
 describe('the credentials file', () => {
-  const fixture = (name: string) =>
-    JSON.parse(readFileSync(path.join(ROOT, '__tests__/fixtures/gcloud', name), 'utf8')) as Record<string, unknown>;
+  const fixture = (name: string) => gcloudFixture(name);
 
   it.each([
     ['azure-direct.json', { azure_resource: RESOURCE }],
