@@ -1,6 +1,7 @@
-// `npm test`: type-check, lint (ESLint), format check (Prettier), then every jest suite (unit tests with nock, and
-// end-to-end tests that run the bundled dist/ under Node 24 against fake
-// servers on 127.0.0.1). Extra arguments go to jest.
+// `npm test`: type-check, lint (ESLint), format check (Prettier), then every jest suite: __tests__/unit (in-process,
+// with nock), __tests__/e2e (the bundled dist/ under Node 24 against fake servers on 127.0.0.1) and __tests__/repo
+// (checks of dist/, the docs, metadata and workflows). Extra arguments go to jest, e.g. `npm test -- __tests__/unit`
+// for one kind or `npm test -- __tests__/unit/config.test.ts` for one suite.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

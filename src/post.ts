@@ -7,7 +7,7 @@
  * It runs in every job that used the action, so it loads nothing it does not
  * need: the runner protocol (runner-commands.ts), the state names and
  * node:fs — no @actions/* package, no HTTP stack (the bundle stays under
- * 15 KB, __tests__/perf.test.ts checks it).
+ * 15 KB, __tests__/repo/perf.test.ts checks it).
  */
 import { rmSync } from 'node:fs';
 

@@ -27,7 +27,7 @@ const run = promisify(execFile);
  * The names the server certificate is valid for. Wildcards cover one label
  * only, and Node (like OpenSSL) refuses a wildcard directly under a top-level
  * domain: `*.test` matches nothing, not even `sts.test`. So the multi-label
- * names the proxy tests use (__tests__/e2e-reliability.test.ts, e2e-tls.test.ts)
+ * names the proxy tests use (__tests__/e2e/reliability.test.ts, e2e/tls.test.ts)
  * are covered by `*.googleapis.test` and the GitHub name spelled out.
  */
 export const TEST_CERTIFICATE_NAMES = [

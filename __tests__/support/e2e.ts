@@ -10,8 +10,8 @@ import { type FakeEnvironment, findLeakedSecrets, type RunActionResult } from '.
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MAIN = path.join(ROOT, 'dist/main/index.js');
 export const POST = path.join(ROOT, 'dist/post/index.js');
-/** The service account startEnvironment() lets octo-org/octo-repo impersonate. */
-export const SA = 'deployer@my-project.iam.gserviceaccount.com';
+/** The service account startEnvironment() lets octo-org/octo-repo impersonate (defined with the other names). */
+export { SA } from './fixtures.js';
 
 /** action.yml's default of every input, read from the file itself so that the tests cannot drift from it. */
 const ACTION_DEFAULTS: Record<string, string> = Object.fromEntries(

@@ -4,15 +4,17 @@
  * gcloud's credentials files (fixtures/gcloud) with the test's endpoints.
  */
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 
-import { type FakeEnvironment, getKeyPair, type RunActionResult, runAction, signJwt } from '../fakes/index.mjs';
-import { MAIN, ROOT } from './e2e.js';
-
-/** The provider gcloud's fixtures were made for (so their audience is the test's). */
-export const PROVIDER = 'projects/123456789/locations/global/workloadIdentityPools/pool/providers/prov';
-/** The service account of the fixtures that impersonate. */
-export const FIXTURE_SA = 'deployer@my-project.iam.gserviceaccount.com';
+import {
+  type FakeEnvironment,
+  getKeyPair,
+  type RunActionResult,
+  signJwt,
+  type StartEnvironmentOptions,
+} from '../fakes/index.mjs';
+import { type FakeWorld, useFakeWorld } from './fake-world.js';
+import { expectSameFields, fakeGoogleEndpoints, gcloudFixture as readGcloudFixture } from './gcloud-fixtures.js';
+import { GCLOUD_PROVIDER } from './fixtures.js';
 export const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 export const SAML2_TYPE = 'urn:ietf:params:oauth:token-type:saml2';
 
@@ -37,7 +39,7 @@ export function createIssuer(issuer: string, defaults: Record<string, unknown>):
       const token = signJwt(
         {
           iss: issuer,
-          aud: `https://iam.googleapis.com/${PROVIDER}`,
+          aud: `https://iam.googleapis.com/${GCLOUD_PROVIDER}`,
           iat: now,
           nbf: now,
           exp: now + lifetimeSeconds,
@@ -78,30 +80,17 @@ export function withDefaults(inputs: Record<string, string>): Record<string, str
 }
 
 /**
- * Runs the bundled action with `source` on PROVIDER and the fakes' endpoints,
- * without GitHub OIDC variables (these sources must not need them); the run
- * is added to `runs` for cleanup.
+ * The fake world of a source suite (useFakeWorld): runMain runs the bundled
+ * action with `source` on GCLOUD_PROVIDER, the inputs above and the fakes'
+ * endpoints, without GitHub OIDC variables (these sources must not need them).
  */
-export async function runSource(
-  world: FakeEnvironment,
-  source: string,
-  runs: RunActionResult[],
-  inputs: Record<string, string>,
-  env: Record<string, string | undefined> = {},
-): Promise<RunActionResult> {
-  const result = await runAction({
-    script: MAIN,
-    inputs: withDefaults({
-      workload_identity_provider: PROVIDER,
-      subject_token_source: source,
-      ...world.endpointInputs,
-      ...inputs,
-    }),
-    env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined, ...env },
+export function useSourceWorld(source: string, environment: () => StartEnvironmentOptions): FakeWorld {
+  return useFakeWorld({
+    environment,
+    inputs: () => withDefaults({ workload_identity_provider: GCLOUD_PROVIDER, subject_token_source: source }),
+    env: () => ({ ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined }),
     timeoutMs: 30_000,
   });
-  runs.push(result);
-  return result;
 }
 
 /** Fails with the run's log, which says why. */
@@ -119,10 +108,7 @@ export function gcloudFixture(
   credentialSource: Record<string, unknown>,
   audience?: string,
 ): Record<string, unknown> {
-  const text = readFileSync(path.join(ROOT, '__tests__', 'fixtures', 'gcloud', name), 'utf8')
-    .replaceAll('https://sts.googleapis.com/v1', world.google.stsEndpoint)
-    .replaceAll('https://iamcredentials.googleapis.com/v1', world.google.iamcredentialsEndpoint);
-  const fixture = JSON.parse(text) as Record<string, unknown>;
+  const fixture = readGcloudFixture(name, fakeGoogleEndpoints(world));
   return {
     ...fixture,
     ...(audience ? { audience } : {}),
@@ -137,9 +123,7 @@ export function credentialsFileOf(result: RunActionResult): Record<string, unkno
 
 /** Compares field by field (a failure names the field), then the whole, so no field is extra or missing. */
 export function expectSameFile(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
-  for (const field of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    expect([field, actual[field]]).toEqual([field, expected[field]]);
-  }
+  expectSameFields(actual, expected);
   expect(actual).toEqual(expected);
 }
 

@@ -39,3 +39,28 @@ export function captureRunnerOutput(): RunnerOutput {
         .map((c) => c.message),
   };
 }
+
+/**
+ * What `fn` writes to stdout, through process.stdout (as @actions/core
+ * writes) or runner-commands' `stdout` (ours, fd 1), for suites that compare
+ * the two; nothing reaches the real stdout.
+ */
+export function captureStdout(fn: () => void): string {
+  const write = process.stdout.write;
+  const ownWrite = stdout.write;
+  let text = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    text += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  stdout.write = (chunk: string) => {
+    text += chunk;
+  };
+  try {
+    fn();
+  } finally {
+    process.stdout.write = write;
+    stdout.write = ownWrite;
+  }
+  return text;
+}

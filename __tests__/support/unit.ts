@@ -1,6 +1,7 @@
 /** What the in-process unit suites share. */
 import nock from 'nock';
 
+import type { Log } from '../../src/log.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import { captureMasks } from '../fakes/aws.mjs';
 
@@ -20,4 +21,15 @@ export function useNockAndCaptureMasks(): string[] {
   });
   afterEach(() => nock.cleanAll());
   return capture.values;
+}
+
+/** A Log that keeps every line, prefixed with its level, for tests to read what a module said. */
+export function recordingLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+  };
 }

@@ -1,0 +1,480 @@
+/**
+ * subject_token_source: executable, as the pipeline sees it: its inputs
+ * (validated as Google requires, the command split as google-auth-library
+ * splits it), the program run with the variables the client libraries set,
+ * each failure with its own message (never the program's stdout), the
+ * output-file cache, the credentials file gcloud writes, and what the
+ * diagnostics show.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// google-auth-library's internal module (it has no exports map): the command splitter tools use.
+import { PluggableAuthHandler as Handler } from 'google-auth-library/build/src/auth/pluggable-auth-handler.js';
+
+import { type Config, readConfig, type WorkloadIdentityAuth } from '../../src/config.js';
+import { externalAccountConfig } from '../../src/credentials-file.js';
+import { describeFailure } from '../../src/diagnose.js';
+import { EnvironmentError, ServiceError } from '../../src/errors.js';
+import { STS_SERVICE } from '../../src/google/sts.js';
+import type { Log } from '../../src/log.js';
+import { stdout as runnerStdout } from '../../src/runner-commands.js';
+import { splitCommand } from '../../src/sources/executable/command.js';
+import { ExecutableSource } from '../../src/sources/executable/executable-source.js';
+import type { ExecutableOptions } from '../../src/sources/executable/index.js';
+import { captureMasks } from '../fakes/aws.mjs';
+import { generateKeyPair, signJwt } from '../fakes/index.mjs';
+import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
+import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
+import { GCLOUD_POOL, GCLOUD_PROVIDER as PROVIDER, SA } from '../support/fixtures.js';
+import { recordingLog } from '../support/unit.js';
+
+/** parseCommand is private in its types, and exactly what tools run. */
+const PluggableAuthHandler = Handler as unknown as { parseCommand(command: string): string[] };
+
+const JWT = 'urn:ietf:params:oauth:token-type:jwt';
+const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
+const SAML = 'urn:ietf:params:oauth:token-type:saml2';
+const KEY = generateKeyPair();
+
+let program: TokenProgram;
+let masks: ReturnType<typeof captureMasks>;
+
+beforeAll(() => {
+  program = createTokenProgram();
+});
+afterAll(() => program.remove());
+beforeEach(() => {
+  masks = captureMasks(runnerStdout);
+  writeFileSync(join(program.dir, 'plan.json.runs'), '');
+});
+afterEach(() => masks.stop());
+
+function configFor(inputs: Record<string, string>): Config {
+  return readConfig(
+    (name) => ({ workload_identity_provider: PROVIDER, subject_token_source: 'executable', ...inputs })[name] ?? '',
+  );
+}
+
+async function sourceFor(
+  inputs: Record<string, string>,
+  { env = {}, log = recordingLog(), timeoutMs }: { env?: NodeJS.ProcessEnv; log?: Log; timeoutMs?: number } = {},
+): Promise<ExecutableSource> {
+  const config = configFor({ executable_command: program.command, ...inputs });
+  const auth = config.auth as WorkloadIdentityAuth;
+  const options = auth.source.options as ExecutableOptions;
+  // Below Google's 5 s floor only here, so that the timeout test is quick.
+  return new ExecutableSource(timeoutMs ? { ...options, timeoutMs } : options, {
+    provider: auth.provider,
+    env: { PATH: process.env['PATH'], ...env },
+    log,
+    ...(config.serviceAccount ? { serviceAccount: config.serviceAccount } : {}),
+  });
+}
+
+function token(claims: Record<string, unknown> = {}, lifetimeSeconds = 300): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    {
+      iss: 'https://kubernetes.example',
+      sub: 'system:serviceaccount:ci:runner',
+      aud: 'gcp',
+      iat: now,
+      exp: now + lifetimeSeconds,
+      ...claims,
+    },
+    KEY.privateKey,
+  );
+}
+
+async function failure(source: ExecutableSource): Promise<string> {
+  const err: unknown = await source.subjectToken().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EnvironmentError);
+  return (err as Error).message;
+}
+
+describe('inputs', () => {
+  const error = (inputs: Record<string, string>) => () => configFor(inputs);
+
+  it('parses the command, timeout, output file and token type', () => {
+    const auth = configFor({
+      executable_command: '/opt/bin/get-token --audience "my pool" -v',
+      executable_timeout: '1m',
+      executable_output_file: '/tmp/cache.json',
+      subject_token_type: 'id_token',
+      service_account: SA,
+    }).auth as WorkloadIdentityAuth;
+    expect(auth.source.options).toEqual({
+      command: '/opt/bin/get-token --audience "my pool" -v',
+      argv: ['/opt/bin/get-token', '--audience', 'my pool', '-v'],
+      timeoutMs: 60_000,
+      outputFile: '/tmp/cache.json',
+      subjectTokenType: ID_TOKEN,
+    });
+    expect((configFor({ executable_command: '/opt/bin/x' }).auth as WorkloadIdentityAuth).source.options).toEqual({
+      command: '/opt/bin/x',
+      argv: ['/opt/bin/x'],
+      timeoutMs: 30_000,
+      subjectTokenType: JWT,
+    });
+  });
+
+  it('splits commands exactly as google-auth-library does', () => {
+    for (const command of [
+      '/opt/bin/get-token',
+      '/opt/bin/get-token  --a  b',
+      '/opt/bin/get-token "quoted arg" --x="a b" "c"d',
+      '"/opt/my tools/get-token" --flag',
+    ]) {
+      expect([command, splitCommand(command)]).toEqual([command, PluggableAuthHandler.parseCommand(command)]);
+    }
+  });
+
+  it('requires the command, with the program by its absolute path', () => {
+    expect(error({})).toThrow(/"executable_command" is required with subject_token_source: executable/);
+    expect(error({ executable_command: 'get-token --x' })).toThrow(
+      /"executable_command" must start with the absolute path of the program.*got "get-token"/,
+    );
+    expect(error({ executable_command: './get-token' })).toThrow(/absolute path/);
+    expect(error({ executable_command: '/opt/bin/x "unpaired' })).toThrow(/unpaired double quote/);
+    expect(error({ executable_command: '/opt/bin/x\n/bin/rm' })).toThrow(/one line without control characters/);
+  });
+
+  it("keeps the timeout in Google's range of 5s to 120s", () => {
+    for (const bad of ['4s', '121s', '3m', 'soon', '0']) {
+      expect(error({ executable_command: '/x', executable_timeout: bad })).toThrow(
+        `"executable_timeout" must be a duration from 5s to 120s (Google's limits) such as 30s or 2m, got "${bad}".`,
+      );
+    }
+    expect(configFor({ executable_command: '/x', executable_timeout: '120' }).auth).toMatchObject({
+      source: { options: { timeoutMs: 120_000 } },
+    });
+  });
+
+  it('wants an absolute output file and a known token type', () => {
+    expect(error({ executable_command: '/x', executable_output_file: 'cache.json' })).toThrow(
+      /"executable_output_file" must be an absolute path.*got "cache.json"/,
+    );
+    expect(error({ executable_command: '/x', subject_token_type: 'oidc' })).toThrow(
+      /"subject_token_type" must be jwt, id_token or saml2/,
+    );
+  });
+
+  it('is one of the listed sources', () => {
+    expect(() =>
+      readConfig((name) => ({ workload_identity_provider: PROVIDER, subject_token_source: 'x' })[name] ?? ''),
+    ).toThrow(/must be one of .*"executable"/);
+  });
+
+  it('are stray with another source', () => {
+    expect(() =>
+      readConfig((name) => ({ workload_identity_provider: PROVIDER, executable_command: '/x' })[name] ?? ''),
+    ).toThrow(
+      '"executable_command" applies only with subject_token_source: executable, but subject_token_source is "github".',
+    );
+  });
+});
+
+describe('the credentials file', () => {
+  async function fileFor(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+    const config = configFor(inputs);
+    const auth = config.auth as WorkloadIdentityAuth;
+    const context = { provider: auth.provider, env: {}, log: recordingLog(), http: undefined as never };
+    return externalAccountConfig(config, auth.provider, await auth.source.start(context));
+  }
+
+  it('is what gcloud create-cred-config --executable-command writes', async () => {
+    expectSameFields(
+      await fileFor({ executable_command: '/opt/bin/get-token --audience gcp' }),
+      gcloudFixture('executable-direct.json'),
+    );
+  });
+
+  it('with an output file, a timeout, an ID token type and impersonation, as gcloud writes them', async () => {
+    const file = await fileFor({
+      executable_command: '/opt/bin/get-token --audience gcp',
+      executable_timeout: '60s',
+      executable_output_file: '/tmp/cache.json',
+      subject_token_type: 'id_token',
+      service_account: SA,
+    });
+    expectSameFields(file, gcloudFixture('executable-cached-impersonated-id-token.json'));
+  });
+});
+
+describe('running the program', () => {
+  it('passes the variables the client libraries set, and returns the token masked with its claims', async () => {
+    const jwt = token();
+    program.plan({ stdout: tokenAnswer(jwt) });
+    const log = recordingLog();
+    const source = await sourceFor(
+      { executable_output_file: join(program.dir, 'none.json'), service_account: SA },
+      { env: { INPUT_SERVICE_ACCOUNT: SA, HOME: '/home/runner' }, log },
+    );
+    const subject = await source.subjectToken();
+    expect(subject).toEqual({
+      token: jwt,
+      claims: expect.objectContaining({ sub: 'system:serviceaccount:ci:runner', iss: 'https://kubernetes.example' }),
+    });
+    expect(masks.values).toContain(jwt);
+    const [run] = program.runs();
+    expect(run?.env).toEqual({
+      GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE: `//iam.googleapis.com/${PROVIDER}`,
+      GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE: JWT,
+      GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE: '0',
+      GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE: join(program.dir, 'none.json'),
+      GOOGLE_EXTERNAL_ACCOUNT_IMPERSONATED_EMAIL: SA,
+    });
+    expect(log.lines).toContainEqual(expect.stringMatching(/^info: Ran executable_command \(\/.*\) \(\d+ ms\)\.$/));
+    expect(log.lines).toContainEqual(
+      'debug: Executable: token claims: iss="https://kubernetes.example", sub="system:serviceaccount:ci:runner", ' +
+        `aud="gcp", exp=${String(subject.claims['exp'])}`,
+    );
+    expect(log.lines.join('\n')).not.toContain(jwt);
+  });
+
+  it('runs a script through its #! line, with quoted arguments kept whole', async () => {
+    program.plan({ stdout: tokenAnswer(token()) });
+    const source = await sourceFor({
+      executable_command: `${program.script} ${join(program.dir, 'plan.json')} "two words"`,
+    });
+    await source.subjectToken();
+    expect(program.runs()[0]?.argv).toEqual([join(program.dir, 'plan.json'), 'two words']);
+  });
+
+  it('accepts id_token and SAML answers when subject_token_type says so', async () => {
+    program.plan({ stdout: tokenAnswer(token(), 300, ID_TOKEN) });
+    expect((await (await sourceFor({ subject_token_type: 'id_token' })).subjectToken()).claims['sub']).toBe(
+      'system:serviceaccount:ci:runner',
+    );
+    const assertion = Buffer.from('<samlp:Response>...</samlp:Response>').toString('base64');
+    program.plan({ stdout: JSON.stringify({ version: 1, success: true, token_type: SAML, saml_response: assertion }) });
+    expect(await (await sourceFor({ subject_token_type: 'saml2' })).subjectToken()).toEqual({
+      token: assertion,
+      claims: {},
+    });
+    expect(masks.values).toContain(assertion);
+  });
+
+  it('warns when a successful program writes to stderr (google-auth-library would read it as part of the answer)', async () => {
+    program.plan({ stdout: tokenAnswer(token()), stderr: 'fetching token...\n' });
+    const log = recordingLog();
+    await (await sourceFor({}, { log })).subjectToken();
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^warning: executable_command .* succeeded but wrote to stderr/),
+    );
+  });
+});
+
+describe('failures, each with its own message', () => {
+  it('a program that cannot be started', async () => {
+    const missing = await sourceFor({ executable_command: join(program.dir, 'no-such-program') });
+    expect(await failure(missing)).toMatch(
+      /^executable_command \(\/.*no-such-program\) could not be started \(ENOENT\): check that the file exists, is executable/,
+    );
+    writeFileSync(join(program.dir, 'not-executable'), '#!/bin/sh\n', { mode: 0o644 });
+    const notExecutable = await sourceFor({ executable_command: join(program.dir, 'not-executable') });
+    expect(await failure(notExecutable)).toMatch(/could not be started \(EACCES\).*chmod \+x/);
+  });
+
+  it('a non-zero exit: shows stderr, never stdout', async () => {
+    const jwt = token();
+    program.plan({ stdout: tokenAnswer(jwt), stderr: 'cannot reach the issuer\n\u001b[31mred\u001b[0m', exitCode: 3 });
+    const message = await failure(await sourceFor({}));
+    expect(message).toMatch(
+      /^executable_command \(\/.*\) exited with code 3\. Its stderr:\n {2}cannot reach the issuer\n/,
+    );
+    expect(message).toContain('\\u001b[31mred');
+    expect(message).not.toContain(jwt);
+    expect(message).not.toContain('id_token');
+  });
+
+  it('clips a long stderr to its end', async () => {
+    program.plan({ stderr: `${'x'.repeat(5000)}THE END`, exitCode: 1 });
+    const message = await failure(await sourceFor({}));
+    expect(message).toMatch(/Its stderr:\n {2}…x+THE END$/);
+    expect(message.length).toBeLessThan(2200);
+  });
+
+  it('a timeout: the program is killed', async () => {
+    program.plan({ stdout: tokenAnswer(token()), sleepMs: 20_000, stderr: 'waiting for the issuer' });
+    const started = Date.now();
+    const message = await failure(await sourceFor({}, { timeoutMs: 500 }));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(message).toMatch(
+      /did not finish within 0\.5s and was stopped.*raise executable_timeout.*Its stderr:\n {2}waiting/s,
+    );
+    const pid = program.runs()[0]?.pid ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+
+  it('malformed JSON, without quoting it', async () => {
+    const jwt = token();
+    program.plan({ stdout: `token: ${jwt}` });
+    const message = await failure(await sourceFor({}));
+    expect(message).toMatch(
+      /^executable_command \(\/.*\) printed no valid JSON \(\d+ bytes that are not JSON\)\. It must print one JSON object/,
+    );
+    expect(message).not.toContain(jwt);
+    program.plan({ stdout: '' });
+    expect(await failure(await sourceFor({}))).toMatch(/printed no valid JSON \(nothing\)/);
+  });
+
+  it('success: false, with its code and message', async () => {
+    program.plan({
+      stdout: JSON.stringify({ version: 1, success: false, code: '401', message: 'The runner is not enrolled.' }),
+    });
+    expect(await failure(await sourceFor({}))).toMatch(
+      /answered "success": false with code "401": "The runner is not enrolled\."$/,
+    );
+    program.plan({ stdout: JSON.stringify({ version: 1, success: false }) });
+    expect(await failure(await sourceFor({}))).toMatch(/"success": false without a "code" and a "message"/);
+  });
+
+  it('an unsupported or missing version', async () => {
+    program.plan({ stdout: JSON.stringify({ version: 2, success: true, token_type: JWT, id_token: token() }) });
+    expect(await failure(await sourceFor({}))).toMatch(
+      /printed an answer of version 2, which is not supported: Google's executable format has version 1 only/,
+    );
+    program.plan({ stdout: JSON.stringify({ success: true }) });
+    expect(await failure(await sourceFor({}))).toMatch(/printed an answer without "version"/);
+  });
+
+  it('an expired answer', async () => {
+    program.plan({ stdout: tokenAnswer(token(), -60) });
+    expect(await failure(await sourceFor({}))).toMatch(
+      /answered with a token that expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: make it fetch a fresh one/,
+    );
+  });
+
+  it('a token_type that is not subject_token_type', async () => {
+    program.plan({ stdout: tokenAnswer(token(), 300, ID_TOKEN) });
+    expect(await failure(await sourceFor({}))).toMatch(
+      /answered "token_type": "urn:ietf:params:oauth:token-type:id_token", but subject_token_type is urn:ietf:params:oauth:token-type:jwt\. Set subject_token_type to id_token/,
+    );
+  });
+
+  it('a successful answer without its token, or with an unknown token_type', async () => {
+    program.plan({ stdout: JSON.stringify({ version: 1, success: true, token_type: JWT }) });
+    expect(await failure(await sourceFor({}))).toMatch(/"success": true but no "id_token"/);
+    program.plan({ stdout: JSON.stringify({ version: 1, success: true, token_type: 'bearer', id_token: 'x' }) });
+    expect(await failure(await sourceFor({}))).toMatch(/"token_type": "bearer"; it must be one of/);
+  });
+
+  it('no expiration_time while an output file is configured', async () => {
+    program.plan({ stdout: JSON.stringify({ version: 1, success: true, token_type: JWT, id_token: token() }) });
+    expect(await failure(await sourceFor({ executable_output_file: join(program.dir, 'never.json') }))).toMatch(
+      /answered without "expiration_time", which is required with executable_output_file/,
+    );
+  });
+});
+
+describe('the output file cache', () => {
+  it('uses an answer that has not expired instead of running the program, and says so', async () => {
+    const cache = join(program.dir, 'cache-valid.json');
+    const jwt = token();
+    writeFileSync(cache, tokenAnswer(jwt, 600));
+    program.plan({ exitCode: 1, stderr: 'must not run' });
+    const log = recordingLog();
+    const subject = await (await sourceFor({ executable_output_file: cache }, { log })).subjectToken();
+    expect(subject.token).toBe(jwt);
+    expect(masks.values).toContain(jwt);
+    expect(program.runs()).toEqual([]);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(
+        /^info: Used the cached answer in .*cache-valid\.json \(executable_output_file, valid until \d{4}-.*Z\); executable_command .* was not run\.$/,
+      ),
+    );
+  });
+
+  it('runs the program when the cached answer expired, failed, or is not there yet; the program refreshes it', async () => {
+    const cache = join(program.dir, 'cache-refresh.json');
+    const fresh = token();
+    program.plan({ stdout: tokenAnswer(fresh), writeOutputFile: true });
+    const log = recordingLog();
+    const source = await sourceFor({ executable_output_file: cache }, { log });
+
+    expect((await source.subjectToken()).token).toBe(fresh);
+    expect(log.lines).toContainEqual(
+      expect.stringMatching(/^info: No cached answer in .*cache-refresh\.json .*: running/),
+    );
+    expect(program.runs()[0]?.env['GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE']).toBe(cache);
+
+    writeFileSync(cache, tokenAnswer(token(), -10));
+    expect((await source.subjectToken()).token).toBe(fresh);
+    expect(log.lines).toContainEqual(expect.stringMatching(/cached answer in .* has expired: running/));
+
+    writeFileSync(cache, JSON.stringify({ version: 1, success: false, code: '1', message: 'stale' }));
+    expect((await source.subjectToken()).token).toBe(fresh);
+    expect(log.lines).toContainEqual(expect.stringMatching(/cached answer in .* is a failure: running/));
+    expect(program.runs()).toHaveLength(3);
+    // The program wrote its answer there, so the next run uses it.
+    expect(JSON.parse(readFileSync(cache, 'utf8')).id_token).toBe(fresh);
+  });
+
+  it('an output file that is not valid JSON is an error (as in the client libraries), without its content', async () => {
+    const cache = join(program.dir, 'cache-broken.json');
+    writeFileSync(cache, 'not json but maybe a token');
+    expect(await failure(await sourceFor({ executable_output_file: cache }))).toMatch(
+      /^executable_output_file .*cache-broken\.json holds no valid JSON \(26 bytes that are not JSON\)/,
+    );
+  });
+});
+
+describe('what it tells', () => {
+  it('exports GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 for tools, and says why', async () => {
+    expect((await sourceFor({})).environmentForTools()).toEqual({
+      variables: { GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES: '1' },
+      note: expect.stringMatching(
+        /^Exported GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1: tools reading the credentials file run executable_command/,
+      ),
+    });
+  });
+
+  it('names the principal from sub, and the member to grant', async () => {
+    const source = await sourceFor({});
+    const pool = GCLOUD_POOL;
+    expect(source.principal({ sub: 'system:serviceaccount:ci:runner' })).toBe(
+      `principal://iam.googleapis.com/${pool}/subject/system:serviceaccount:ci:runner`,
+    );
+    expect(source.principal({})).toBe(`a principal of principalSet://iam.googleapis.com/${pool}`);
+    expect(source.impersonationMember(undefined)).toBe(`principal://iam.googleapis.com/${pool}/subject/SUBJECT`);
+  });
+
+  it('explains STS rejections with its own hints and claims, and no GitHub hint', async () => {
+    const source = await sourceFor({});
+    const claims = {
+      iss: 'https://kubernetes.example',
+      sub: 'system:serviceaccount:ci:runner',
+      aud: 'gcp',
+      repository: 'x',
+    };
+    const config = configFor({ executable_command: '/x' });
+    const err = new ServiceError(
+      STS_SERVICE,
+      400,
+      'invalid_grant: The audience in ID Token [gcp] does not match the expected audience.',
+      'POST https://sts.googleapis.com/v1/token',
+      1,
+      'invalid_grant',
+    );
+    const message = describeFailure(err, { config, source, claims });
+    expect(message).toContain(
+      `Hint: The token's audience "gcp" is not one the provider accepts: by default "https://iam.googleapis.com/${PROVIDER}"`,
+    );
+    expect(message).toContain(
+      'Token sent by Executable: iss="https://kubernetes.example", sub="system:serviceaccount:ci:runner", aud="gcp"',
+    );
+    expect(message).not.toMatch(/repository|id-token|GitHub|audience" input/);
+
+    const issuer = describeFailure(
+      new ServiceError(STS_SERVICE, 400, 'The issuer in ID Token x does not match the expected ones: y.', 'POST x', 1),
+      { config, source, claims },
+    );
+    expect(issuer).toContain("Hint: The provider's issuer URI must be the token's iss claim exactly");
+  });
+});
