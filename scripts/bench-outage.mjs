@@ -12,18 +12,24 @@
 //
 // Loopback only, bounded: a job is killed after 4 minutes, endpoints run one
 // after the other.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import yaml from 'js-yaml';
 
+import { awsSubjectTokenVerifier, createAwsWorld, startFakeAws } from '../__tests__/fakes/aws.mjs';
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_MAIN = join(root, 'dist', 'main', 'index.js');
 const JOB_TIMEOUT_MS = 240_000;
 const SA = 'deployer@my-project.iam.gserviceaccount.com';
+const AWS_ACCOUNT = '111122223333';
+const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
+const AWS_SA = 'aws-deployer@my-project.iam.gserviceaccount.com';
+const AWS_ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
 /** action.yml's defaults, as the runner passes them. */
 const DEFAULTS = Object.fromEntries(
@@ -33,7 +39,13 @@ const DEFAULTS = Object.fromEntries(
   ]),
 );
 
-/** The endpoints of the GitHub → Google path, each with the inputs that make a job call it. */
+/**
+ * The endpoints, each with the inputs (and, for AWS, the environment) that
+ * make a job call it. The AWS rows sign in from AWS: `aws-sts` assumes a role
+ * with environment credentials (AssumeRole at AWS STS), `imds` takes the EC2
+ * instance role's credentials from instance metadata.
+ */
+const AWS_INPUTS = { workload_identity_provider: AWS_PROVIDER, subject_token_source: 'aws', service_account: AWS_SA };
 const ENDPOINTS = {
   github: { name: 'GitHub OIDC', server: (w) => w.github, inputs: {} },
   sts: { name: 'Google STS', server: (w) => w.google.sts, inputs: {} },
@@ -47,7 +59,38 @@ const ENDPOINTS = {
     server: (w) => w.google.oauth2,
     inputs: { service_account: SA, token_format: 'access_token', access_token_subject: 'alice@example.com' },
   },
+  'aws-sts': {
+    name: 'AWS STS (AssumeRole)',
+    server: (_w, aws) => aws.sts,
+    inputs: { ...AWS_INPUTS, aws_role_arn: AWS_ROLE, aws_region: 'eu-west-1' },
+    env: (aws) => {
+      const user = aws.world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
+      return {
+        AWS_ACCESS_KEY_ID: user.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+        AWS_ENDPOINT_URL_STS: aws.sts.origin,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      };
+    },
+  },
+  imds: {
+    name: 'EC2 instance metadata',
+    server: (_w, aws) => aws.imds,
+    inputs: { ...AWS_INPUTS, token_format: 'access_token' },
+    env: (aws) => ({ AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin, AWS_ENDPOINT_URL_STS: aws.sts.origin }),
+  },
 };
+
+/** A fake AWS and a Google that trusts its account, for the AWS rows. */
+async function startAws() {
+  const world = createAwsWorld();
+  world.addRole(AWS_ROLE);
+  const aws = await startFakeAws({
+    world,
+    imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
+  });
+  return Object.assign(aws, { world, home: mkdtempSync(join(tmpdir(), 'bench-outage-home-')) });
+}
 
 const FAILURES = {
   503: { status: 503 },
@@ -62,8 +105,30 @@ const median = (values) => {
 /** One endpoint down for `seconds`, `jobs` jobs started together at its start. */
 export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAULT_MAIN }) {
   const spec = ENDPOINTS[endpoint];
-  const world = await startEnvironment();
-  const server = spec.server(world);
+  const aws = spec.env ? await startAws() : undefined;
+  const world = await startEnvironment(
+    aws
+      ? {
+          google: {
+            providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(aws.world) } },
+            serviceAccounts: {
+              [AWS_SA]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
+            },
+          },
+        }
+      : {},
+  );
+  const server = spec.server(world, aws);
+  const env = aws
+    ? {
+        ...world.env,
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+        AWS_EC2_METADATA_DISABLED: undefined,
+        HOME: aws.home, // empty: no ~/.aws files
+        ...spec.env(aws),
+      }
+    : world.env;
   server.injectFaults([{ ...FAILURES[failure], forMs: seconds * 1000 }]);
   const started = Date.now();
   try {
@@ -77,7 +142,7 @@ export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAU
             ...world.endpointInputs,
             ...spec.inputs,
           },
-          env: world.env,
+          env,
           timeoutMs: JOB_TIMEOUT_MS,
         }).then((result) => Object.assign(result, { endedAt: Date.now() })),
       ),
@@ -100,6 +165,8 @@ export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAU
     return figures;
   } finally {
     await world.close();
+    await aws?.close();
+    if (aws) rmSync(aws.home, { recursive: true, force: true });
   }
 }
 
