@@ -43,7 +43,8 @@ const DEFAULTS = Object.fromEntries(
  * The endpoints, each with the inputs (and, for AWS, the environment) that
  * make a job call it. The AWS rows sign in from AWS: `aws-sts` assumes a role
  * with environment credentials (AssumeRole at AWS STS), `imds` takes the EC2
- * instance role's credentials from instance metadata.
+ * instance role's credentials from instance metadata, `ecs` the task role's
+ * from the container credentials endpoint.
  */
 const AWS_INPUTS = { workload_identity_provider: AWS_PROVIDER, subject_token_source: 'aws', service_account: AWS_SA };
 const ENDPOINTS = {
@@ -79,6 +80,17 @@ const ENDPOINTS = {
     inputs: { ...AWS_INPUTS, token_format: 'access_token' },
     env: (aws) => ({ AWS_EC2_METADATA_SERVICE_ENDPOINT: aws.imds.origin, AWS_ENDPOINT_URL_STS: aws.sts.origin }),
   },
+  ecs: {
+    name: 'ECS container credentials',
+    server: (_w, aws) => aws.ecs,
+    inputs: { ...AWS_INPUTS, token_format: 'access_token', aws_region: 'eu-west-1' },
+    env: (aws) => ({
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: aws.ecsUrl,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: 'ecs-auth-token',
+      AWS_ENDPOINT_URL_STS: aws.sts.origin,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    }),
+  },
 };
 
 /** A fake AWS and a Google that trusts its account, for the AWS rows. */
@@ -88,8 +100,9 @@ async function startAws() {
   const aws = await startFakeAws({
     world,
     imds: { roleName: 'runner-role', accountId: AWS_ACCOUNT, availabilityZone: 'eu-central-1a' },
+    ecs: { roleArn: `arn:aws:iam::${AWS_ACCOUNT}:role/ecs-task`, authorizationToken: 'ecs-auth-token' },
   });
-  return Object.assign(aws, { world, home: mkdtempSync(join(tmpdir(), 'bench-outage-home-')) });
+  return Object.assign(aws, { home: mkdtempSync(join(tmpdir(), 'bench-outage-home-')) });
 }
 
 const FAILURES = {
