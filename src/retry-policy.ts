@@ -91,11 +91,31 @@ export interface RetryLimits {
   deadline?: number | undefined;
   /**
    * The request probes for a service that may not exist here (EC2 instance
-   * metadata off EC2): silence — a network failure, a timeout — means
-   * "nothing there" and is final at once, while an HTTP answer proves the
-   * service exists and is retried as usual.
+   * metadata off EC2): silence — a timeout, a refused or unreachable address —
+   * means "nothing there" and is final at once, while an HTTP answer or a
+   * connection that was accepted and then dropped proves something listens,
+   * and is retried as usual.
    */
   probe?: boolean | undefined;
+}
+
+/**
+ * What a probe hears when nothing is there. Off EC2, 169.254.169.254 times
+ * out (no route, or a firewall that drops) or is refused; a connection that
+ * was accepted and then reset means a service is there, restarting or
+ * overloaded.
+ */
+const SILENCE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+]);
+
+function isSilence(failure: Failure): boolean {
+  return failure.kind === 'network' && (failure.timedOut === true || SILENCE_CODES.has(failure.code ?? ''));
 }
 
 export interface RetryState {
@@ -143,7 +163,7 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
  * the request stops now rather than sleeping for nothing.
  */
 export function decide(failure: Failure, state: RetryState, limits: RetryLimits): Decision {
-  if (!isRetryable(failure) || (limits.probe && failure.kind === 'network')) return { retry: false, why: 'permanent' };
+  if (!isRetryable(failure) || (limits.probe && isSilence(failure))) return { retry: false, why: 'permanent' };
   if (limits.maxRetries !== undefined && state.attempt > limits.maxRetries) return { retry: false, why: 'max-retries' };
   const elapsed = state.now - state.startedAt;
   if (failure.kind === 'network' && failure.code === 'ENOTFOUND' && elapsed >= UNRESOLVED_HOST_BUDGET_MS) {

@@ -142,11 +142,15 @@ describe('when to stop', () => {
     expect(decide(answer(503), state(1, 0, 0), { budgetMs: 0 })).toEqual({ retry: false, why: 'budget' });
   });
 
-  it('a probe: silence is final, an answer is retried', () => {
+  it('a probe: silence is final, an answer or a dropped connection is retried', () => {
     const probe = { ...defaults, probe: true };
     expect(decide({ kind: 'network', timedOut: true }, state(1), probe)).toEqual({ retry: false, why: 'permanent' });
     expect(decide(network('ECONNREFUSED'), state(1), probe)).toEqual({ retry: false, why: 'permanent' });
+    expect(decide(network('EHOSTUNREACH'), state(1), probe)).toEqual({ retry: false, why: 'permanent' });
     expect(decide(answer(503), state(1), probe)).toEqual({ retry: true, waitMs: 250 });
+    // Something accepted the connection: a service is there, restarting or overloaded.
+    expect(decide(network('ECONNRESET'), state(1), probe)).toEqual({ retry: true, waitMs: 250 });
+    expect(decide({ kind: 'network', hangUp: true }, state(1), probe)).toEqual({ retry: true, waitMs: 250 });
   });
 
   it('the step deadline wins over the budget', () => {

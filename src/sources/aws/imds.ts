@@ -8,11 +8,12 @@
  *   GET /latest/meta-data/placement/availability-zone      -> us-east-1a
  *
  * The first request is a probe: off EC2 nothing answers at 169.254.169.254,
- * so it gets a short timeout and a network failure ends it at once (as the
- * AWS SDKs do) instead of the step's 30 s x retries. An HTTP answer proves
- * IMDS is there, so a transient one (503, 429) is retried with the normal
- * policy: an IMDS outage on EC2 is ridden out. Later requests use the normal
- * policy.
+ * so it gets a short timeout and silence (a timeout, a refused or unreachable
+ * address) ends it at once (as the AWS SDKs do) instead of the step's 30 s x
+ * retries. An HTTP answer, or a connection accepted and then reset, proves
+ * IMDS is there, so a transient one (503, 429, a reset) is retried with the
+ * normal policy: an IMDS outage on EC2 is ridden out. Later requests use the
+ * normal policy.
  * Honours AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE,
  * AWS_EC2_METADATA_DISABLED and AWS_EC2_METADATA_V1_DISABLED.
  */
