@@ -16,23 +16,21 @@
 //   npm run bench -- --latency --compare /other/dist  # another build in the same round-robin
 //   npm run bench -- --latency --no-build --json
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-import yaml from 'js-yaml';
 
 import { awsSubjectTokenVerifier, createAwsWorld } from '../__tests__/fakes/aws.mjs';
 import {
   createTestCertificates,
   DEFAULT_NODE_BINARY,
   startConnectProxy,
-  inputEnvName,
   parseFileCommands,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
 import { interpose } from '../__tests__/fakes/latency-relay.mjs';
+import { benchRunner } from './bench-runner.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -83,48 +81,11 @@ const requestCount = () => fakes.reduce((n, s) => n + s.requestCount, 0);
 const connectionCount = () => relays.reduce((n, r) => n + r.connectionCount, 0);
 
 // ---------------------------------------------------------- the runner side
-const scratch = mkdtempSync(join(tmpdir(), 'gcp-auth-bench-latency-'));
-const workspace = join(scratch, 'workspace');
-const home = join(scratch, 'home'); // empty: no ~/.aws files
-const files = join(scratch, 'files');
-for (const dir of [workspace, home, files]) mkdirSync(dir);
-writeFileSync(join(workspace, 'README.md'), 'checked out\n');
-const fileCommands = {
-  GITHUB_OUTPUT: join(files, 'output'),
-  GITHUB_ENV: join(files, 'env'),
-  GITHUB_STATE: join(files, 'state'),
-  GITHUB_STEP_SUMMARY: join(files, 'summary'),
-  GITHUB_PATH: join(files, 'path'),
-};
-
-/** action.yml's defaults: the runner passes every input that has one as INPUT_* too. */
-const DEFAULT_INPUTS = Object.fromEntries(
-  Object.entries(yaml.load(readFileSync(join(root, 'action.yml'), 'utf8')).inputs)
-    .filter(([, spec]) => spec.default !== undefined && spec.default !== '')
-    .map(([name, spec]) => [name, String(spec.default)]),
-);
-
-function runnerEnv(inputs, extra = {}) {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: scratch,
-    RUNNER_OS: 'Linux',
-    GITHUB_ACTION_REPOSITORY: 'octo-org/gcp-auth-action',
-    GITHUB_ACTION_REF: 'v1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    NODE_EXTRA_CA_CERTS: certs.caFile,
-    ...fileCommands,
-    ...extra,
-  };
-  for (const [name, value] of Object.entries({ ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs })) {
-    env[inputEnvName(name)] = value;
-  }
-  return env;
-}
+const runner = benchRunner('gcp-auth-bench-latency-');
+const { scratch, workspace, fileCommands } = runner;
+/** A step's environment (scripts/bench-runner.mjs) over TLS, with the fakes' endpoints. */
+const runnerEnv = (inputs, extra = {}) =>
+  runner.env({ ...world.endpointInputs, ...inputs }, { NODE_EXTRA_CA_CERTS: certs.caFile, ...extra });
 
 const accessToken = { token_format: 'access_token' };
 const HOST_NAMES = {

@@ -23,29 +23,18 @@
 //   npm run bench -- --outage              # 60 s outages of each endpoint at the defaults (scripts/bench-outage.mjs)
 //   npm run bench -- --latency --rtt 40    # over an emulated WAN link (scripts/bench-latency.mjs)
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-import yaml from 'js-yaml';
 
 import {
   createTestCertificates,
   DEFAULT_NODE_BINARY,
   parseFileCommands,
-  runnerEnvironment,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
+import { benchRunner } from './bench-runner.mjs';
 
 // `--latency [--rtt 40]`: the main step over an emulated wide-area link instead (scripts/bench-latency.mjs).
 if (process.argv.includes('--latency')) {
@@ -134,48 +123,11 @@ const servers = [
 const requestCount = () => servers.reduce((n, s) => n + s.requestCount, 0);
 
 // ---------------------------------------------------------- the runner side
-const scratch = mkdtempSync(join(tmpdir(), 'gcp-auth-bench-'));
-const workspace = join(scratch, 'workspace');
-const home = join(scratch, 'home'); // empty: no ~/.aws files
-const files = join(scratch, 'files');
-for (const dir of [workspace, home, files]) mkdirSync(dir);
-// A checked-out workspace (an empty one draws a warning).
-writeFileSync(join(workspace, 'README.md'), 'checked out\n');
-const fileCommands = {
-  GITHUB_OUTPUT: join(files, 'output'),
-  GITHUB_ENV: join(files, 'env'),
-  GITHUB_STATE: join(files, 'state'),
-  GITHUB_STEP_SUMMARY: join(files, 'summary'),
-  GITHUB_PATH: join(files, 'path'),
-};
-
-/** action.yml's defaults: the runner passes every input that has one as INPUT_* too. */
-const DEFAULT_INPUTS = Object.fromEntries(
-  Object.entries(yaml.load(readFileSync(join(root, 'action.yml'), 'utf8')).inputs)
-    .filter(([, spec]) => spec.default !== undefined && spec.default !== '')
-    .map(([name, spec]) => [name, String(spec.default)]),
-);
-
-/**
- * A step's environment, built by the tests' runAction helper (runnerEnvironment), plus what the
- * bench pins: an empty HOME, no instance metadata, and the inputs action.yml gives defaults to.
- */
-function runnerEnv(inputs, extra = {}, stateFrom = undefined) {
-  return runnerEnvironment({
-    workspace,
-    runnerTemp: scratch,
-    files: {
-      output: fileCommands.GITHUB_OUTPUT,
-      env: fileCommands.GITHUB_ENV,
-      state: fileCommands.GITHUB_STATE,
-      summary: fileCommands.GITHUB_STEP_SUMMARY,
-      path: fileCommands.GITHUB_PATH,
-    },
-    ...(stateFrom ? { stateFrom } : {}),
-    inputs: { ...DEFAULT_INPUTS, ...world.endpointInputs, ...inputs },
-    env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
-  });
-}
+const runner = benchRunner('gcp-auth-bench-');
+const { scratch, workspace, fileCommands } = runner;
+/** A step's environment (scripts/bench-runner.mjs), with the fakes' endpoints. */
+const runnerEnv = (inputs, extra = {}, stateFrom = undefined) =>
+  runner.env({ ...world.endpointInputs, ...inputs }, extra, stateFrom);
 
 const github = { ...world.env };
 const noGithub = { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined };
