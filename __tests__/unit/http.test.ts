@@ -264,15 +264,30 @@ describe('Http.request', () => {
     http.dispose();
   });
 
-  it('a probe ends at the first network failure but rides out a transient answer', async () => {
-    const silent = await localServer(['reset']);
+  it('a probe ends at silence, but rides out a dropped connection and a transient answer', async () => {
+    // Nothing listens: refused, final at once.
+    const gone = await localServer([ok('')]);
+    await gone.close();
     const { http, waits } = makeHttp({ retries: undefined });
     const err = await failureOf(
-      http.request({ service: 'EC2 instance metadata', method: 'PUT', url: `${silent.url}/t`, probe: true }),
+      http.request({ service: 'EC2 instance metadata', method: 'PUT', url: `${gone.url}/t`, probe: true }),
     );
     expect(err.attempts).toBe(1);
-    expect(silent.hits()).toBe(1);
-    await silent.close();
+    expect(err.serviceMessage).toMatch(/^ECONNREFUSED/);
+    expect(waits).toEqual([]);
+
+    // Something accepted the connection and dropped it: a service is there, so it is retried.
+    const flaky = await localServer(['reset', ok('token')]);
+    const answer = await http.request({
+      service: 'EC2 instance metadata',
+      method: 'PUT',
+      url: `${flaky.url}/t`,
+      probe: true,
+    });
+    expect(answer.body).toBe('token');
+    expect(flaky.hits()).toBe(2);
+    await flaky.close();
+    waits.splice(0);
 
     const busy = nock(BASE).put('/t').times(2).reply(503, 'busy').put('/t').reply(200, 'token');
     const res = await http.request({ service: 'EC2 instance metadata', method: 'PUT', url: `${BASE}/t`, probe: true });
