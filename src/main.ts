@@ -22,7 +22,21 @@ import { unpinnedRefWarning, userAgent } from './version.js';
 /** No single step may hang a job: no new request starts after this. */
 const STEP_DEADLINE_MS = 5 * 60_000;
 
-export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runnerLog): Promise<void> {
+/** Seams for in-process tests; a real run uses none. */
+export interface RunOptions {
+  /**
+   * false: open no connection early. Preconnect opens sockets itself, which
+   * nock (answering an in-process test's requests) does not see: a test
+   * would otherwise reach for the real hosts.
+   */
+  preconnect?: boolean;
+}
+
+export async function run(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Log = runnerLog,
+  options: RunOptions = {},
+): Promise<void> {
   const context: FailureContext = {};
   let http: Http | undefined;
   try {
@@ -45,7 +59,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, log: Log = runne
       ? credentialsDirectory(config.credentialsFileLocation, env, log)
       : undefined;
     // The connections later stages need, opened while the first request runs.
-    http.preconnect(originsFor(config, env));
+    if (options.preconnect !== false) http.preconnect(originsFor(config, env));
 
     // 1. The way in, started: a subject source already asks for its token.
     const signIn = await startSignIn(config, env, http, log, context);

@@ -43,11 +43,15 @@ afterEach(() => {
 /** Runs the main step with these inputs, as the runner would pass them (INPUT_*). */
 async function runWith(inputs: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  await run({
-    GITHUB_WORKSPACE: dir,
-    ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNNER}/token?api-version=2.0`,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
-  });
+  await run(
+    {
+      GITHUB_WORKSPACE: dir,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNNER}/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    },
+    undefined,
+    { preconnect: false }, // nock answers; no real socket to Google
+  );
 }
 
 const fileCommands = (name: string) => parseFileCommands(readFileSync(join(dir, name), 'utf8'));

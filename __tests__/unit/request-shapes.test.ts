@@ -442,7 +442,7 @@ describe('in-process: random and hostile inputs', () => {
         }
         output = []; // the masks readConfig registered; run() registers them again
         try {
-          await run(env);
+          await run(env, undefined, { preconnect: false }); // nock answers; no real socket to any host
         } finally {
           process.exitCode = undefined;
           for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
