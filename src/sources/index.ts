@@ -4,7 +4,7 @@
  * one new module (see subject-source.ts) and one line here.
  */
 import { aws } from './aws/index.js';
-import { azure } from './azure.js';
+import { azure } from './azure/index.js';
 import { executable } from './executable/index.js';
 import { githubOidc } from './github-oidc.js';
 import type { SourceDefinition } from './subject-source.js';

@@ -4,23 +4,16 @@
  * pod (/var/run/secrets/tokens/...), or a file a previous step wrote. The
  * credentials file names the same file, which tools read again whenever they
  * need a fresh token (the kubelet keeps it fresh).
+ *
+ * This is the definition half (see subject-source.ts); the source itself is
+ * token-file-source.ts.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { InputReader } from '../config.js';
-import { ConfigError, EnvironmentError } from '../errors.js';
-import type { Log } from '../log.js';
-import type { ProviderName } from '../provider-name.js';
-import { ExternalTokenSource } from './external-token.js';
+import { ConfigError } from '../errors.js';
 import type { SourceDefinition, SourcePlan } from './subject-source.js';
-import {
-  credentialSourceFormat,
-  readTokenFormat,
-  TOKEN_FORMAT_INPUTS,
-  type TokenFormat,
-  tokenFrom,
-} from './token-format.js';
+import { readTokenFormat, TOKEN_FORMAT_INPUTS, type TokenFormat } from './token-format.js';
 import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from './token-type.js';
 
 export interface FileSourceOptions {
@@ -30,9 +23,6 @@ export interface FileSourceOptions {
   subjectTokenType: string;
 }
 
-/** Far above any token (SAML responses are the largest, tens of KB); a bound against a wrong path such as a log. */
-const MAX_TOKEN_FILE_BYTES = 1024 * 1024;
-
 export const tokenFile: SourceDefinition = {
   kind: 'file',
   inputs: ['subject_token_file', ...TOKEN_FORMAT_INPUTS, SUBJECT_TOKEN_TYPE_INPUT],
@@ -41,7 +31,11 @@ export const tokenFile: SourceDefinition = {
     return {
       kind: 'file',
       options,
-      start: async ({ provider, log }) => new FileSource(options, provider, log),
+      // The reading, the claims and the hints are loaded only when this source runs.
+      start: async ({ provider, log }) => {
+        const { FileSource } = await import('./token-file-source.js');
+        return new FileSource(options, provider, log);
+      },
     };
   },
 };
@@ -59,86 +53,4 @@ function readFileInputs(get: InputReader): FileSourceOptions {
     throw new ConfigError('"subject_token_file" must be a path on one line, without control characters.');
   }
   return { file: path.resolve(file), format: readTokenFormat(get), subjectTokenType: readSubjectTokenType(get) };
-}
-
-export class FileSource extends ExternalTokenSource {
-  readonly name = 'Token file';
-
-  constructor(
-    private readonly options: FileSourceOptions,
-    provider: ProviderName,
-    log: Log,
-  ) {
-    super(options.subjectTokenType, provider, log);
-  }
-
-  async credentialSource(): Promise<Record<string, unknown>> {
-    return { file: this.options.file, ...credentialSourceFormat(this.options.format) };
-  }
-
-  protected async readToken(): Promise<string> {
-    const { file, format } = this.options;
-    this.log.info(`Reading the subject token from ${file}.`);
-    return tokenFromFile(file, format);
-  }
-}
-
-/** Synchronous on purpose, as credentials-file.ts: one small local read, and fs.promises costs every run to load. */
-function tokenFromFile(file: string, format: TokenFormat): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    throw openError(file, (err as NodeJS.ErrnoException).code);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) {
-      throw new EnvironmentError(`subject_token_file ${file} is a directory: name the token file inside it.`);
-    }
-    if (!stat.isFile()) {
-      throw new EnvironmentError(
-        `subject_token_file ${file} is not a regular file: name the file that holds the token.`,
-      );
-    }
-    if (stat.size > MAX_TOKEN_FILE_BYTES) {
-      throw new EnvironmentError(
-        `subject_token_file ${file} is ${stat.size} bytes, too large for a token (at most 1 MiB): check the path.`,
-      );
-    }
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return tokenFrom(buffer.subarray(0, read).toString('utf8'), format, `subject_token_file ${file}`);
-  } catch (err) {
-    if (err instanceof EnvironmentError) throw err;
-    throw openError(file, (err as NodeJS.ErrnoException).code);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function openError(file: string, code: string | undefined): EnvironmentError {
-  switch (code) {
-    case 'ENOENT':
-      return new EnvironmentError(
-        `subject_token_file ${file} does not exist. Check the path; on Kubernetes, mount a projected ` +
-          'service-account token there (a serviceAccountToken volume with the audience of your provider), and ' +
-          'check that the runner container has that volume mounted.',
-      );
-    case 'EACCES':
-    case 'EPERM':
-      return new EnvironmentError(
-        `subject_token_file ${file} exists but the runner's user may not read it (${code}). Make it readable by ` +
-          "that user: on Kubernetes give the pod a securityContext.runAsUser or fsGroup, or set the volume's defaultMode.",
-      );
-    case 'EISDIR':
-      return new EnvironmentError(`subject_token_file ${file} is a directory: name the token file inside it.`);
-    default:
-      return new EnvironmentError(`Could not read subject_token_file ${file} (${code ?? 'error'}).`);
-  }
 }

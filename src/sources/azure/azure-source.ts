@@ -20,15 +20,15 @@
  * nowhere else: the override can point at this machine only, so it cannot
  * send a token request (or a tool reading the file) to another host.
  */
-import type { InputReader } from '../config.js';
-import { ConfigError, EnvironmentError, messageOf, ServiceError } from '../errors.js';
-import { STS_SERVICE } from '../google/sts.js';
-import type { Http } from '../http.js';
-import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
-import { type Log, maskSecret } from '../log.js';
-import { principalOf, type ProviderName, subjectPrincipal } from '../provider-name.js';
-import type { SourceContext, SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
-import { SUBJECT_TOKEN_TYPES } from './token-type.js';
+import { EnvironmentError, messageOf, ServiceError } from '../../errors.js';
+import { STS_SERVICE } from '../../google/sts.js';
+import type { Http } from '../../http.js';
+import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
+import { type Log, maskSecret } from '../../log.js';
+import { principalOf, type ProviderName, subjectPrincipal } from '../../provider-name.js';
+import type { SourceContext, SubjectSource, SubjectToken } from '../subject-source.js';
+import type { AzureSourceOptions } from './index.js';
+import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
 
 const SOURCE_NAME = 'Azure managed identity';
 export const AZURE_IMDS_SERVICE = 'Azure instance metadata';
@@ -39,54 +39,10 @@ const API_VERSION = '2018-02-01';
 /** Moves IMDS to a loopback address, for tests (see the header comment). */
 export const AZURE_IMDS_TEST_ENDPOINT = 'AZURE_IMDS_TEST_ENDPOINT';
 
-/**
- * What an app ID URI (api://..., https://host/path, a GUID) is made of, all
- * characters that stay themselves in a query value: no & # ? % + = ; or
- * spaces, so azure_resource cannot add a parameter or cut the URL, whether
- * sent by us or written raw into the file as gcloud writes it.
- */
-const RESOURCE_FORM = /^[A-Za-z0-9][\w.~:/@-]{0,499}$/;
-const GUID_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Claims shown when Google refuses the token; none is secret. */
 const DIAGNOSTIC_CLAIMS = ['sub', 'aud', 'iss', 'tid', 'oid', 'appid', 'xms_mirid'] as const;
 
 /** subject_token_source: azure, with the azure_* inputs. */
-export interface AzureSourceOptions {
-  /** The application ID URI the token is for (its `aud`): input azure_resource, gcloud's --app-id-uri. */
-  resource: string;
-  /** Client ID of a user-assigned managed identity; the system-assigned identity when absent. */
-  clientId?: string;
-}
-
-export const azure: SourceDefinition = {
-  kind: 'azure',
-  inputs: ['azure_resource', 'azure_client_id'],
-  readInputs(get: InputReader, provider: ProviderName): SourcePlan<AzureSourceOptions> {
-    const options = readAzureInputs(get, provider);
-    return { kind: 'azure', options, start: async (context) => new AzureSource(options, context) };
-  },
-};
-
-function readAzureInputs(get: InputReader, provider: ProviderName): AzureSourceOptions {
-  // gcloud's default for a missing --app-id-uri: the provider's default audience.
-  const resource = get('azure_resource') || `https://iam.googleapis.com/${provider.name}`;
-  if (!RESOURCE_FORM.test(resource)) {
-    throw new ConfigError(
-      '"azure_resource" must be the Application ID URI of the Entra ID app the provider accepts, such as ' +
-        `api://my-gcp-app or https://example.com/gcp (letters, digits and . _ ~ : / @ -), got "${resource}".`,
-    );
-  }
-  const clientId = get('azure_client_id');
-  if (clientId && !GUID_FORM.test(clientId)) {
-    throw new ConfigError(
-      '"azure_client_id" must be the client ID of a user-assigned managed identity, a GUID such as ' +
-        `00000000-0000-0000-0000-000000000000 (az identity show --query clientId), got "${clientId}".`,
-    );
-  }
-  return { resource, ...(clientId ? { clientId: clientId.toLowerCase() } : {}) };
-}
-
 export class AzureSource implements SubjectSource {
   readonly name = SOURCE_NAME;
   readonly subjectTokenType = SUBJECT_TOKEN_TYPES.jwt;
