@@ -30,15 +30,19 @@ import {
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
 import { interpose } from '../__tests__/fakes/latency-relay.mjs';
-import { benchRunner } from './bench-runner.mjs';
+import {
+  AWS_ACCOUNT,
+  AWS_PROVIDER,
+  AWS_SERVICE_ACCOUNT,
+  benchArgs,
+  benchRunner,
+  buildUnlessTold,
+  KEY_SERVICE_ACCOUNT,
+  trustingAws,
+} from './bench-runner.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(`--${name}`);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
+const { args, flag, option } = benchArgs();
 const RTT = Number(option('rtt', '40'));
 const RUNS = Number(option('runs', '15'));
 const WARMUP = Number(option('warmup', '2'));
@@ -46,25 +50,19 @@ const DIST = option('dist', join(root, 'dist'));
 const COMPARE = option('compare', undefined);
 const NODE = DEFAULT_NODE_BINARY;
 
-if (!flag('no-build') && !args.includes('--dist')) {
-  console.log('Building dist/ ...');
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-}
+buildUnlessTold(args);
 
 // ---------------------------------------------------------------- the fakes
-const AWS_ACCOUNT = '111122223333';
-const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
-const KEY_SERVICE_ACCOUNT = 'keyed@key-project.iam.gserviceaccount.com';
 
 const certs = await createTestCertificates();
 const awsWorld = createAwsWorld();
+const awsTrust = trustingAws(awsSubjectTokenVerifier, awsWorld);
 const world = await startEnvironment({
   tls: certs,
   google: {
-    providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(awsWorld) } },
+    ...awsTrust,
     serviceAccounts: {
-      [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
+      ...awsTrust.serviceAccounts,
       [KEY_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT },
     },
   },

@@ -12,32 +12,27 @@
 //
 // Loopback only, bounded: a job is killed after 4 minutes, endpoints run one
 // after the other.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import yaml from 'js-yaml';
-
 import { awsSubjectTokenVerifier, createAwsWorld, startFakeAws } from '../__tests__/fakes/aws.mjs';
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
+import {
+  AWS_ACCOUNT,
+  AWS_PROVIDER,
+  AWS_SERVICE_ACCOUNT as AWS_SA,
+  benchArgs,
+  DEFAULT_INPUTS,
+  trustingAws,
+} from './bench-runner.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_MAIN = join(root, 'dist', 'main', 'index.js');
 const JOB_TIMEOUT_MS = 240_000;
 const SA = 'deployer@my-project.iam.gserviceaccount.com';
-const AWS_ACCOUNT = '111122223333';
-const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const AWS_SA = 'aws-deployer@my-project.iam.gserviceaccount.com';
 const AWS_ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
-
-/** action.yml's defaults, as the runner passes them. */
-const DEFAULTS = Object.fromEntries(
-  Object.entries(yaml.load(readFileSync(join(root, 'action.yml'), 'utf8')).inputs).map(([name, input]) => [
-    name,
-    input.default === undefined ? '' : String(input.default),
-  ]),
-);
 
 /**
  * The endpoints, each with the inputs (and, for AWS, the environment) that
@@ -119,18 +114,7 @@ const median = (values) => {
 export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAULT_MAIN }) {
   const spec = ENDPOINTS[endpoint];
   const aws = spec.env ? await startAws() : undefined;
-  const world = await startEnvironment(
-    aws
-      ? {
-          google: {
-            providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsSubjectTokenVerifier(aws.world) } },
-            serviceAccounts: {
-              [AWS_SA]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
-            },
-          },
-        }
-      : {},
-  );
+  const world = await startEnvironment(aws ? { google: trustingAws(awsSubjectTokenVerifier, aws.world) } : {});
   const server = spec.server(world, aws);
   const env = aws
     ? {
@@ -150,7 +134,7 @@ export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAU
         runAction({
           script: main,
           inputs: {
-            ...DEFAULTS,
+            ...DEFAULT_INPUTS,
             workload_identity_provider: world.workloadIdentityProvider,
             ...world.endpointInputs,
             ...spec.inputs,
@@ -186,10 +170,7 @@ export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAU
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function runOutages(args = []) {
-  const option = (name) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const { option } = benchArgs(args);
   const seconds = Number(option('seconds') ?? '60');
   const jobs = Number(option('jobs') ?? '4');
   const only = option('only');

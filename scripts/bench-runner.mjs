@@ -3,6 +3,7 @@
 // inputs, and a step's environment built by the tests' runAction helper
 // (runnerEnvironment, __tests__/fakes/run-action.mjs), so that the benchmarks
 // and the tests start the action the same way.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -63,4 +64,44 @@ export function benchRunner(prefix) {
       env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', ...extra },
     });
   return { scratch, workspace, home, fileCommands, env };
+}
+
+/** `--name` flags and `--name value` options of a benchmark's command line. */
+export function benchArgs(args = process.argv.slice(2)) {
+  const flag = (name) => args.includes(`--${name}`);
+  const option = (name, fallback) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+  };
+  return { args, flag, option };
+}
+
+/** Builds dist/ first, unless told not to (--no-build) or told to measure another build (--dist). */
+export function buildUnlessTold(args) {
+  if (args.includes('--no-build') || args.includes('--dist')) return;
+  console.log('Building dist/ ...');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+}
+
+/** The AWS account, provider and service account of the benchmarks' fake AWS, and the key's service account. */
+export const AWS_ACCOUNT = '111122223333';
+export const AWS_PROVIDER =
+  'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
+export const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
+export const KEY_SERVICE_ACCOUNT = 'keyed@key-project.iam.gserviceaccount.com';
+
+/**
+ * startEnvironment's Google options: AWS_PROVIDER verifies signed
+ * GetCallerIdentity requests against `awsWorld`, and any identity of
+ * AWS_ACCOUNT may impersonate AWS_SERVICE_ACCOUNT.
+ * @param {(world: unknown) => unknown} verifier the fakes' awsSubjectTokenVerifier
+ * @param {unknown} awsWorld
+ */
+export function trustingAws(verifier, awsWorld) {
+  return {
+    providers: { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: verifier(awsWorld) } },
+    serviceAccounts: {
+      [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
+    },
+  };
 }

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
+import { benchArgs } from './bench-runner.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = join(root, 'dist', 'main', 'index.js');
@@ -92,10 +93,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs the storms one by one and prints a table (and JSON with --json). */
 export async function runStorms(args = []) {
-  const option = (name) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
+  const { option } = benchArgs(args);
   const storms = option('jobs')
     ? [
         {

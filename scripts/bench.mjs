@@ -34,7 +34,16 @@ import {
   parseFileCommands,
   startEnvironment,
 } from '../__tests__/fakes/index.mjs';
-import { benchRunner } from './bench-runner.mjs';
+import {
+  AWS_ACCOUNT,
+  AWS_PROVIDER,
+  AWS_SERVICE_ACCOUNT,
+  benchArgs,
+  benchRunner,
+  buildUnlessTold,
+  KEY_SERVICE_ACCOUNT,
+  trustingAws,
+} from './bench-runner.mjs';
 
 // `--latency [--rtt 40]`: the main step over an emulated wide-area link instead (scripts/bench-latency.mjs).
 if (process.argv.includes('--latency')) {
@@ -43,12 +52,7 @@ if (process.argv.includes('--latency')) {
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(`--${name}`);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
-};
+const { args, flag, option } = benchArgs();
 const RUNS = Number(option('runs', '30'));
 const WARMUP = Number(option('warmup', '3'));
 const TRACED = Number(option('traced', '10'));
@@ -57,10 +61,7 @@ const COMPARE = option('compare', undefined);
 const NODE = DEFAULT_NODE_BINARY;
 const TRACE_PRELOAD = join(root, 'scripts', 'bench-trace.cjs');
 
-if (!flag('no-build') && !args.includes('--dist')) {
-  console.log('Building dist/ ...');
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-}
+buildUnlessTold(args);
 
 if (flag('storm')) {
   await (await import('./bench-storm.mjs')).runStorms(args);
@@ -73,10 +74,6 @@ if (flag('outage')) {
 }
 
 // ---------------------------------------------------------------- the fakes
-const AWS_ACCOUNT = '111122223333';
-const AWS_PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/aws-pool/providers/aws-provider';
-const AWS_SERVICE_ACCOUNT = 'aws-deployer@my-project.iam.gserviceaccount.com';
-const KEY_SERVICE_ACCOUNT = 'keyed@key-project.iam.gserviceaccount.com';
 
 /** The AWS fakes are optional: without them the AWS scenarios are skipped. */
 const awsFakes = await import('../__tests__/fakes/aws.mjs').catch(() => undefined);
@@ -89,15 +86,7 @@ const aws =
       })
     : undefined;
 const world = await startEnvironment({
-  google: {
-    providers:
-      awsFakes && awsWorld
-        ? { [AWS_PROVIDER]: { type: 'aws', verifyAwsSubjectToken: awsFakes.awsSubjectTokenVerifier(awsWorld) } }
-        : {},
-    serviceAccounts: {
-      [AWS_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'federated' && p.claims['account'] === AWS_ACCOUNT },
-    },
-  },
+  google: awsFakes && awsWorld ? trustingAws(awsFakes.awsSubjectTokenVerifier, awsWorld) : {},
 });
 // The same GitHub and Google fakes over HTTPS, as every real run talks to
 // them: a throw-away CA, trusted by the child through NODE_EXTRA_CA_CERTS.
