@@ -33,7 +33,7 @@ export const tokenFile: SourceDefinition = {
       options,
       // The reading, the claims and the hints are loaded only when this source runs.
       start: async ({ provider, log }) => {
-        const { FileSource } = await import('./token-file-source.js');
+        const { FileSource } = await import('./external-token-sources.js');
         return new FileSource(options, provider, log);
       },
     };

@@ -41,7 +41,7 @@ export const tokenUrl: SourceDefinition = {
         // Before anything could print them: the debug log, an error, a later tool echoing the credentials file.
         for (const value of Object.values(options.headers)) maskHeaderValue(value);
         // The fetching, the claims and the hints are loaded only when this source runs.
-        const { UrlSource } = await import('./token-url-source.js');
+        const { UrlSource } = await import('./external-token-sources.js');
         return new UrlSource(options, provider, http, log);
       },
     };

@@ -1,19 +1,32 @@
-export const id = 865;
-export const ids = [865];
+export const id = 686;
+export const ids = [686];
 export const modules = {
 
-/***/ 343:
+/***/ 686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   qv: () => (/* binding */ ExternalTokenSource)
-/* harmony export */ });
-/* unused harmony exports DIAGNOSTIC_CLAIMS, samlClaims */
-/* harmony import */ var _google_sts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(75);
-/* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(962);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(625);
-/* harmony import */ var _provider_name_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(556);
-/* harmony import */ var _token_type_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(648);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  FileSource: () => (/* reexport */ FileSource),
+  UrlSource: () => (/* reexport */ UrlSource)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(24);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(916);
+// EXTERNAL MODULE: ./src/google/sts.ts
+var sts = __webpack_require__(75);
+// EXTERNAL MODULE: ./src/jwt.ts
+var jwt = __webpack_require__(962);
+// EXTERNAL MODULE: ./src/log.ts
+var log = __webpack_require__(625);
+// EXTERNAL MODULE: ./src/provider-name.ts
+var provider_name = __webpack_require__(556);
+// EXTERNAL MODULE: ./src/sources/token-type.ts
+var token_type = __webpack_require__(648);
+;// CONCATENATED MODULE: ./src/sources/external-token.ts
 
 
 
@@ -52,8 +65,8 @@ class ExternalTokenSource {
     }
     async subjectToken() {
         const token = await this.readToken();
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$)(token);
-        const claims = this.isSaml() ? samlClaims(token) : ((0,_jwt_js__WEBPACK_IMPORTED_MODULE_1__/* .decodeJwtClaims */ .dG)(token) ?? {});
+        (0,log/* maskSecret */.$)(token);
+        const claims = this.isSaml() ? samlClaims(token) : ((0,jwt/* decodeJwtClaims */.dG)(token) ?? {});
         const shown = DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
             .map((name) => `${name}=${JSON.stringify(claims[name])}`)
             .join(' ');
@@ -62,14 +75,14 @@ class ExternalTokenSource {
     }
     /** google.subject = assertion.sub (or the SAML NameID): the mapping providers for other issuers usually have. */
     principal(claims) {
-        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_3__/* .subjectPrincipal */ .hF)(this.provider, subjectOf(claims));
+        return (0,provider_name/* subjectPrincipal */.hF)(this.provider, subjectOf(claims));
     }
     /** The principal of this very subject: no attribute mapping can be assumed for an unknown issuer. */
     impersonationMember(claims) {
-        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_3__/* .principalOf */ .i6)(this.provider, subjectOf(claims) ?? 'SUBJECT');
+        return (0,provider_name/* principalOf */.i6)(this.provider, subjectOf(claims) ?? 'SUBJECT');
     }
     hints(err, claims) {
-        if (err.service !== _google_sts_js__WEBPACK_IMPORTED_MODULE_0__/* .STS_SERVICE */ .$W)
+        if (err.service !== sts/* STS_SERVICE */.$W)
             return this.sourceHints(err);
         const text = err.serviceMessage.toLowerCase();
         const hints = [];
@@ -105,7 +118,7 @@ class ExternalTokenSource {
         return hints;
     }
     isSaml() {
-        return this.subjectTokenType === _token_type_js__WEBPACK_IMPORTED_MODULE_4__/* .SUBJECT_TOKEN_TYPES */ .V5.saml2;
+        return this.subjectTokenType === token_type/* SUBJECT_TOKEN_TYPES */.V5.saml2;
     }
 }
 function subjectOf(claims) {
@@ -137,23 +150,94 @@ function samlClaims(token) {
     return claims;
 }
 
+// EXTERNAL MODULE: ./src/sources/token-format.ts
+var token_format = __webpack_require__(391);
+;// CONCATENATED MODULE: ./src/sources/token-file-source.ts
+/** subject_token_source: file at run time: reads the token (token-file.ts has its inputs). */
 
-/***/ }),
 
-/***/ 246:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   UrlSource: () => (/* binding */ UrlSource)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(916);
-/* harmony import */ var _external_token_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(343);
-/* harmony import */ var _token_format_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(391);
+
+/** Far above any token (SAML responses are the largest, tens of KB); a bound against a wrong path such as a log. */
+const MAX_TOKEN_FILE_BYTES = 1024 * 1024;
+class FileSource extends ExternalTokenSource {
+    options;
+    name = 'Token file';
+    constructor(options, provider, log) {
+        super(options.subjectTokenType, provider, log);
+        this.options = options;
+    }
+    async credentialSource() {
+        return { file: this.options.file, ...(0,token_format/* credentialSourceFormat */.gu)(this.options.format) };
+    }
+    async readToken() {
+        const { file, format } = this.options;
+        this.log.info(`Reading the subject token from ${file}.`);
+        return tokenFromFile(file, format);
+    }
+}
+/** Synchronous on purpose, as credentials-file.ts: one small local read, and fs.promises costs every run to load. */
+function tokenFromFile(file, format) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(file, 'r');
+    }
+    catch (err) {
+        throw openError(file, err.code);
+    }
+    try {
+        const stat = (0,external_node_fs_.fstatSync)(fd);
+        if (stat.isDirectory()) {
+            throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is a directory: name the token file inside it.`);
+        }
+        if (!stat.isFile()) {
+            throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is not a regular file: name the file that holds the token.`);
+        }
+        if (stat.size > MAX_TOKEN_FILE_BYTES) {
+            throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is ${stat.size} bytes, too large for a token (at most 1 MiB): check the path.`);
+        }
+        const buffer = Buffer.alloc(stat.size);
+        let read = 0;
+        while (read < stat.size) {
+            const n = (0,external_node_fs_.readSync)(fd, buffer, read, stat.size - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        return (0,token_format/* tokenFrom */.ow)(buffer.subarray(0, read).toString('utf8'), format, `subject_token_file ${file}`);
+    }
+    catch (err) {
+        if (err instanceof errors/* EnvironmentError */.eG)
+            throw err;
+        throw openError(file, err.code);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+function openError(file, code) {
+    switch (code) {
+        case 'ENOENT':
+            return new errors/* EnvironmentError */.eG(`subject_token_file ${file} does not exist. Check the path; on Kubernetes, mount a projected ` +
+                'service-account token there (a serviceAccountToken volume with the audience of your provider), and ' +
+                'check that the runner container has that volume mounted.');
+        case 'EACCES':
+        case 'EPERM':
+            return new errors/* EnvironmentError */.eG(`subject_token_file ${file} exists but the runner's user may not read it (${code}). Make it readable by ` +
+                "that user: on Kubernetes give the pod a securityContext.runAsUser or fsGroup, or set the volume's defaultMode.");
+        case 'EISDIR':
+            return new errors/* EnvironmentError */.eG(`subject_token_file ${file} is a directory: name the token file inside it.`);
+        default:
+            return new errors/* EnvironmentError */.eG(`Could not read subject_token_file ${file} (${code ?? 'error'}).`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sources/token-url-source.ts
 /** subject_token_source: url at run time: fetches the token (token-url.ts has its inputs). */
 
 
 
-class UrlSource extends _external_token_js__WEBPACK_IMPORTED_MODULE_1__/* .ExternalTokenSource */ .qv {
+class UrlSource extends ExternalTokenSource {
     options;
     http;
     name = 'Token URL';
@@ -167,7 +251,7 @@ class UrlSource extends _external_token_js__WEBPACK_IMPORTED_MODULE_1__/* .Exter
         return {
             url,
             ...(Object.keys(headers).length > 0 ? { headers } : {}),
-            ...(0,_token_format_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialSourceFormat */ .gu)(format),
+            ...(0,token_format/* credentialSourceFormat */.gu)(format),
         };
     }
     async readToken() {
@@ -186,12 +270,12 @@ class UrlSource extends _external_token_js__WEBPACK_IMPORTED_MODULE_1__/* .Exter
         }
         catch (err) {
             // diagnose.ts answers "no answer" with hints about Google's endpoints; this one is about the token URL.
-            if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7 && err.status === undefined) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EnvironmentError */ .eG(`${err.message}\nHint: ${unreachableHint(err.serviceMessage, shown)}`);
+            if (err instanceof errors/* ServiceError */._7 && err.status === undefined) {
+                throw new errors/* EnvironmentError */.eG(`${err.message}\nHint: ${unreachableHint(err.serviceMessage, shown)}`);
             }
             throw err;
         }
-        return (0,_token_format_js__WEBPACK_IMPORTED_MODULE_2__/* .tokenFrom */ .ow)(body, format, `The answer of ${shown}`);
+        return (0,token_format/* tokenFrom */.ow)(body, format, `The answer of ${shown}`);
     }
     sourceHints(err) {
         if (err.service !== this.name || err.status === undefined)
@@ -230,6 +314,15 @@ function safeUrl(url) {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
 }
+
+;// CONCATENATED MODULE: ./src/sources/external-token-sources.ts
+/**
+ * The run-time halves of the file and url sources, loaded together when a
+ * run selects either: they share ExternalTokenSource and the token formats,
+ * which one chunk then carries once instead of twice.
+ */
+
+
 
 
 /***/ })
