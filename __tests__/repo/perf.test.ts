@@ -67,7 +67,7 @@ describe('bundle budgets', () => {
   });
 
   it.each(Object.entries(LAZY_SOURCE_MARKERS))(
-    'the %s source is one chunk of its own, not in index.js',
+    'the %s source runs from a lazily loaded chunk, not from index.js',
     (_, marker) => {
       expect(chunksWith(marker)).toHaveLength(1);
       expect(readFileSync(MAIN, 'utf8')).not.toContain(marker);
