@@ -10,11 +10,12 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports AZURE_IMDS_SERVICE, AZURE_IMDS_TEST_ENDPOINT */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(916);
-/* harmony import */ var _google_sts_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(75);
-/* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(962);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(625);
-/* harmony import */ var _provider_name_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(556);
-/* harmony import */ var _token_type_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(648);
+/* harmony import */ var _forms_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(388);
+/* harmony import */ var _google_sts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(75);
+/* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(962);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(625);
+/* harmony import */ var _provider_name_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(556);
+/* harmony import */ var _token_type_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(648);
 /**
  * subject_token_source: azure — the access token of an Azure managed identity,
  * from the instance metadata service (IMDS) of the VM, scale set or AKS node
@@ -43,6 +44,7 @@ export const modules = {
 
 
 
+
 const SOURCE_NAME = 'Azure managed identity';
 const AZURE_IMDS_SERVICE = 'Azure instance metadata';
 const IMDS_ORIGIN = 'http://169.254.169.254';
@@ -57,7 +59,7 @@ const DIAGNOSTIC_CLAIMS = ['sub', 'aud', 'iss', 'tid', 'oid', 'appid', 'xms_miri
 class AzureSource {
     options;
     name = SOURCE_NAME;
-    subjectTokenType = _token_type_js__WEBPACK_IMPORTED_MODULE_5__/* .SUBJECT_TOKEN_TYPES */ .V5.jwt;
+    subjectTokenType = _token_type_js__WEBPACK_IMPORTED_MODULE_6__/* .SUBJECT_TOKEN_TYPES */ .V5.jwt;
     diagnosticClaims = DIAGNOSTIC_CLAIMS;
     /** The token URL, with the resource written as gcloud writes it (not percent-encoded). */
     tokenUrl;
@@ -92,12 +94,12 @@ class AzureSource {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EnvironmentError */ .eG(`${AZURE_IMDS_SERVICE} answered without a token ("access_token" is missing or empty). ` +
                 'Is something other than Azure instance metadata listening at 169.254.169.254?');
         }
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$)(token);
-        const claims = (0,_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeJwtClaims */ .dG)(token) ?? {};
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(token);
+        const claims = (0,_jwt_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeJwtClaims */ .dG)(token) ?? {};
         this.log.info(`${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
             (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +
             '.');
-        this.log.debug(`${SOURCE_NAME}: token claims: ${(0,_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .claimsLine */ .i3)(claims, DIAGNOSTIC_CLAIMS)}`);
+        this.log.debug(`${SOURCE_NAME}: token claims: ${(0,_jwt_js__WEBPACK_IMPORTED_MODULE_3__/* .claimsLine */ .i3)(claims, DIAGNOSTIC_CLAIMS)}`);
         return { token, claims };
     }
     /**
@@ -132,15 +134,15 @@ class AzureSource {
     }
     /** google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it. */
     principal(claims) {
-        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_4__/* .subjectPrincipal */ .hF)(this.provider, claims['sub']);
+        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_5__/* .subjectPrincipal */ .hF)(this.provider, claims['sub']);
     }
     impersonationMember(claims) {
         const sub = typeof claims?.['sub'] === 'string' ? claims['sub'] : 'MANAGED_IDENTITY_OBJECT_ID';
-        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_4__/* .principalOf */ .i6)(this.provider, sub);
+        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_5__/* .principalOf */ .i6)(this.provider, sub);
     }
     /** Why Google STS refuses an Azure token (IMDS failures carry their hint already). */
     hints(err, claims) {
-        if (err.service !== _google_sts_js__WEBPACK_IMPORTED_MODULE_1__/* .STS_SERVICE */ .$W)
+        if (err.service !== _google_sts_js__WEBPACK_IMPORTED_MODULE_2__/* .STS_SERVICE */ .$W)
             return [];
         const text = err.serviceMessage.toLowerCase();
         const { resource } = this.options;
@@ -196,7 +198,7 @@ function imdsOrigin(env) {
     catch {
         url = undefined;
     }
-    const loopback = url !== undefined && (url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname));
+    const loopback = url !== undefined && (0,_forms_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopback */ .U9)(url.hostname);
     if (!url ||
         !loopback ||
         !['http:', 'https:'].includes(url.protocol) ||

@@ -21,6 +21,7 @@
  * send a token request (or a tool reading the file) to another host.
  */
 import { EnvironmentError, messageOf, ServiceError } from '../../errors.js';
+import { isLoopback } from '../../forms.js';
 import { STS_SERVICE } from '../../google/sts.js';
 import type { Http } from '../../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
@@ -202,7 +203,7 @@ function imdsOrigin(env: NodeJS.ProcessEnv): string {
   } catch {
     url = undefined;
   }
-  const loopback = url !== undefined && (url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname));
+  const loopback = url !== undefined && isLoopback(url.hostname);
   if (
     !url ||
     !loopback ||
