@@ -4,7 +4,7 @@
  * go in: claims of the OIDC token, resource names, never a token.
  */
 import type { Config } from './config.js';
-import { ConfigError, EnvironmentError, messageOf, ServiceError } from './errors.js';
+import { ConfigError, EnvironmentError, isCertificateRejection, messageOf, ServiceError } from './errors.js';
 import { IAM_SERVICE } from './google/iam-credentials.js';
 import { OAUTH2_SERVICE } from './google/oauth2.js';
 import { STS_SERVICE } from './google/sts.js';
@@ -49,10 +49,6 @@ function stageName(err: ServiceError): string {
   }
 }
 
-/** Node's error codes for a server certificate it refused (a retry cannot help). */
-const CERTIFICATE_REJECTED =
-  /\b(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)\b/;
-
 function hintsFor(err: ServiceError, { config, source, claims }: FailureContext): string[] {
   const text = err.serviceMessage.toLowerCase();
   const auth = config?.auth.kind === 'workload_identity' ? config.auth : undefined;
@@ -64,7 +60,7 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
     const own = source && err.service === source.name ? source.hints(err, claims) : [];
     if (own.length > 0) return own;
     hints.push(
-      CERTIFICATE_REJECTED.test(err.serviceMessage)
+      isCertificateRejection(err.serviceMessage)
         ? "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +
             "with env NODE_EXTRA_CA_CERTS: /path/to/ca.pem, or NODE_OPTIONS: --use-system-ca to trust the runner's " +
             'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host: check endpoint ' +

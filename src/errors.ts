@@ -71,6 +71,15 @@ function retrySummary(retries: ServiceError['retries']): string {
   return ` over ${formatDuration(retries.elapsedMs)}${retries.stop ? `; ${retries.stop}` : ''}`;
 }
 
+/** Node's error codes for a server certificate it refused (a retry cannot help). */
+const CERTIFICATE_REJECTED =
+  /\b(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)\b/;
+
+/** Whether a network failure's text is a refused server certificate. */
+export function isCertificateRejection(networkError: string): boolean {
+  return CERTIFICATE_REJECTED.test(networkError);
+}
+
 /** The message of anything thrown, without its stack. */
 export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -299,9 +299,8 @@ class UrlSource extends ExternalTokenSource {
     }
 }
 /** Node's codes for a server certificate it refused: a CA to add, not a host to fix. */
-const CERTIFICATE_REJECTED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 function unreachableHint(networkError, shown) {
-    if (CERTIFICATE_REJECTED.test(networkError)) {
+    if ((0,errors/* isCertificateRejection */.tZ)(networkError)) {
         return (`The TLS certificate of subject_token_url (${shown}) was not trusted. For a service with an internal CA, ` +
             'give this step the CA: env NODE_EXTRA_CA_CERTS: /path/to/ca.pem (or NODE_OPTIONS: --use-system-ca); ' +
             'ERR_TLS_CERT_ALTNAME_INVALID means the certificate names another host.');

@@ -1,5 +1,5 @@
 /** subject_token_source: url at run time: fetches the token (token-url.ts has its inputs). */
-import { EnvironmentError, ServiceError } from '../errors.js';
+import { EnvironmentError, isCertificateRejection, ServiceError } from '../errors.js';
 import type { Http } from '../http.js';
 import type { Log } from '../log.js';
 import type { ProviderName } from '../provider-name.js';
@@ -75,10 +75,9 @@ export class UrlSource extends ExternalTokenSource {
 }
 
 /** Node's codes for a server certificate it refused: a CA to add, not a host to fix. */
-const CERTIFICATE_REJECTED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 function unreachableHint(networkError: string, shown: string): string {
-  if (CERTIFICATE_REJECTED.test(networkError)) {
+  if (isCertificateRejection(networkError)) {
     return (
       `The TLS certificate of subject_token_url (${shown}) was not trusted. For a service with an internal CA, ` +
       'give this step the CA: env NODE_EXTRA_CA_CERTS: /path/to/ca.pem (or NODE_OPTIONS: --use-system-ca); ' +
