@@ -11,6 +11,7 @@ import { isAbsolute } from 'node:path';
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 import {
+  validatePath,
   validateAudience,
   validateDelegate,
   validateEndpoint,
@@ -288,6 +289,7 @@ export function readConfig(input: InputReader): Config {
 function parseCredentialsFileLocation(value: string): CredentialsFileLocation {
   if (value === '' || value === 'workspace') return { kind: 'workspace' };
   if (value === 'runner_temp') return { kind: 'runner_temp' };
+  validatePath(value, 'credentials_file_location');
   if (!isAbsolute(value)) {
     throw new ConfigError(
       `"credentials_file_location" must be workspace, runner_temp or an absolute directory path ` +

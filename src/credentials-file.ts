@@ -152,6 +152,7 @@ export function credentialsFilePath(directory: string, name: string, paths: path
 
 /**
  * Creates `gha-creds-<16 hex>.json` (or `name`) in `directory`; returns its absolute path.
+ * The post step removes only files of that name (post-state.ts CREDENTIALS_FILE_NAME).
  *
  * Synchronous on purpose: it is one small local write, and `fs.promises`
  * alone is slow to load on Node 24, on every run (issue 6; the figure is in

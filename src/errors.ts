@@ -3,7 +3,9 @@
  * `main.ts` can print one clear `::error::` line per failure without ever
  * dumping a stack trace or a request body (which could hold a secret).
  */
+import { redactSecrets } from './log.js';
 import { formatDuration } from './retry-policy.js';
+import { escapeInvisible } from './runner-commands.js';
 
 /**
  * A wrong or missing input. The message says what is wrong and how to fix it.
@@ -19,15 +21,14 @@ export class ConfigError extends Error {
   }
 }
 
-// Matching control characters is the point here: they are escaped for display.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 const LONG_WORD = /\S{161,}/g;
 
 function displayable(message: string): string {
-  return message
-    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(LONG_WORD, (word) => `${word.slice(0, 120)}…(${word.length} characters)`);
+  // Secrets are redacted before a long word is cut: the runner would not recognise a secret's beginning.
+  return escapeInvisible(redactSecrets(message)).replace(
+    LONG_WORD,
+    (word) => `${word.slice(0, 120)}…(${word.length} characters)`,
+  );
 }
 
 /** A local problem outside the inputs: the runner environment, the file system. */

@@ -21,6 +21,8 @@
  *    "example.com:" for domain-scoped projects);
  *  - Workspace usernames: letters, digits, - _ ' and . (Google Workspace admin help).
  */
+import { isAbsolute } from 'node:path';
+
 import { ConfigError } from './errors.js';
 
 /** A DNS label: letters, digits and inner hyphens, 1-63 characters. */
@@ -178,6 +180,39 @@ export function validateEndpoint(value: string, input: string): string {
   }
   return url.href.replace(/\/+$/, '');
 }
+
+/**
+ * A path input (credentials_file_location, subject_token_file,
+ * executable_output_file): one line, without control or line-separator
+ * characters. Such a path would be printed in the log ("Created credentials
+ * file ..."), and no real path needs them. `absolute`: also refuse a relative
+ * path, with `why` saying what needs it absolute.
+ */
+export function validatePath(value: string, input: string, absolute?: { why: string; example: string }): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
+    // Not echoed: the point is that it cannot be shown on one line.
+    throw new ConfigError(`"${input}" must be a path on one line, without control characters or line breaks.`);
+  }
+  if (absolute && !isAbsolute(value)) {
+    throw new ConfigError(
+      `"${input}" must be an absolute path (${absolute.why}), such as ${absolute.example}, got "${value}".`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Where plain http:// may carry a credential: this machine, and the
+ * link-local address of an instance metadata service (EC2's IMDS, which a
+ * token URL may also be), which only the machine itself can reach and which
+ * serves no TLS.
+ */
+export function allowsPlainHttp(hostname: string): boolean {
+  return isLoopback(hostname) || INSTANCE_METADATA_HOSTS.includes(hostname);
+}
+/** As WHATWG URL writes them. */
+const INSTANCE_METADATA_HOSTS = ['169.254.169.254', '[fd00:ec2::254]'];
 
 /** 127.0.0.0/8, ::1 and localhost, as WHATWG URL writes them (IPv4 normalized, IPv6 in brackets). */
 export function isLoopback(hostname: string): boolean {

@@ -15,7 +15,7 @@ import { HttpClient } from '@actions/http-client';
 
 import { Connections } from './connections.js';
 import { ServiceError } from './errors.js';
-import type { Log } from './log.js';
+import { clipForDisplay, type Log } from './log.js';
 import {
   decide,
   DEFAULT_RETRY_TIMEOUT_MS,
@@ -320,8 +320,9 @@ export function parseErrorBody(body: string): { message: string; reason?: string
   return { message: clip(text.replace(/\s+/g, ' ')) };
 }
 
+/** The service's words as shown: secrets it echoed redacted before the cut (log.ts says why). */
 function clip(text: string): string {
-  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
+  return clipForDisplay(text, MAX_ERROR_TEXT);
 }
 
 /**

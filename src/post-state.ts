@@ -5,3 +5,9 @@
  */
 export const STATE_CREDENTIALS_FILE = 'credentials_file_path';
 export const STATE_CLEANUP = 'cleanup_credentials';
+
+/**
+ * The name of every credentials file the main step creates
+ * (credentials-file.ts): the post step removes a file only by this name.
+ */
+export const CREDENTIALS_FILE_NAME = /^gha-creds-[0-9a-f]{16}\.json$/;

@@ -2,16 +2,19 @@
  * The post step: removes the credentials file that the main step of this
  * same run created, and nothing else. It trusts only the saved state (which
  * the runner keeps per step), never an environment variable a later step
- * could have changed, and it never fails the job.
+ * could have changed, and it never fails the job. Even the state must name a
+ * file the main step would have created: `gha-creds-<16 hex>.json`, a plain
+ * file (not a link), so that no state can make it remove anything else.
  *
  * It runs in every job that used the action, so it loads nothing it does not
  * need: the runner protocol (runner-commands.ts), the state names and
  * node:fs — no @actions/* package, no HTTP stack (the bundle stays under
  * 15 KB, __tests__/repo/perf.test.ts checks it).
  */
-import { rmSync } from 'node:fs';
+import { lstatSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 
-import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
+import { CREDENTIALS_FILE_NAME, STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
 import * as runner from './runner-commands.js';
 
 export function cleanup(): void {
@@ -25,9 +28,26 @@ export function cleanup(): void {
       runner.info(`cleanup_credentials is false: leaving ${file} in place.`);
       return;
     }
+    if (!CREDENTIALS_FILE_NAME.test(basename(file))) {
+      runner.warning(`Not removing ${file}: this action only removes the gha-creds-<hex>.json files it creates.`);
+      return;
+    }
+    const stat = lstatIfPresent(file);
+    if (stat && !stat.isFile()) {
+      runner.warning(`Not removing ${file}: it is no longer a plain file (the action created one).`);
+      return;
+    }
     rmSync(file, { force: true });
     runner.info(`Removed credentials file ${file}`);
   } catch (err) {
     runner.warning(`Could not remove the credentials file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function lstatIfPresent(file: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined; // already gone: rmSync's force makes that a success
   }
 }

@@ -67,8 +67,9 @@ export function debug(message: string): void {
   issue('debug', message);
 }
 
+/** A plain log line: made inert first (see `inert`), so that no value inside it can end it or start a command. */
 export function info(message: string): void {
-  stdout.write(message + platform.eol);
+  stdout.write(inert(message) + platform.eol);
 }
 
 export function warning(message: string): void {
@@ -93,6 +94,42 @@ export function setSecret(secret: string): void {
 /** `::name::message` with the message escaped so that it stays on one line. */
 export function issue(name: string, message: string): void {
   stdout.write(`::${name}::${escapeData(message)}${platform.eol}`);
+}
+
+/**
+ * A log line as text the runner cannot read as a command, whatever values it
+ * holds (claims, ARNs, paths, answers of servers: data, never commands).
+ *
+ * The runner reads every line of a step's output for commands, two ways
+ * (actions/runner, ActionCommand.cs): `::name::` at the start of the line
+ * after any leading white space, and the legacy `##[name]` anywhere in it.
+ * `::stop-commands::X` would make it ignore every later `::add-mask::`, so a
+ * token printed afterwards would show. Hence:
+ *  - line breaks and other invisible characters become visible \uXXXX
+ *    escapes (display.ts): a value cannot end the line and start another;
+ *  - a leading `::` becomes `\u003a:`, and every `##[` becomes `\u0023#[`.
+ * Applied by `info` to every plain line; a command's message (`issue`) needs
+ * no more than the runner's own escaping, since the line already is a command.
+ */
+export function inert(text: string): string {
+  return escapeInvisible(text)
+    .replace(/##\[/g, '\\u0023#[')
+    .replace(/^(\s*)::/, '$1\\u003a:');
+}
+
+// Matching control characters is the point here: they are escaped for display.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * Text the action did not write itself (a claim, an ARN, a path, a server's
+ * answer, a program's stderr) made safe to show: every control,
+ * line-separator and bidi character becomes a visible `\uXXXX`, so the text
+ * stays on one line and cannot reorder what is around it. The one sanitizer
+ * for display: `inert` below, and errors.ts for input errors.
+ */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The runner's escaping of a command's message: '%', CR and LF. */

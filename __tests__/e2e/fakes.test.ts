@@ -690,7 +690,19 @@ process.exitCode = 2;
     );
     expect(cmds.map((c) => [c.command, c.message, c.properties])).toEqual([
       ['warning', '50% done', { title: 'T:1' }],
+      ['stop-commands', 'tok', {}],
       ['notice', 'n', {}],
+    ]);
+    // The runner's line rules: CR alone ends a line, white space (U+0085 too, as in .NET) may lead a command,
+    // the legacy ##[name] form counts anywhere in a line, and unknown names are text.
+    const runnerRules = parseWorkflowCommands(
+      'a\r::notice::cr\n \u0085\t::debug::ws\nsome text ##[add-mask]legacy\n::unknown::x\n::notice ::spaced',
+    );
+    expect(runnerRules.map((c) => [c.command, c.message])).toEqual([
+      ['notice', 'cr'],
+      ['debug', 'ws'],
+      ['add-mask', 'legacy'],
+      ['notice', 'spaced'],
     ]);
     expect(findLeakedSecrets('::add-mask::s3cr%0Aet\nprinted s3cr\net', ['s3cr\net'])).toEqual([]);
   });

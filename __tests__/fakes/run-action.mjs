@@ -93,11 +93,83 @@ export function unescapeCommandValue(s, property = false) {
   return s.replace(re, (m) => map[m.toUpperCase()] ?? m);
 }
 
-const COMMAND_RE = /^::([A-Za-z0-9_.-]+)(?: ([^:]*))?::(.*)$/;
+/**
+ * The commands the runner knows (actions/runner: the command extensions,
+ * plus stop-commands): a line naming any other command is plain text to it.
+ */
+export const RUNNER_COMMANDS = new Set([
+  'set-env',
+  'set-output',
+  'save-state',
+  'add-mask',
+  'add-path',
+  'add-matcher',
+  'remove-matcher',
+  'debug',
+  'warning',
+  'error',
+  'notice',
+  'group',
+  'endgroup',
+  'echo',
+  'stop-commands',
+]);
 
 /**
- * Parse workflow commands from an output stream, honouring
- * `::stop-commands::<token>` ... `::<token>::` like the runner.
+ * .NET's String.TrimStart(): every Unicode white-space character, which is
+ * more than JavaScript's \s (U+0085, NEXT LINE, is white space to .NET).
+ */
+const DOTNET_LEADING_WHITESPACE = /^[\s\u0085]+/;
+
+/**
+ * One line as the runner reads it (actions/runner ActionCommand.cs): first
+ * `::name props::data` at the start after leading white space (TryParseV2),
+ * else the legacy `##[name props]data` anywhere in the line (TryParse).
+ * @param {string} raw
+ * @param {Set<string>} known
+ * @returns {{ command: string, properties: Record<string, string>, message: string } | undefined}
+ */
+function parseCommandLine(raw, known) {
+  const trimmed = raw.replace(DOTNET_LEADING_WHITESPACE, '');
+  if (trimmed.startsWith('::')) {
+    const end = trimmed.indexOf('::', 2);
+    if (end >= 0) {
+      const info = trimmed.slice(2, end);
+      const space = info.indexOf(' ');
+      const command = space < 0 ? info : info.slice(0, space);
+      if (known.has(command)) {
+        /** @type {Record<string, string>} */
+        const properties = {};
+        if (space > 0) {
+          for (const part of info
+            .slice(space + 1)
+            .trim()
+            .split(',')) {
+            const eq = part.indexOf('=');
+            if (eq > 0 && eq < part.length - 1)
+              properties[part.slice(0, eq)] = unescapeCommandValue(part.slice(eq + 1), true);
+          }
+        }
+        return { command, properties, message: unescapeCommandValue(trimmed.slice(end + 2)) };
+      }
+    }
+  }
+  const prefix = raw.indexOf('##[');
+  if (prefix < 0) return undefined;
+  const close = raw.indexOf(']', prefix);
+  if (close < 0) return undefined;
+  const info = raw.slice(prefix + 3, close);
+  const space = info.indexOf(' ');
+  const command = space < 0 ? info : info.slice(0, space);
+  if (!known.has(command)) return undefined;
+  return { command, properties: {}, message: raw.slice(close + 1) };
+}
+
+/**
+ * Parse workflow commands from an output stream by the runner's rules: lines
+ * end at CR, LF or CRLF; a command is `::name::` after leading white space or
+ * the legacy `##[name]` anywhere in a line; `::stop-commands::<token>` ...
+ * `::<token>::` pauses them, as in the runner.
  * @param {string} text
  * @param {'stdout' | 'stderr'} [stream]
  * @returns {WorkflowCommand[]}
@@ -105,32 +177,24 @@ const COMMAND_RE = /^::([A-Za-z0-9_.-]+)(?: ([^:]*))?::(.*)$/;
 export function parseWorkflowCommands(text, stream = 'stdout') {
   /** @type {WorkflowCommand[]} */
   const out = [];
+  const known = new Set(RUNNER_COMMANDS);
   /** @type {string | undefined} */
   let stopToken;
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   lines.forEach((raw, line) => {
-    const trimmed = raw.trimStart();
+    const parsed = parseCommandLine(raw, stopToken === undefined ? known : new Set([stopToken]));
     if (stopToken !== undefined) {
-      if (trimmed === `::${stopToken}::`) stopToken = undefined;
+      if (parsed) stopToken = undefined;
       return;
     }
-    const m = COMMAND_RE.exec(trimmed);
-    if (!m) return;
-    const command = /** @type {string} */ (m[1]);
-    /** @type {Record<string, string>} */
-    const properties = {};
-    for (const part of (m[2] ?? '').split(',')) {
-      if (!part) continue;
-      const eq = part.indexOf('=');
-      if (eq <= 0) continue;
-      properties[part.slice(0, eq)] = unescapeCommandValue(part.slice(eq + 1), true);
-    }
-    const message = unescapeCommandValue(m[3] ?? '');
-    if (command === 'stop-commands') {
-      stopToken = message;
+    if (!parsed) return;
+    if (parsed.command === 'stop-commands') {
+      stopToken = parsed.message;
+      // Everything after it is ignored, so a test must see that it happened.
+      out.push({ ...parsed, line, stream });
       return;
     }
-    out.push({ command, properties, message, line, stream });
+    out.push({ ...parsed, line, stream });
   });
   return out;
 }

@@ -82,12 +82,32 @@ describe('the aws1 credential source', () => {
   it('follows AWS_EC2_METADATA_SERVICE_ENDPOINT and the IPv6 mode', async () => {
     const custom = await sourceFor(
       {},
-      { AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://10.1.2.3:8080/' },
+      { AWS_EC2_METADATA_SERVICE_ENDPOINT: 'https://imds.example.internal:8443/' },
     ).credentialSource();
-    expect(custom['url']).toBe('http://10.1.2.3:8080/latest/meta-data/iam/security-credentials');
+    expect(custom['url']).toBe('https://imds.example.internal:8443/latest/meta-data/iam/security-credentials');
     const v6 = await sourceFor({}, { AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: 'IPv6' }).credentialSource();
     expect(v6['imdsv2_session_token_url']).toBe('http://[fd00:ec2::254]/latest/api/token');
   });
+
+  it.each([
+    ['http://10.1.2.3:8080/', 'must be an https:// URL'],
+    ['http://imds.example.com', 'must be an https:// URL'],
+    ['https://user:pw@imds.example.com', 'no user name, password, query or fragment'],
+    ['https://imds.example.com/?x=1', 'no user name, password, query or fragment'],
+  ])(
+    'refuses AWS_EC2_METADATA_SERVICE_ENDPOINT %s, as the endpoint inputs would (credentials come back)',
+    (value, why) => {
+      expect(() => sourceFor({}, { AWS_EC2_METADATA_SERVICE_ENDPOINT: value })).toThrow(why);
+    },
+  );
+
+  it.each(['http://169.254.169.254', 'http://[fd00:ec2::254]', 'http://127.0.0.1:9999'])(
+    'takes plain http AWS_EC2_METADATA_SERVICE_ENDPOINT %s (the metadata addresses and loopback)',
+    async (value) => {
+      const source = await sourceFor({}, { AWS_EC2_METADATA_SERVICE_ENDPOINT: value }).credentialSource();
+      expect(source['url']).toBe(`${value}/latest/meta-data/iam/security-credentials`);
+    },
+  );
 });
 
 describe('the subject token and what is exported for tools', () => {

@@ -60,7 +60,8 @@ describe('Windows line endings ("\\r\\n")', () => {
       [runner.warning, core.warning],
       [runner.error, core.error],
       [runner.setSecret, core.setSecret],
-      [runner.info, core.info],
+      // A plain line only where it holds no line break: ours makes one inert (runner-conformance.test.ts).
+      ...(/[\r\n]/.test(value) ? [] : [[runner.info, core.info]]),
     ] as Array<[(m: string) => void, (m: string) => void]>) {
       const text = captureStdout(() => ours(value));
       expect(text).toBe(captureStdout(() => theirs(value)));

@@ -364,7 +364,7 @@ describe('AWS forms', () => {
       'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com',
     );
     expect(() => stsEndpoint('eu-west-1', { AWS_ENDPOINT_URL_STS: 'http://sts.example.com' })).toThrow(
-      'AWS_ENDPOINT_URL_STS "http://sts.example.com" must be an https:// URL (plain http:// only to a loopback address): AWS credentials come back from it.',
+      'AWS_ENDPOINT_URL_STS "http://sts.example.com" must be an https:// URL (plain http:// only to a loopback address or 169.254.169.254 / [fd00:ec2::254]): AWS credentials come back from it.',
     );
     expect(() => stsEndpoint('eu-west-1', { AWS_ENDPOINT_URL: 'https://sts.example.com/?x=1' })).toThrow(
       'AWS_ENDPOINT_URL must be the URL of the service only: no user name, password, query or fragment.',

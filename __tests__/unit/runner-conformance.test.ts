@@ -31,12 +31,25 @@ it.each(VALUES)('workflow commands match @actions/core for %j', (value) => {
     [runner.warning, core.warning],
     [runner.error, core.error],
     [runner.setSecret, core.setSecret],
-    [runner.info, core.info],
   ] as Array<[(m: string) => void, (m: string) => void]>) {
     expect(captureStdout(() => ours(value))).toBe(captureStdout(() => theirs(value)));
   }
   expect(parseWorkflowCommands(captureStdout(() => runner.warning(value)))[0]?.message).toBe(value);
 });
+
+// A plain line is where the two part on purpose: core.info writes its text as it is, so a value inside it could
+// end the line and start a command; ours makes the line inert (runner-commands.ts `inert`; log-injection.test.ts).
+it.each(VALUES)(
+  "a plain log line of %j is @actions/core's when it holds no line break, and one inert line if it does",
+  (value) => {
+    const ours = captureStdout(() => runner.info(value));
+    if (/[\r\n]/.test(value)) {
+      expect(ours).toBe(`${value.replace(/\r/g, '\\u000d').replace(/\n/g, '\\u000a')}${osEOL}`);
+    } else {
+      expect(ours).toBe(captureStdout(() => core.info(value)));
+    }
+  },
+);
 
 it.each(VALUES)('file commands carry %j exactly as @actions/core does', (value) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'conformance-'));

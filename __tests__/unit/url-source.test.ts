@@ -122,11 +122,27 @@ describe('subject_token_url', () => {
     ['https://a.example.com/x y', /must be a full http\(s\) URL on one line/],
     ['ftp://a.example.com/token', /must be an http or https URL, not ftp:/],
     ['https://u:SECRET-1@a.example.com/', /must not hold a user name or password/],
+    // headers (often a credential) and the token in clear text over the network (issue 21)
+    ['http://token-service.example.com/token', /must be an https:\/\/ URL: plain http:\/\/ only to this machine/],
+    ['http://10.0.0.8/token', /must be an https:\/\/ URL/],
+    ['http://169.254.169.253/token', /must be an https:\/\/ URL/],
   ])('refuses %j', (url, expected) => {
     const message = configErrorOf({ subject_token_url: url });
     expect(message).toMatch(expected);
     expect(message).not.toContain('SECRET');
   });
+});
+
+it.each([
+  'http://127.0.0.1:8080/t',
+  'http://localhost/t',
+  'http://[::1]/t',
+  'http://169.254.169.254/t',
+  'http://[fd00:ec2::254]/t',
+])('takes plain http %s: this machine, or an instance metadata address', (url) => {
+  const options = (configFor({ subject_token_url: url }).auth as WorkloadIdentityAuth).source
+    .options as UrlSourceOptions;
+  expect(options.url).toBe(url);
 });
 
 describe('fetching the token', () => {
@@ -139,8 +155,26 @@ describe('fetching the token', () => {
 
   it('masks every header value (and the credential after a scheme) when it starts, before any request', async () => {
     await sourceFor(inputs());
-    expect(masks.values).toEqual(['key-0123456789', 'Bearer bearer-0123456789', 'bearer-0123456789']);
+    expect(masks.values).toEqual([
+      'key-0123456789',
+      'Bearer bearer-0123456789',
+      'bearer-0123456789',
+      // a server that echoes its URL must not print the credential in the query (issue 21)
+      'sig=q-secret',
+      'q-secret',
+    ]);
     expect(server.requestCount).toBe(0);
+  });
+
+  it('masks query values long enough to be a credential, raw and decoded, but not short words, dates or versions', async () => {
+    await sourceFor({
+      subject_token_url: `${server.origin}/token?format=json&api-version=2018-02-01&code=a%2Fb%2Bc%3D%3Dxyz&n=1`,
+    });
+    expect(masks.values).toEqual([
+      'format=json&api-version=2018-02-01&code=a%2Fb%2Bc%3D%3Dxyz&n=1',
+      'a%2Fb%2Bc%3D%3Dxyz',
+      'a/b+c==xyz',
+    ]);
   });
 
   it('GETs the URL with the headers; the token is masked; the log names headers, not values or the query', async () => {

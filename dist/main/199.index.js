@@ -68,7 +68,7 @@ function parseAnswer(text, where) {
     // Mask first: whatever is wrong below, the token is never printed.
     for (const field of ['id_token', 'saml_response']) {
         if (typeof answer[field] === 'string')
-            (0,log/* maskSecret */.$)(answer[field]);
+            (0,log/* maskSecret */.$l)(answer[field]);
     }
     const { version, success } = answer;
     if (version === undefined)

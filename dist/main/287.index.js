@@ -94,7 +94,7 @@ class AzureSource {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EnvironmentError */ .eG(`${AZURE_IMDS_SERVICE} answered without a token ("access_token" is missing or empty). ` +
                 'Is something other than Azure instance metadata listening at 169.254.169.254?');
         }
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(token);
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
         const claims = (0,_jwt_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeJwtClaims */ .dG)(token) ?? {};
         this.log.info(`${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
             (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +

@@ -36,11 +36,11 @@ var errors = __webpack_require__(916);
 /** Validates, masks and labels credentials. */
 function awsCredentials(fields, source) {
     // Mask before checking: even a half-formed secret must not reach the log.
-    (0,log/* maskSecret */.$)(fields.secretAccessKey);
-    (0,log/* maskSecret */.$)(fields.sessionToken);
+    (0,log/* maskSecret */.$l)(fields.secretAccessKey);
+    (0,log/* maskSecret */.$l)(fields.sessionToken);
     // Not a secret, but AWS treats it as sensitive and so does
     // aws-actions/configure-aws-credentials; errors show its first 4 characters.
-    (0,log/* maskSecret */.$)(fields.accessKeyId);
+    (0,log/* maskSecret */.$l)(fields.accessKeyId);
     if (!fields.accessKeyId || !fields.secretAccessKey) {
         throw new errors/* EnvironmentError */.eG(`AWS credentials from ${source} are incomplete: ${fields.accessKeyId ? 'the secret access key' : 'the access key ID'} is missing.`);
     }
@@ -272,7 +272,7 @@ async function assumeRole(ctx, base, role, source) {
         credentials: base,
         date: ctx.now(),
     });
-    (0,log/* maskSecret */.$)(signed.headers['authorization']);
+    (0,log/* maskSecret */.$l)(signed.headers['authorization']);
     try {
         const res = await ctx.http.request({
             service: AWS_STS_SERVICE,
@@ -288,7 +288,7 @@ async function assumeRole(ctx, base, role, source) {
     }
 }
 async function assumeRoleWithWebIdentity(ctx, role, webIdentityToken, source) {
-    (0,log/* maskSecret */.$)(webIdentityToken);
+    (0,log/* maskSecret */.$l)(webIdentityToken);
     const params = {
         Action: 'AssumeRoleWithWebIdentity',
         Version: API_VERSION,
@@ -373,14 +373,14 @@ function callerIdentityToken(req) {
     const { authorization, ...rest } = signed.headers;
     // The signature is what makes the token usable: mask it on its own too, in
     // case some message ever quotes a header rather than the whole token.
-    (0,log/* maskSecret */.$)(authorization);
+    (0,log/* maskSecret */.$l)(authorization);
     const headers = [{ key: 'Authorization', value: authorization ?? '' }];
     for (const [key, value] of Object.entries(rest))
         headers.push({ key, value });
     const json = JSON.stringify({ url, method: 'POST', headers });
     const token = encodeURIComponent(json);
-    (0,log/* maskSecret */.$)(json);
-    (0,log/* maskSecret */.$)(token);
+    (0,log/* maskSecret */.$l)(json);
+    (0,log/* maskSecret */.$l)(token);
     return token;
 }
 
@@ -482,7 +482,7 @@ async function authorizationToken(env) {
     if (token?.includes('\n') || token?.includes('\r')) {
         throw new errors/* EnvironmentError */.eG('The container authorization token contains a line break, which no HTTP header may.');
     }
-    (0,log/* maskSecret */.$)(token);
+    (0,log/* maskSecret */.$l)(token);
     return token || undefined;
 }
 
@@ -502,7 +502,7 @@ function envCredentials(env) {
     // An empty value is "not set": that is what a missing secret expands to.
     if (!accessKeyId && !secretAccessKey)
         return undefined;
-    (0,log/* maskSecret */.$)(secretAccessKey); // before any message could be built
+    (0,log/* maskSecret */.$l)(secretAccessKey); // before any message could be built
     if (!accessKeyId || !secretAccessKey) {
         throw new errors/* EnvironmentError */.eG(`${accessKeyId ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY'} is set but ` +
             `${accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'} is empty. If it comes from a secret, ` +
@@ -850,6 +850,8 @@ async function credentialSource(ctx, name, label) {
     }
 }
 
+// EXTERNAL MODULE: ./src/sources/aws/forms.ts
+var aws_forms = __webpack_require__(995);
 ;// CONCATENATED MODULE: ./src/sources/aws/imds.ts
 /**
  * EC2 instance metadata (IMDS): the instance role's credentials and the
@@ -875,6 +877,7 @@ async function credentialSource(ctx, name, label) {
 
 
 
+
 const IMDS_SERVICE = 'EC2 instance metadata';
 const TOKEN_PATH = '/latest/api/token';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials';
@@ -893,8 +896,12 @@ class InstanceMetadata {
         this.options = options;
         const { env } = options;
         const mode = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE'] ?? '').toLowerCase();
-        this.endpoint = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] ||
-            (mode === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254')).replace(/\/+$/, '');
+        const configured = env['AWS_EC2_METADATA_SERVICE_ENDPOINT'];
+        this.endpoint = (configured
+            ? (0,aws_forms/* endpointFromEnvironment */.TR)(configured, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'http://169.254.169.254')
+            : mode === 'ipv6'
+                ? 'http://[fd00:ec2::254]'
+                : 'http://169.254.169.254').replace(/\/+$/, '');
         this.disabled = /^true$/i.test(env['AWS_EC2_METADATA_DISABLED'] ?? '');
     }
     /** URLs of the `aws1` credential source, so client libraries ask the same service. */
@@ -968,7 +975,7 @@ class InstanceMetadata {
                 headers: { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS },
             });
             const token = res.body.trim();
-            (0,log/* maskSecret */.$)(token);
+            (0,log/* maskSecret */.$l)(token);
             return { token };
         }
         catch (err) {

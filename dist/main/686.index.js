@@ -65,7 +65,7 @@ class ExternalTokenSource {
     }
     async subjectToken() {
         const token = await this.readToken();
-        (0,log/* maskSecret */.$)(token);
+        (0,log/* maskSecret */.$l)(token);
         const claims = this.isSaml() ? samlClaims(token) : ((0,jwt/* decodeJwtClaims */.dG)(token) ?? {});
         const shown = DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
             .map((name) => `${name}=${JSON.stringify(claims[name])}`)

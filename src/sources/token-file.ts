@@ -12,6 +12,7 @@ import * as path from 'node:path';
 
 import type { InputReader } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { validatePath } from '../forms.js';
 import type { SourceDefinition, SourcePlan } from './subject-source.js';
 import { readTokenFormat, TOKEN_FORMAT_INPUTS, type TokenFormat } from './token-format.js';
 import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from './token-type.js';
@@ -48,9 +49,9 @@ function readFileInputs(get: InputReader): FileSourceOptions {
         '(for example /var/run/secrets/tokens/gcp, a projected service-account token).',
     );
   }
-  // eslint-disable-next-line no-control-regex -- control characters are what is refused
-  if (/[\u0000-\u001f]/.test(file)) {
-    throw new ConfigError('"subject_token_file" must be a path on one line, without control characters.');
-  }
-  return { file: path.resolve(file), format: readTokenFormat(get), subjectTokenType: readSubjectTokenType(get) };
+  return {
+    file: path.resolve(validatePath(file, 'subject_token_file')),
+    format: readTokenFormat(get),
+    subjectTokenType: readSubjectTokenType(get),
+  };
 }

@@ -11,6 +11,7 @@
  */
 import type { InputReader } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { allowsPlainHttp } from '../forms.js';
 import { maskSecret } from '../log.js';
 import type { SourceDefinition, SourcePlan } from './subject-source.js';
 import { readTokenFormat, TOKEN_FORMAT_INPUTS, type TokenFormat } from './token-format.js';
@@ -40,6 +41,7 @@ export const tokenUrl: SourceDefinition = {
       start: async ({ provider, http, log }) => {
         // Before anything could print them: the debug log, an error, a later tool echoing the credentials file.
         for (const value of Object.values(options.headers)) maskHeaderValue(value);
+        maskQueryValues(options.url);
         // The fetching, the claims and the hints are loaded only when this source runs.
         const { UrlSource } = await import('./external-token-sources.js');
         return new UrlSource(options, provider, http, log);
@@ -67,6 +69,13 @@ function readUrlInputs(get: InputReader): UrlSourceOptions {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new ConfigError(`"subject_token_url" must be an http or https URL, not ${parsed.protocol}.`);
+  }
+  if (parsed.protocol === 'http:' && !allowsPlainHttp(parsed.hostname)) {
+    // The headers (often a credential) and the token would cross the network in clear text.
+    throw new ConfigError(
+      `"subject_token_url" must be an https:// URL: plain http:// only to this machine (127.0.0.1, localhost) or ` +
+        `an instance metadata address (169.254.169.254, [fd00:ec2::254]). Got "${parsed.origin}".`,
+    );
   }
   if (parsed.username || parsed.password) {
     // Never echoed: the part before @ is a password.
@@ -112,6 +121,34 @@ export function parseHeaders(text: string): Record<string, string> {
   });
   return headers;
 }
+
+/**
+ * A query string may carry a credential (`?sig=...`, `?code=...`): the action's
+ * own messages show the URL without it, but a server that echoes its URL (in
+ * an error page, say) would print it. Every value long enough to be one is
+ * registered as a secret, raw and decoded; short ones ("json") and dates or
+ * versions ("2018-02-01") would only mask ordinary words for the rest of the job.
+ */
+function maskQueryValues(url: string): void {
+  const search = new URL(url).search;
+  const secretValues = search
+    .slice(1)
+    .split('&')
+    .map((pair) => pair.slice(pair.indexOf('=') + 1))
+    .filter((value) => value.length >= MIN_SECRET_QUERY_VALUE && !/^[0-9.:-]+$/.test(value));
+  if (secretValues.length > 0) maskSecret(search.slice(1)); // the whole query, as a server may echo it
+  for (const value of secretValues) {
+    maskSecret(value);
+    let decoded = value;
+    try {
+      decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+    } catch {
+      // not valid percent-encoding: the raw value is what a server would echo
+    }
+    if (decoded !== value) maskSecret(decoded);
+  }
+}
+const MIN_SECRET_QUERY_VALUE = 8;
 
 /** The whole value, and the credential after an auth scheme ("Bearer <token>"), which tools may print alone. */
 function maskHeaderValue(value: string): void {

@@ -13,7 +13,8 @@
  *    1-64 characters of [\w+=,.@-]; RoleArn is 20-2048 characters in all;
  *  - regions: us-east-1, us-gov-west-1, cn-north-1, eu-isoe-west-1, ...
  */
-import { ConfigError } from '../../errors.js';
+import { ConfigError, EnvironmentError } from '../../errors.js';
+import { allowsPlainHttp } from '../../forms.js';
 
 /** AWS region names: us-east-1, us-gov-west-1, cn-north-1, ... */
 export const AWS_REGION_FORM = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -59,4 +60,32 @@ export function validateExternalId(value: string, input: string): string {
     throw new ConfigError(`"${input}" must be 2-1224 letters, digits or + = , . @ : / _ -.`);
   }
   return value;
+}
+
+/**
+ * An endpoint from the environment (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
+ * AWS_EC2_METADATA_SERVICE_ENDPOINT), held to the rule of the endpoint inputs
+ * (../../forms.ts validateEndpoint): AWS credentials come back from it, so
+ * https://, or plain http:// only to this machine or the instance metadata
+ * addresses; no credentials, query or fragment. Returns it without trailing slashes.
+ */
+export function endpointFromEnvironment(value: string, variable: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new EnvironmentError(`${variable} must be a URL such as ${example}.`);
+  }
+  if (url.username || url.password || url.search || url.hash || /[?#\s]/.test(value)) {
+    throw new EnvironmentError(
+      `${variable} must be the URL of the service only: no user name, password, query or fragment.`,
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowsPlainHttp(url.hostname))) {
+    throw new EnvironmentError(
+      `${variable} "${url.origin}" must be an https:// URL (plain http:// only to a loopback address or ` +
+        '169.254.169.254 / [fd00:ec2::254]): AWS credentials come back from it.',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }

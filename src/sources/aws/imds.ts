@@ -22,6 +22,7 @@ import type { Http, HttpRequest, HttpResponse } from '../../http.js';
 import { maskSecret } from '../../log.js';
 import { type AwsCredentials, parseJsonCredentials } from './credentials.js';
 import { awsFailure } from './errors.js';
+import { endpointFromEnvironment } from './forms.js';
 import { regionOfZone } from './region.js';
 
 export const IMDS_SERVICE = 'EC2 instance metadata';
@@ -55,9 +56,13 @@ export class InstanceMetadata {
   constructor(private readonly options: ImdsOptions) {
     const { env } = options;
     const mode = (env['AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE'] ?? '').toLowerCase();
+    const configured = env['AWS_EC2_METADATA_SERVICE_ENDPOINT'];
     this.endpoint = (
-      env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] ||
-      (mode === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254')
+      configured
+        ? endpointFromEnvironment(configured, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'http://169.254.169.254')
+        : mode === 'ipv6'
+          ? 'http://[fd00:ec2::254]'
+          : 'http://169.254.169.254'
     ).replace(/\/+$/, '');
     this.disabled = /^true$/i.test(env['AWS_EC2_METADATA_DISABLED'] ?? '');
   }

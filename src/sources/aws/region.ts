@@ -7,8 +7,7 @@
  * us-east-1 dependency).
  */
 import { EnvironmentError } from '../../errors.js';
-import { isLoopback } from '../../forms.js';
-import { AWS_REGION_FORM } from './forms.js';
+import { AWS_REGION_FORM, endpointFromEnvironment } from './forms.js';
 
 export interface ResolvedRegion {
   region: string;
@@ -71,33 +70,7 @@ export function stsEndpoint(region: string, env: NodeJS.ProcessEnv): string {
   if (!/^true$/i.test(env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? '')) {
     const variable = env['AWS_ENDPOINT_URL_STS'] ? 'AWS_ENDPOINT_URL_STS' : 'AWS_ENDPOINT_URL';
     const configured = env[variable];
-    if (configured) return configuredEndpoint(configured, variable);
+    if (configured) return endpointFromEnvironment(configured, variable, 'https://sts.us-east-1.amazonaws.com');
   }
   return `https://${stsHost(region)}`;
-}
-
-/**
- * An endpoint from the environment, held to the rule of the endpoint inputs
- * (forms.ts validateEndpoint): AWS credentials come back from it, so https://,
- * or plain http:// to this machine only; no credentials, query or fragment.
- */
-function configuredEndpoint(value: string, variable: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new EnvironmentError(`${variable} must be a URL such as https://sts.us-east-1.amazonaws.com.`);
-  }
-  if (url.username || url.password || url.search || url.hash || /[?#\s]/.test(value)) {
-    throw new EnvironmentError(
-      `${variable} must be the URL of the service only: no user name, password, query or fragment.`,
-    );
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new EnvironmentError(
-      `${variable} "${url.origin}" must be an https:// URL (plain http:// only to a loopback address): AWS ` +
-        'credentials come back from it.',
-    );
-  }
-  return url.href.replace(/\/+$/, '');
 }

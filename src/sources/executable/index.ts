@@ -5,11 +5,10 @@
  * The source itself (and node:child_process) is loaded only when a run
  * selects it.
  */
-import { isAbsolute } from 'node:path';
-
 import type { InputReader } from '../../config.js';
 import { parseDuration } from '../../duration.js';
 import { ConfigError } from '../../errors.js';
+import { validatePath } from '../../forms.js';
 import type { SourceDefinition, SourcePlan } from '../subject-source.js';
 import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from '../token-type.js';
 import { COMMAND_INPUT, parseCommand } from './command.js';
@@ -59,14 +58,13 @@ function readExecutableInputs(get: InputReader): ExecutableOptions {
     );
   }
 
-  const outputFile = get('executable_output_file') || undefined;
-  // eslint-disable-next-line no-control-regex
-  if (outputFile !== undefined && (!isAbsolute(outputFile) || /[\u0000-\u001f\u007f]/.test(outputFile))) {
-    throw new ConfigError(
-      `"executable_output_file" must be an absolute path (the action and later tools must find the same file), ` +
-        `got "${outputFile}".`,
-    );
-  }
+  const outputFileText = get('executable_output_file');
+  const outputFile = outputFileText
+    ? validatePath(outputFileText, 'executable_output_file', {
+        why: 'the action and later tools must find the same file',
+        example: '/tmp/gcp-token-cache.json',
+      })
+    : undefined;
 
   return {
     command,
