@@ -9,6 +9,7 @@ import type { Token } from './google/token.js';
 import type { OwnAccessToken } from './identity/index.js';
 import type { Log } from './log.js';
 import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
+import { escapeInvisible } from './runner-commands.js';
 import * as runner from './runner-files.js';
 import type { SourceEnvironment } from './sources/subject-source.js';
 
@@ -126,7 +127,7 @@ export class Results {
             { data: 'What', header: true },
             { data: 'Value', header: true },
           ],
-          ...rows.map(([what, value]) => [escapeHtml(what), escapeHtml(value)]),
+          ...rows.map(([what, value]) => [escapeHtml(what), escapeHtml(escapeInvisible(value))]),
         ])
         .write();
     } catch (err) {
@@ -145,7 +146,7 @@ export function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The summary is HTML; values such as an audience come from inputs. */
+/** The summary is HTML; values such as an audience come from inputs, a principal from a token's claims. */
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

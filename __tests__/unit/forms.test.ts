@@ -497,3 +497,47 @@ describe('readConfig applies the forms to every input that reaches a request', (
     }
   });
 });
+
+describe('path inputs: one line, no control characters, checked before any request (issue 21)', () => {
+  const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/gh-pool/providers/gh-provider';
+  const read = (inputs: Record<string, string>) => () =>
+    readConfig((name) => ({ workload_identity_provider: PROVIDER, ...inputs })[name] ?? '');
+  const HOSTILE = ['/tmp/x\n::stop-commands::T', '/tmp/x\r::notice::x', '/tmp/\u0085::add-mask::y', '/tmp/\u2028x'];
+
+  it.each(HOSTILE)('credentials_file_location %j', (value) => {
+    expect(read({ credentials_file_location: value })).toThrow(
+      new ConfigError(
+        '"credentials_file_location" must be a path on one line, without control characters or line breaks.',
+      ),
+    );
+  });
+
+  it.each(HOSTILE)('subject_token_file %j', (value) => {
+    expect(read({ subject_token_source: 'file', subject_token_file: value })).toThrow(
+      new ConfigError('"subject_token_file" must be a path on one line, without control characters or line breaks.'),
+    );
+  });
+
+  it.each(HOSTILE)('executable_output_file %j', (value) => {
+    expect(
+      read({ subject_token_source: 'executable', executable_command: '/bin/true', executable_output_file: value }),
+    ).toThrow(
+      new ConfigError(
+        '"executable_output_file" must be a path on one line, without control characters or line breaks.',
+      ),
+    );
+  });
+
+  it('a relative executable_output_file still says why it must be absolute', () => {
+    expect(
+      read({
+        subject_token_source: 'executable',
+        executable_command: '/bin/true',
+        executable_output_file: 'cache.json',
+      }),
+    ).toThrow(
+      '"executable_output_file" must be an absolute path (the action and later tools must find the same file), ' +
+        'such as /tmp/gcp-token-cache.json, got "cache.json".',
+    );
+  });
+});

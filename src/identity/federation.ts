@@ -80,7 +80,7 @@ export async function federationSignIn(
 }
 
 /** What users of the federated token must know (README: "Direct access tokens"). */
-function directAccessCaveat(principal: string): string {
+export function directAccessCaveat(principal: string): string {
   return (
     `access_token is the federated principal's own token (${principal}), not a service account's: ` +
     'it works with the APIs that support Workload Identity Federation directly, and others refuse it ' +
