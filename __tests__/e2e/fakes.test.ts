@@ -705,5 +705,9 @@ process.exitCode = 2;
       ['notice', 'spaced'],
     ]);
     expect(findLeakedSecrets('::add-mask::s3cr%0Aet\nprinted s3cr\net', ['s3cr\net'])).toEqual([]);
+    // While stop-commands is in force the runner registers no mask: the secret printed after it shows.
+    expect(
+      findLeakedSecrets('log\r::stop-commands::T\n::add-mask::s3cret-value\nprinted s3cret-value', ['s3cret-value']),
+    ).toEqual(['s3cret-value']);
   });
 });

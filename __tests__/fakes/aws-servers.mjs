@@ -187,13 +187,28 @@ export async function startFakeImds(world, options) {
         return text(200, options.availabilityZone ?? 'eu-west-1b');
       if (!options.roleName) return text(404, 'Not Found');
       if (req.path === creds) return text(200, options.roleName);
-      if (req.path === `${creds}${options.roleName}`) {
+      // The role is asked for by name, percent-encoded as any path segment (a name may hold any character).
+      if (decodedPath(req.path) === `${creds}${options.roleName}`) {
         const arn = `arn:aws:sts::${account}:assumed-role/${options.roleName}/${instanceId}`;
         return credentialsJson(world.issueSession(arn, 6 * 3600));
       }
       return text(404, 'Not Found');
     },
   });
+}
+
+/**
+ * A request path with its percent-escapes decoded, as a web server reads it
+ * (undefined when they are malformed).
+ * @param {string} path
+ * @returns {string | undefined}
+ */
+function decodedPath(path) {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

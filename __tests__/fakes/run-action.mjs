@@ -202,13 +202,16 @@ export function parseWorkflowCommands(text, stream = 'stdout') {
 /**
  * Which of `secrets` would show up in the runner's log for `text`.
  *
- * Emulates the runner's masker line by line: an `::add-mask::X` line registers
- * X (and is not itself printed); every later line has all registered values
- * replaced by `***` before being checked. A secret therefore leaks if it
- * appears before its mask was registered, or was never masked. `masked` seeds
- * values registered elsewhere (for example by an earlier step, or on stdout
- * when checking stderr). For multi-line secrets (PEM keys) each long line
- * is also checked, because log lines are masked and printed one at a time.
+ * Emulates the runner's masker line by line, by the runner's line and
+ * command rules (parseWorkflowCommands): an `::add-mask::X` line registers X
+ * (and is not itself printed), unless `::stop-commands::` is in force, when
+ * the runner registers nothing and prints the line as it is; every later line
+ * has all registered values replaced by `***` before being checked. A secret
+ * therefore leaks if it appears before its mask was registered, or was never
+ * masked. `masked` seeds values registered elsewhere (for example by an
+ * earlier step, or on stdout when checking stderr). For multi-line secrets
+ * (PEM keys) each long line is also checked, because log lines are masked
+ * and printed one at a time.
  * @param {string} text
  * @param {Iterable<string>} secrets
  * @param {Iterable<string>} [masked]
@@ -216,22 +219,24 @@ export function parseWorkflowCommands(text, stream = 'stdout') {
  */
 export function findLeakedSecrets(text, secrets, masked = []) {
   const masks = new Set([...masked].filter(Boolean));
+  /** @type {Map<number, string>} the value each add-mask line registers, by line */
+  const registered = new Map();
+  for (const c of parseWorkflowCommands(text)) if (c.command === 'add-mask') registered.set(c.line, c.message);
   /** @type {string[]} */
   const rendered = [];
-  for (const c of text.split(/\r?\n/)) {
-    const m = /^\s*::add-mask::(.*)$/.exec(c);
-    if (m) {
-      const value = unescapeCommandValue(m[1] ?? '');
+  text.split(/\r\n|\r|\n/).forEach((c, i) => {
+    const value = registered.get(i);
+    if (value !== undefined) {
       if (value.trim()) {
         masks.add(value);
         for (const part of value.split(/\r?\n/)) if (part.trim().length >= 4) masks.add(part);
       }
-      continue;
+      return;
     }
     let line = c;
     for (const mask of [...masks].sort((a, b) => b.length - a.length)) line = line.split(mask).join('***');
     rendered.push(line);
-  }
+  });
   const log = rendered.join('\n');
   /** @type {string[]} */
   const leaked = [];

@@ -37,8 +37,8 @@ export interface FakeWorldOptions {
   timeoutMs?: number;
 }
 
-/** What else a test may set for one run of main. */
-export type RunMainOptions = Pick<RunActionOptions, 'workspace' | 'runnerTemp' | 'nodeArgs'>;
+/** What else a test may set for one run of main (`script`: another bundle than dist/main/index.js). */
+export type RunMainOptions = Partial<Pick<RunActionOptions, 'workspace' | 'runnerTemp' | 'nodeArgs' | 'script'>>;
 
 export interface FakeWorld {
   /**
