@@ -38,7 +38,7 @@ export interface FakeWorldOptions {
 }
 
 /** What else a test may set for one run of main. */
-export type RunMainOptions = Pick<RunActionOptions, 'workspace' | 'runnerTemp' | 'nodeArgs'>;
+export type RunMainOptions = Pick<RunActionOptions, 'workspace' | 'runnerTemp' | 'nodeArgs' | 'timeoutMs'>;
 
 export interface FakeWorld {
   /**
