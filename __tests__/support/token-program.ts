@@ -49,7 +49,7 @@ if (plan.stderr) process.stderr.write(plan.stderr);
 if (plan.sleepMs) await new Promise((resolve) => setTimeout(resolve, plan.sleepMs));
 const out = plan.stdout ?? '';
 if (plan.writeOutputFile && process.env.GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE) {
-  writeFileSync(process.env.GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE, out);
+  writeFileSync(process.env.GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE, out, { mode: 0o600 });
 }
 process.stdout.write(out);
 process.exitCode = plan.exitCode ?? 0;
