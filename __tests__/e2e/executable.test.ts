@@ -17,7 +17,7 @@ import { errorsOf, expectNoLeaks as expectNoLeaksIn } from '../support/e2e.js';
 import { expectSameFields, fakeGoogleEndpoints, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { useFakeWorld } from '../support/fake-world.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER, SA } from '../support/fixtures.js';
-import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
+import { createTokenProgram, isGone, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const SUBJECT = 'system:serviceaccount:ci:runner';
@@ -332,21 +332,6 @@ describe('failures', () => {
 
 describe('bounds: the program cannot hang the step, and its token never shows', () => {
   const onPosix = process.platform === 'win32' ? it.skip : it;
-
-  /** Gone, or a zombie waiting for a reaper (it holds nothing open and runs nothing). */
-  function isGone(pid: number): boolean {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    if (process.platform !== 'linux') return false;
-    try {
-      return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return true;
-    }
-  }
 
   onPosix(
     'at executable_timeout, a grandchild holding stdout open is ended with it, and the step ends at once',

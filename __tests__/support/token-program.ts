@@ -96,3 +96,21 @@ export function tokenAnswer(
     expiration_time: Math.floor(Date.now() / 1000) + expiresInSeconds,
   });
 }
+
+/**
+ * Whether a process is gone, or a zombie waiting for a reaper (it runs
+ * nothing and holds nothing open): what "the program was stopped" means.
+ */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  if (process.platform !== 'linux') return false;
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}

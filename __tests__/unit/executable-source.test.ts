@@ -26,7 +26,7 @@ import type { ExecutableOptions } from '../../src/sources/executable/index.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { generateKeyPair, signJwt } from '../fakes/index.mjs';
 import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
-import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
+import { createTokenProgram, isGone, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER as PROVIDER, SA } from '../support/fixtures.js';
 import { recordingLog } from '../support/unit.js';
 
@@ -499,21 +499,6 @@ describe('bounds: a program never hangs the step, and its tokens never show', ()
     const file = join(program.dir, name);
     writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
     return file;
-  }
-
-  /** Gone, or a zombie waiting for a reaper (it holds nothing open and runs nothing). */
-  function isGone(pid: number): boolean {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    if (process.platform !== 'linux') return false;
-    try {
-      return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return true;
-    }
   }
 
   function grandchildOf(pidFile: string): number {
