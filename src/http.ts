@@ -75,7 +75,7 @@ export interface HttpOptions {
   retryTimeoutMs?: number | undefined;
   /** Time limit of one attempt, in ms. */
   requestTimeoutMs: number;
-  /** Absolute time (ms since epoch) after which no new attempt starts. */
+  /** Absolute time (ms since epoch) after which no new attempt starts, and by which an attempt in flight is ended. */
   deadline?: number;
   log: Log;
   /** Injection points for tests. */
