@@ -2,7 +2,9 @@
  * The one HTTP layer. Every request the action makes (GitHub OIDC, Google STS,
  * IAM Credentials, OAuth2, AWS) goes through `Http.request`, which owns:
  *   - the User-Agent and, for Google calls, `X-Goog-Request-Reason`;
- *   - a timeout per attempt and a deadline for the whole step;
+ *   - a timeout per attempt and a deadline for the whole step, both of which
+ *     abort the attempt and close its connection;
+ *   - a size cap on every answer (MAX_ANSWER_BYTES);
  *   - retries on what is safe to retry, decided by src/retry-policy.ts (time
  *     budget, capped exponential backoff with full jitter, Retry-After), with
  *     one log line per wait and one when an answer came after retries;
@@ -11,6 +13,8 @@
  *     service's own message.
  * Callers never see a raw response with a non-2xx status.
  */
+import type { IncomingMessage, RequestOptions } from 'node:http';
+
 import { HttpClient } from '@actions/http-client';
 
 import { Connections } from './connections.js';
@@ -71,7 +75,7 @@ export interface HttpOptions {
   retryTimeoutMs?: number | undefined;
   /** Time limit of one attempt, in ms. */
   requestTimeoutMs: number;
-  /** Absolute time (ms since epoch) after which no new attempt starts. */
+  /** Absolute time (ms since epoch) after which no new attempt starts, and by which an attempt in flight is ended. */
   deadline?: number;
   log: Log;
   /** Injection points for tests. */
@@ -86,6 +90,16 @@ const MAX_ERROR_TEXT = 600;
 /** No attempt starts this close to the step's deadline: it would have no time to answer. */
 const DEADLINE_MARGIN_MS = 1_000;
 
+/**
+ * The largest answer read from any service. The biggest legitimate answers
+ * are a few KB (a Google access token is about 2 KB, an ID token or a GitHub
+ * OIDC token about 1-2 KB, an AWS XML answer under 4 KB, a SAML assertion
+ * from a token URL tens of KB); 1 MiB, the cap of the file and executable
+ * sources too, leaves a wide margin while bounding what a broken or hostile
+ * server can make the step hold in memory and print to GITHUB_OUTPUT.
+ */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
 export class Http {
   // One client per origin: @actions/http-client caches a single agent per
   // client regardless of protocol, so sharing one client between an http://
@@ -95,6 +109,8 @@ export class Http {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  /** The abort signal of the request being prepared (see attempt()). */
+  private nextSignal: AbortSignal | undefined;
 
   constructor(private readonly options: HttpOptions) {
     neverProxyInstanceMetadata(process.env);
@@ -126,8 +142,13 @@ export class Http {
     for (let attempt = 1; ; attempt++) {
       let outcome: HttpResponse | NetworkFailure;
       try {
-        outcome = await this.attempt(req.method, url, headers, body, timeoutMs);
+        outcome = await this.attempt(req.method, url, headers, body, this.attemptLimit(timeoutMs));
       } catch (err) {
+        if (err instanceof AnswerTooLarge) {
+          // Not retried: the same server would send the same answer again.
+          this.options.log.debug(`${req.service}: ${label} -> ${err.message} (attempt ${attempt}${of}, final)`);
+          throw new ServiceError(req.service, err.status, err.message, label, attempt);
+        }
         outcome = networkFailure(err);
       }
       const now = this.now();
@@ -183,31 +204,59 @@ export class Http {
     }
   }
 
+  /**
+   * The time limit of the next attempt: the request's own, or less when the
+   * step's deadline comes first, so that no request outlives the step.
+   */
+  private attemptLimit(timeoutMs: number): AttemptLimit {
+    const { deadline } = this.options;
+    if (deadline === undefined) return { ms: timeoutMs, byDeadline: false };
+    const left = Math.max(0, deadline - this.now());
+    return left < timeoutMs ? { ms: left, byDeadline: true } : { ms: timeoutMs, byDeadline: false };
+  }
+
   private async attempt(
     method: HttpMethod,
     url: URL,
     headers: Record<string, string>,
     body: string | null,
-    timeoutMs: number,
+    limit: AttemptLimit,
   ): Promise<HttpResponse> {
     const client = this.clientFor(url);
+    // Aborting destroys the request and its socket, whatever stage it is in
+    // (connecting, waiting for the head, reading the body): a timed-out
+    // attempt must stop downloading, not only stop being awaited.
+    const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     // The socket timeout of http-client fires only on an idle socket; this
     // timer also bounds a server that trickles its answer.
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(timeoutMs)), timeoutMs);
+      timer = setTimeout(() => reject(new TimeoutError(limit)), limit.ms);
     });
+    let done = false;
     try {
-      return await Promise.race([
+      const result = await Promise.race([
         (async () => {
-          const res = await client.request(method, url.href, body, headers);
-          const text = await res.readBody();
+          // The signal handler (clientFor) hands this signal to the request
+          // http-client prepares synchronously inside this call.
+          this.nextSignal = controller.signal;
+          let pending: ReturnType<HttpClient['request']>;
+          try {
+            pending = client.request(method, url.href, body, headers);
+          } finally {
+            this.nextSignal = undefined;
+          }
+          const res = await pending;
+          const text = await readAnswer(res.message, MAX_ANSWER_BYTES);
           return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: text };
         })(),
         timeout,
       ]);
+      done = true;
+      return result;
     } finally {
       clearTimeout(timer);
+      if (!done) controller.abort();
     }
   }
 
@@ -215,7 +264,14 @@ export class Http {
     let client = this.clients.get(url.origin);
     if (!client) {
       // The handler puts a preconnected origin's agent on each request (src/connections.ts).
-      client = new HttpClient(this.options.userAgent, [this.connections.handlerFor(url.origin)], {
+      const signalHandler = {
+        prepareRequest: (options: RequestOptions) => {
+          if (this.nextSignal) options.signal = this.nextSignal;
+        },
+        canHandleAuthentication: () => false,
+        handleAuthentication: () => Promise.reject(new Error('not an authentication handler')),
+      };
+      client = new HttpClient(this.options.userAgent, [this.connections.handlerFor(url.origin), signalHandler], {
         allowRetries: false, // retries are ours: one policy, logged, with a deadline
         allowRedirects: false, // none of the APIs we call redirect; a redirect is a misconfigured endpoint
         keepAlive: true,
@@ -243,11 +299,66 @@ export class Http {
   }
 }
 
+interface AttemptLimit {
+  ms: number;
+  /** The step's deadline, not the request timeout, set this limit. */
+  byDeadline: boolean;
+}
+
 class TimeoutError extends Error {
   readonly code = 'ETIMEDOUT';
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
+  constructor(limit: AttemptLimit) {
+    super(
+      limit.byDeadline ? `no answer before the step deadline (${limit.ms} ms left)` : `no answer within ${limit.ms} ms`,
+    );
   }
+}
+
+/** An answer over MAX_ANSWER_BYTES: refused, never retried. */
+class AnswerTooLarge extends Error {
+  constructor(
+    readonly status: number | undefined,
+    size: number | undefined,
+    limit: number,
+  ) {
+    super(
+      `the answer is ${size === undefined ? 'larger than' : `${size} bytes, over`} the limit of ${limit} bytes ` +
+        '(1 MiB) for any answer; refused. Check that the endpoint is the right one.',
+    );
+  }
+}
+
+/**
+ * Reads an answer's body, refusing one over `limit` bytes: at once when its
+ * Content-Length says so, else as soon as that many bytes have come (a
+ * chunked answer has no length). What @actions/http-client's readBody does,
+ * with the cap it lacks, and an error when the connection drops mid-body.
+ */
+function readAnswer(message: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // An error after we stopped reading (the abort that closes the socket) must not go unhandled.
+    message.on('error', reject);
+    const declared = Number(message.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new AnswerTooLarge(message.statusCode, declared, limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new AnswerTooLarge(message.statusCode, undefined, limit));
+        message.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    message.on('close', () => {
+      if (!message.complete) reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    });
+  });
 }
 
 function encodeBody(req: HttpRequest): { body: string | null; contentType?: string } {

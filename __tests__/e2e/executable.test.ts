@@ -7,7 +7,7 @@
  * Then google-auth-library reads the credentials file the action wrote, runs
  * the same program itself, and gets a token from the same fakes.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { GoogleAuth } from 'google-auth-library';
@@ -17,7 +17,7 @@ import { errorsOf, expectNoLeaks as expectNoLeaksIn } from '../support/e2e.js';
 import { expectSameFields, fakeGoogleEndpoints, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { useFakeWorld } from '../support/fake-world.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER, SA } from '../support/fixtures.js';
-import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
+import { createTokenProgram, isGone, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const SUBJECT = 'system:serviceaccount:ci:runner';
@@ -83,6 +83,14 @@ function expectSuccess(result: RunActionResult): void {
 }
 
 const expectNoLeaks = (result: RunActionResult) => expectNoLeaksIn(world, result, minted);
+
+/** The job log as the runner shows it, but for the ::add-mask:: commands (which it never prints). */
+function shownLog(result: RunActionResult): string {
+  return (result.stdout + result.stderr)
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}
 
 /** gcloud's file for the same source, with the fakes' endpoints and the test's program in place of gcloud's. */
 function gcloudFile(name: string, replace: { command: string; outputFile?: string }): Record<string, unknown> {
@@ -277,7 +285,7 @@ describe('failures', () => {
         /^executable_command \(\/\S+\) exited with code 2\. Its stderr:\n {2}error: the cluster API is unreachable$/,
       ),
     ]);
-    expect(result.stdout + result.stderr).not.toContain(token);
+    expect(shownLog(result)).not.toContain(token);
     await expect(fs.stat(result.outputs['credentials_file_path'] ?? '')).resolves.toBeDefined();
   });
 
@@ -319,6 +327,72 @@ describe('failures', () => {
     expect(error).toContain(`Token sent by Executable: iss="${ISSUER}", sub="${SUBJECT}", aud="wrong-audience", exp=`);
     expect(error).not.toMatch(/GitHub|id-token|repository|input "audience"/);
     expectNoLeaks(result);
+  });
+});
+
+describe('bounds: the program cannot hang the step, and its token never shows', () => {
+  const onPosix = process.platform === 'win32' ? it.skip : it;
+
+  onPosix(
+    'at executable_timeout, a grandchild holding stdout open is ended with it, and the step ends at once',
+    async () => {
+      const pidFile = join(program.dir, 'e2e-grandchild.pid');
+      const script = join(program.dir, 'e2e-spawns-and-hangs.sh');
+      await fs.writeFile(script, `#!/bin/sh\nsleep 60 &\necho $! > ${pidFile}\nsleep 60\n`, { mode: 0o755 });
+      const started = Date.now();
+      const result = await runMain({ executable_command: script, executable_timeout: '5s' });
+      const elapsed = Date.now() - started;
+      const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+      try {
+        expect(result.code).toBe(1);
+        expect(errorsOf(result)).toEqual([expect.stringMatching(/did not finish within 5s and was stopped/)]);
+        // 5 s of timeout, at most 1 s to end the group, the action's start and finish, and room for a loaded machine;
+        // the grandchild would hold the pipes for 60 s.
+        expect(elapsed).toBeLessThan(15_000);
+        expect(isGone(grandchild)).toBe(true);
+      } finally {
+        try {
+          process.kill(grandchild, 'SIGKILL');
+        } catch {
+          // gone, as it should be
+        }
+      }
+    },
+  );
+
+  it('a program echoing its token on stderr: the job log never holds it, on success (debug) or failure', async () => {
+    const shown = kubernetesToken();
+    program.plan({ stdout: tokenAnswer(shown), stderr: `fetched ${shown}\n` });
+    const ok = await runMain({}, { RUNNER_DEBUG: '1' });
+    expectSuccess(ok);
+    expect(shownLog(ok)).not.toContain(shown);
+    expect(ok.commands.filter((c) => c.command === 'debug').map((c) => c.message)).toContainEqual(
+      'Executable: stderr:\n  fetched ***',
+    );
+    expectNoLeaks(ok);
+
+    const failed = kubernetesToken();
+    program.plan({ stdout: tokenAnswer(failed), stderr: `got ${failed} but the cluster said no\n`, exitCode: 1 });
+    const bad = await runMain({});
+    expect(errorsOf(bad)).toEqual([
+      expect.stringMatching(/exited with code 1\. Its stderr:\n {2}got \*\*\* but the cluster said no$/),
+    ]);
+    expect(shownLog(bad)).not.toContain(failed);
+    expectNoLeaks(bad);
+
+    // Never printed on stdout at all: cut out for its shape.
+    const unseen = kubernetesToken({ sub: 'system:serviceaccount:ci:unseen' });
+    program.plan({ stdout: 'oops', stderr: `token: ${unseen}\n` });
+    const malformed = await runMain({});
+    expect(malformed.code).toBe(1);
+    expect(shownLog(malformed)).not.toContain(unseen);
+  });
+
+  it('a successful program with nothing on stderr: no warning about stderr', async () => {
+    program.plan({ stdout: tokenAnswer(kubernetesToken()) });
+    const ok = await runMain({});
+    expectSuccess(ok);
+    expect(ok.commands.filter((c) => c.command === 'warning' && /stderr/.test(c.message))).toEqual([]);
   });
 });
 

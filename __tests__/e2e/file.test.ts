@@ -5,7 +5,7 @@
  * response — and fake Google STS verifies it for a provider that trusts that
  * issuer (not GitHub's). No GitHub OIDC variables are set.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -423,6 +423,32 @@ describe('bad input: one clear error each, and no token printed', () => {
     expect(stdout).toMatch(
       /::error::subject_token_file \/.* exists but the runner's user may not read it \(EACCES\)\. Make it readable/,
     );
+  });
+});
+
+describe('files that must not be read: refused at once', () => {
+  // A FIFO blocked open() before any check, freezing the process (the step deadline's timers too).
+  const onPosix = process.platform === 'win32' ? it.skip : it;
+  onPosix('a FIFO at subject_token_file: the step fails promptly, saying it must be a regular file', async () => {
+    const fifo = path.join(dir, 'token-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const started = Date.now();
+    const result = await run({ subject_token_file: fifo }, {}, { timeoutMs: 20_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(1);
+    expect(errorsOf(result)).toEqual([
+      expect.stringMatching(
+        /^subject_token_file \/.*\/token-fifo is not a regular file \(a FIFO, socket or device\): it must be a regular file/,
+      ),
+    ]);
+  });
+
+  it('a file over 1 MiB: refused with its size and the limit', async () => {
+    const big = tokenFile('x'.repeat(1024 * 1024 + 1));
+    const result = await run({ subject_token_file: big });
+    expect(errorsOf(result)).toEqual([
+      expect.stringMatching(/is 1048577 bytes, too large for a token \(at most 1 MiB\): check the path\./),
+    ]);
   });
 });
 

@@ -38,7 +38,9 @@ export interface FakeWorldOptions {
 }
 
 /** What else a test may set for one run of main (`script`: another bundle than dist/main/index.js). */
-export type RunMainOptions = Partial<Pick<RunActionOptions, 'workspace' | 'runnerTemp' | 'nodeArgs' | 'script'>>;
+export type RunMainOptions = Partial<
+  Pick<RunActionOptions, 'workspace' | 'runnerTemp' | 'nodeArgs' | 'script' | 'timeoutMs'>
+>;
 
 export interface FakeWorld {
   /**

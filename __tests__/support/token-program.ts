@@ -49,7 +49,7 @@ if (plan.stderr) process.stderr.write(plan.stderr);
 if (plan.sleepMs) await new Promise((resolve) => setTimeout(resolve, plan.sleepMs));
 const out = plan.stdout ?? '';
 if (plan.writeOutputFile && process.env.GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE) {
-  writeFileSync(process.env.GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE, out);
+  writeFileSync(process.env.GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE, out, { mode: 0o600 });
 }
 process.stdout.write(out);
 process.exitCode = plan.exitCode ?? 0;
@@ -95,4 +95,22 @@ export function tokenAnswer(
     id_token: token,
     expiration_time: Math.floor(Date.now() / 1000) + expiresInSeconds,
   });
+}
+
+/**
+ * Whether a process is gone, or a zombie waiting for a reaper (it runs
+ * nothing and holds nothing open): what "the program was stopped" means.
+ */
+export function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  if (process.platform !== 'linux') return false;
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }

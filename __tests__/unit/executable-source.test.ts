@@ -6,7 +6,8 @@
  * output-file cache, the credentials file gcloud writes, and what the
  * diagnostics show.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // google-auth-library's internal module (it has no exports map): the command splitter tools use.
@@ -25,7 +26,7 @@ import type { ExecutableOptions } from '../../src/sources/executable/index.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { generateKeyPair, signJwt } from '../fakes/index.mjs';
 import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
-import { createTokenProgram, type TokenProgram, tokenAnswer } from '../support/token-program.js';
+import { createTokenProgram, isGone, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER as PROVIDER, SA } from '../support/fixtures.js';
 import { recordingLog } from '../support/unit.js';
 
@@ -377,7 +378,7 @@ describe('the output file cache', () => {
   it('uses an answer that has not expired instead of running the program, and says so', async () => {
     const cache = join(program.dir, 'cache-valid.json');
     const jwt = token();
-    writeFileSync(cache, tokenAnswer(jwt, 600));
+    writeFileSync(cache, tokenAnswer(jwt, 600), { mode: 0o600 });
     program.plan({ exitCode: 1, stderr: 'must not run' });
     const log = recordingLog();
     const subject = await (await sourceFor({ executable_output_file: cache }, { log })).subjectToken();
@@ -418,7 +419,7 @@ describe('the output file cache', () => {
 
   it('an output file that is not valid JSON is an error (as in the client libraries), without its content', async () => {
     const cache = join(program.dir, 'cache-broken.json');
-    writeFileSync(cache, 'not json but maybe a token');
+    writeFileSync(cache, 'not json but maybe a token', { mode: 0o600 });
     expect(await failure(await sourceFor({ executable_output_file: cache }))).toMatch(
       /^executable_output_file .*cache-broken\.json holds no valid JSON \(26 bytes that are not JSON\)/,
     );
@@ -476,5 +477,212 @@ describe('what it tells', () => {
       { config, source, claims },
     );
     expect(issuer).toContain("Hint: The provider's issuer URI must be the token's iss claim exactly");
+  });
+});
+
+describe('bounds: a program never hangs the step, and its tokens never show', () => {
+  const onPosix = process.platform === 'win32' ? it.skip : it;
+  const leftovers: number[] = [];
+  afterEach(() => {
+    // Nothing left behind, whatever the outcome.
+    for (const pid of leftovers.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  });
+
+  /** A /bin/sh program of the test's own, by its absolute path. */
+  function shellProgram(name: string, body: string): string {
+    const file = join(program.dir, name);
+    writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    return file;
+  }
+
+  function grandchildOf(pidFile: string): number {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    leftovers.push(pid);
+    return pid;
+  }
+
+  onPosix(
+    'at the timeout, ends the whole group: a grandchild holding stdout open does not keep it waiting',
+    async () => {
+      const pidFile = join(program.dir, 'grandchild-timeout.pid');
+      const command = shellProgram('spawns-and-hangs.sh', `sleep 60 &\necho $! > ${pidFile}\nsleep 60`);
+      const started = Date.now();
+      const message = await failure(await sourceFor({ executable_command: command }, { timeoutMs: 500 }));
+      // 0.5 s, at most 1 s to end the group, and room for a loaded machine; the grandchild would run 60 s.
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(message).toMatch(/did not finish within 0\.5s and was stopped/);
+      expect(isGone(grandchildOf(pidFile))).toBe(true);
+    },
+  );
+
+  onPosix('after the program exits, a grandchild still holding its pipes is not waited for', async () => {
+    const pidFile = join(program.dir, 'grandchild-exit.pid');
+    const jwt = token();
+    const answerFile = join(program.dir, 'answer-exit.json');
+    writeFileSync(answerFile, tokenAnswer(jwt));
+    const command = shellProgram('spawns-and-exits.sh', `sleep 60 &\necho $! > ${pidFile}\ncat ${answerFile}`);
+    const started = Date.now();
+    const subject = await (await sourceFor({ executable_command: command })).subjectToken();
+    expect(subject.token).toBe(jwt);
+    // The grandchild would hold the pipes for 60 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(isGone(grandchildOf(pidFile))).toBe(true);
+
+    // The same when it fails.
+    const failing = shellProgram('spawns-and-fails.sh', `sleep 60 &\necho $! > ${pidFile}\necho no >&2\nexit 3`);
+    const again = Date.now();
+    expect(await failure(await sourceFor({ executable_command: failing }))).toMatch(
+      /exited with code 3\. Its stderr:\n {2}no$/,
+    );
+    expect(Date.now() - again).toBeLessThan(10_000);
+    expect(isGone(grandchildOf(pidFile))).toBe(true);
+  });
+
+  it('a failing program that echoes its token on stderr: the token is masked and cut out', async () => {
+    const jwt = token();
+    program.plan({ stdout: tokenAnswer(jwt), stderr: `got ${jwt}\nthen failed\n`, exitCode: 2 });
+    const message = await failure(await sourceFor({}));
+    expect(message).toMatch(/exited with code 2\. Its stderr:\n {2}got \*\*\*\n {2}then failed$/);
+    expect(masks.values).toContain(jwt);
+  });
+
+  it('a timed-out program: the same', async () => {
+    const jwt = token();
+    program.plan({ stdout: tokenAnswer(jwt), stderr: `token=${jwt} waiting`, sleepMs: 20_000 });
+    const message = await failure(await sourceFor({}, { timeoutMs: 500 }));
+    expect(message).toMatch(/was stopped\..*Its stderr:\n {2}token=\*\*\* waiting$/s);
+    expect(message).not.toContain(jwt);
+  });
+
+  it('a token it never printed on stdout: JWT-shaped and long opaque words are cut; paths, URLs and digests stay', async () => {
+    const jwt = token({ sub: 'other' });
+    const opaque = Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
+    const kept =
+      'GET https://issuer.example.com/.well-known/openid-configuration from /home/runner/work/repo/repo/bin/get-token ' +
+      'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 ya29 session_id=abc123';
+    program.plan({ stdout: 'not json', stderr: `${jwt}\nbearer ${opaque}\n${kept}\n`, exitCode: 1 });
+    const message = await failure(await sourceFor({}));
+    expect(message).not.toContain(jwt);
+    expect(message).not.toContain(opaque);
+    expect(message).toContain(`Its stderr:\n  ***\n  bearer ***\n  ${kept}`);
+  });
+
+  it('a token in the output file (none on stdout), echoed on stderr of a failing run: cut out and masked', async () => {
+    const jwt = token({ sub: 'cached' });
+    const cache = join(program.dir, 'cache-then-fail.json');
+    const command = shellProgram(
+      'writes-cache-then-fails.sh',
+      `printf '%s' '${tokenAnswer(jwt)}' > "$GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE"\n` +
+        `chmod 600 "$GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE"\necho "cached ${jwt.slice(0, 30)} ${jwt}" >&2\nexit 1`,
+    );
+    const message = await failure(await sourceFor({ executable_command: command, executable_output_file: cache }));
+    expect(message).toMatch(/exited with code 1\. Its stderr:\n {2}cached \S+ \*\*\*$/);
+    expect(message).not.toContain(jwt);
+    expect(masks.values).toContain(jwt);
+  });
+
+  it('a successful program that echoes its token on stderr: the debug line holds it cut out', async () => {
+    const jwt = token();
+    program.plan({ stdout: tokenAnswer(jwt), stderr: `issued ${jwt}\n` });
+    const log = recordingLog();
+    await (await sourceFor({}, { log })).subjectToken();
+    expect(log.lines).toContainEqual('debug: Executable: stderr:\n  issued ***');
+    expect(log.lines.join('\n')).not.toContain(jwt);
+  });
+
+  it('a success: false message is cut the same way', async () => {
+    const jwt = token();
+    program.plan({ stdout: JSON.stringify({ version: 1, success: false, code: 'E', message: `bad ${jwt}` }) });
+    const message = await failure(await sourceFor({}));
+    expect(message).toMatch(/answered "success": false with code "E": "bad \*\*\*"$/);
+  });
+
+  it('no stderr, or only blanks: no "wrote to stderr" warning, and a failure says it wrote nothing', async () => {
+    for (const stderr of ['', ' \n\t\n']) {
+      program.plan({ stdout: tokenAnswer(token()), stderr });
+      const log = recordingLog();
+      await (await sourceFor({}, { log })).subjectToken();
+      expect(log.lines.filter((line) => /stderr/.test(line))).toEqual([]);
+
+      program.plan({ stderr, exitCode: 4 });
+      const message = await failure(await sourceFor({}));
+      expect(message).toMatch(/exited with code 4\. It wrote nothing to stderr\.$/);
+      expect(message).not.toContain('Its stderr');
+    }
+  });
+});
+
+describe('bounds: the output file is read only if it can be trusted, and only so much', () => {
+  const onPosix = process.platform === 'win32' ? it.skip : it;
+  const asRoot = process.getuid?.() === 0;
+
+  function cacheFile(name: string, mode = 0o600): string {
+    const file = join(program.dir, name);
+    writeFileSync(file, tokenAnswer(token(), 600), { mode });
+    chmodSync(file, mode);
+    return file;
+  }
+
+  beforeEach(() => program.plan({ exitCode: 1, stderr: 'must not run' }));
+
+  onPosix('a symbolic link: refused, with how to fix it', async () => {
+    const link = join(program.dir, 'cache-link.json');
+    symlinkSync(cacheFile('cache-target.json'), link);
+    expect(await failure(await sourceFor({ executable_output_file: link }))).toBe(
+      `executable_output_file ${link} is a symbolic link: the cached answer must be a regular file of the runner's ` +
+        `user. Remove the link (rm ${link}); executable_command (${process.execPath}) then writes the file itself.`,
+    );
+    expect(program.runs()).toEqual([]);
+  });
+
+  onPosix('writable by its group or by others: refused, with chmod 600', async () => {
+    for (const [mode, whom] of [
+      [0o660, 'its group'],
+      [0o606, 'other users'],
+    ] as const) {
+      const file = cacheFile(`cache-${mode.toString(8)}.json`, mode);
+      expect(await failure(await sourceFor({ executable_output_file: file }))).toBe(
+        `executable_output_file ${file} is writable by ${whom} (mode 0${mode.toString(8)}): another user could ` +
+          `choose the token it holds. Run chmod 600 ${file} (and have executable_command (${process.execPath}) ` +
+          'create it with mode 0600).',
+      );
+    }
+    // Readable by others is not a risk to the token's choice: 0644 is used.
+    const readable = cacheFile('cache-644.json', 0o644);
+    expect((await (await sourceFor({ executable_output_file: readable })).subjectToken()).token).toBeTruthy();
+    expect(program.runs()).toEqual([]);
+  });
+
+  (asRoot ? it : it.skip)('owned by another user: refused (run as root, which can give a file away)', async () => {
+    const file = cacheFile('cache-nobody.json');
+    chownSync(file, 65534, 65534);
+    expect(await failure(await sourceFor({ executable_output_file: file }))).toMatch(
+      new RegExp(
+        `^executable_output_file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is owned by uid 65534, not by the ` +
+          "runner's user \\(uid 0\\): another user could choose the token it holds\\. Remove it",
+      ),
+    );
+  });
+
+  onPosix('a FIFO: refused at once, never waited on', async () => {
+    const fifo = join(program.dir, 'cache-fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(await failure(await sourceFor({ executable_output_file: fifo }))).toMatch(
+      /cache-fifo is not a regular file \(a FIFO, socket or device\): it must be a regular file, or not exist yet\./,
+    );
+  });
+
+  it('over 1 MiB: refused before reading, with its size and the limit', async () => {
+    const big = join(program.dir, 'cache-big.json');
+    writeFileSync(big, ' '.repeat(3 * 1024 * 1024), { mode: 0o600 });
+    expect(await failure(await sourceFor({ executable_output_file: big }))).toMatch(
+      /cache-big\.json is 3145728 bytes, over the limit of 1 MiB for an answer: remove it, and check that/,
+    );
   });
 });

@@ -414,3 +414,142 @@ describe('proxies and instance metadata', () => {
     }
   });
 });
+
+describe('bounds: answer size, aborted attempts, the step deadline', () => {
+  /** A server that answers with `answer` and reports when each connection closes. */
+  async function watchedServer(answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<{
+    url: string;
+    hits: () => number;
+    closed: Promise<void>;
+    close: () => Promise<void>;
+  }> {
+    let hits = 0;
+    let onClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (onClosed = resolve));
+    const server = createServer((req, res) => {
+      hits++;
+      req.socket.on('close', onClosed);
+      answer(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/token`,
+      hits: () => hits,
+      closed,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  /** Resolves true if `promise` settles within `ms`. */
+  const within = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
+    Promise.race([promise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+
+  it('refuses an 8 MiB answer announced by Content-Length, naming the service and the limit, without retrying', async () => {
+    const big = 'a'.repeat(8 * 1024 * 1024);
+    const server = await watchedServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(big.length) });
+      res.end(big);
+    });
+    const { http } = makeHttp();
+    const err = await failureOf(http.request({ service: 'Token URL', method: 'GET', url: server.url }));
+    expect(err.service).toBe('Token URL');
+    expect(err.status).toBe(200);
+    expect(err.attempts).toBe(1);
+    expect(err.serviceMessage).toBe(
+      'the answer is 8388608 bytes, over the limit of 1048576 bytes (1 MiB) for any answer; refused. ' +
+        'Check that the endpoint is the right one.',
+    );
+    expect(server.hits()).toBe(1);
+    expect(await within(server.closed, 2000)).toBe(true);
+    http.dispose();
+    await server.close();
+  });
+
+  it('refuses a 32 MiB chunked answer (no Content-Length) once 1 MiB has come, and closes the connection', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'b');
+    let sent = 0;
+    const server = await watchedServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }); // chunked
+      const pump = (): void => {
+        while (sent < 32 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on('error', () => undefined);
+      pump();
+    });
+    const { http } = makeHttp();
+    const err = await failureOf(
+      http.request({ service: 'IAM Credentials', method: 'POST', url: server.url, json: {} }),
+    );
+    expect(err.attempts).toBe(1);
+    expect(err.serviceMessage).toMatch(/^the answer is larger than the limit of 1048576 bytes \(1 MiB\)/);
+    expect(err.message).toMatch(/^IAM Credentials answered HTTP 200 /);
+    expect(await within(server.closed, 2000)).toBe(true);
+    expect(sent).toBeLessThan(32 * 1024 * 1024);
+    http.dispose();
+    await server.close();
+  });
+
+  it('still reads an answer of just under 1 MiB', async () => {
+    const body = 'c'.repeat(1024 * 1024);
+    const server = await watchedServer((_req, res) => res.end(body));
+    const { http } = makeHttp();
+    const res = await http.request({ service: 'Token URL', method: 'GET', url: server.url });
+    expect(res.body).toHaveLength(1024 * 1024);
+    http.dispose();
+    await server.close();
+  });
+
+  it('closes the connection of an attempt that timed out while the server trickled its answer', async () => {
+    let trickle: NodeJS.Timeout | undefined;
+    const server = await watchedServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.on('error', () => undefined);
+      trickle = setInterval(() => res.write('x'.repeat(1024)), 20);
+    });
+    const { http } = makeHttp({ requestTimeoutMs: 300, retries: 0 });
+    const err = await failureOf(http.request({ service: 'Token URL', method: 'GET', url: server.url }));
+    expect(err.serviceMessage).toBe('timeout: no answer within 300 ms');
+    // The server sees the connection closed right after the timeout, not when the process exits.
+    expect(await within(server.closed, 1000)).toBe(true);
+    clearInterval(trickle);
+    http.dispose();
+    await server.close();
+  });
+
+  it('ends an attempt in flight at the step deadline, however long request_timeout is', async () => {
+    const server = await watchedServer(() => undefined); // silent
+    const { http } = makeHttp({ requestTimeoutMs: 6 * 60_000, deadline: Date.now() + 300, retries: undefined });
+    const started = Date.now();
+    const err = await failureOf(http.request({ service: 'GitHub OIDC', method: 'GET', url: server.url }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(err.attempts).toBe(1);
+    expect(err.serviceMessage).toMatch(/^timeout: no answer before the step deadline \(\d+ ms left\)$/);
+    expect(await within(server.closed, 1000)).toBe(true);
+    http.dispose();
+    await server.close();
+  });
+
+  it('takes the time left to the deadline from its clock', async () => {
+    const server = await watchedServer(() => undefined);
+    // The clock says 250 ms are left to the deadline; the request timeout is a minute.
+    const { http } = makeHttp({ requestTimeoutMs: 60_000, deadline: 1_000_250, now: () => 1_000_000, retries: 0 });
+    const started = Date.now();
+    const err = await failureOf(http.request({ service: 'Google STS', method: 'GET', url: server.url }));
+    expect(err.serviceMessage).toBe('timeout: no answer before the step deadline (250 ms left)');
+    expect(Date.now() - started).toBeLessThan(1500);
+    http.dispose();
+    await server.close();
+  });
+});

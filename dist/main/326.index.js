@@ -2,6 +2,78 @@ export const id = 326;
 export const ids = [326];
 export const modules = {
 
+/***/ 702:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Oe: () => (/* binding */ MAX_SMALL_FILE_BYTES),
+/* harmony export */   XW: () => (/* binding */ describeLimit),
+/* harmony export */   qZ: () => (/* binding */ readSmallRegularFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Reads a small file that an input or a variable names (a token file, the
+ * executable's cached answer, an AWS token or config file) without ever
+ * blocking and without reading more than a bound.
+ *
+ * Why not readFile: open() on a FIFO blocks until a writer appears, before
+ * any type check can run, freezing the whole process (even the step deadline's
+ * timers); and a wrong path (a log, a disk image) would be read whole. So the
+ * file is opened with O_NONBLOCK (which makes open() return at once on a
+ * FIFO and changes nothing for a regular file), its type and size are checked
+ * on the open descriptor (fstat: no race with a rename), and only then read.
+ *
+ * Synchronous on purpose: one small local read, and fs.promises costs every
+ * run to load.
+ */
+
+/** Far above any token or answer (SAML responses, the largest, are tens of KB). */
+const MAX_SMALL_FILE_BYTES = 1024 * 1024;
+/**
+ * The file's text (UTF-8), or why it was not read. Errors of open() and
+ * read() (ENOENT, EACCES, ELOOP with `noFollow`, ...) are thrown as they are,
+ * for the caller to word.
+ */
+function readSmallRegularFile(file, { maxBytes = MAX_SMALL_FILE_BYTES, noFollow = false } = {}) {
+    // Windows has neither flag (and no FIFOs in the file system): 0 there.
+    const flags = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK ?? 0) | (noFollow ? (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0) : 0);
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(file, flags);
+    try {
+        const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd);
+        if (stat.isDirectory())
+            return { ok: false, problem: 'directory', size: stat.size };
+        if (!stat.isFile())
+            return { ok: false, problem: 'not-regular', size: stat.size };
+        if (stat.size > maxBytes)
+            return { ok: false, problem: 'too-large', size: stat.size };
+        // Read to the end, not to stat.size: a file that grew since fstat is still bounded.
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
+            const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, chunk, 0, chunk.length, total);
+            if (n === 0)
+                break;
+            chunks.push(chunk.subarray(0, n));
+            total += n;
+            if (total > maxBytes)
+                return { ok: false, problem: 'too-large', size: total };
+        }
+        return { ok: true, text: Buffer.concat(chunks).toString('utf8'), stat };
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+}
+/** "1 MiB" for the usual bound, else bytes: for error messages. */
+function describeLimit(bytes) {
+    return bytes === MAX_SMALL_FILE_BYTES ? '1 MiB' : `${bytes} bytes`;
+}
+
+
+/***/ }),
+
 /***/ 326:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -386,19 +458,22 @@ function callerIdentityToken(req) {
 
 // EXTERNAL MODULE: ./src/forms.ts
 var src_forms = __webpack_require__(388);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(24);
+// EXTERNAL MODULE: ./src/regular-file.ts
+var regular_file = __webpack_require__(702);
 ;// CONCATENATED MODULE: ./src/sources/aws/read-file.ts
 /**
  * Reads a small text file named by AWS configuration (token files, the
  * shared config files), with an error that says which setting named it.
+ * Through regular-file.ts: a FIFO or device is refused without blocking, and
+ * nothing over 1 MiB is read.
  */
 
 
 /** The file's text, trimmed; `undefined` for a missing file when `optional`. */
 async function readConfiguredFile(path, namedBy, optional = false) {
+    let read;
     try {
-        return (await external_node_fs_.promises.readFile(path, 'utf8')).trim();
+        read = (0,regular_file/* readSmallRegularFile */.qZ)(path);
     }
     catch (err) {
         const code = err.code;
@@ -406,6 +481,13 @@ async function readConfiguredFile(path, namedBy, optional = false) {
             return undefined;
         throw new errors/* EnvironmentError */.eG(`Could not read ${path} (named by ${namedBy}): ${code ?? String(err)}.`);
     }
+    if (!read.ok) {
+        const why = read.problem === 'too-large'
+            ? `it is ${read.size} bytes, over the limit of ${(0,regular_file/* describeLimit */.XW)(regular_file/* MAX_SMALL_FILE_BYTES */.Oe)}: check the path`
+            : `it is ${read.problem === 'directory' ? 'a directory' : 'not a regular file (a FIFO, socket or device)'}; it must be a regular file`;
+        throw new errors/* EnvironmentError */.eG(`Could not read ${path} (named by ${namedBy}): ${why}.`);
+    }
+    return read.text.trim();
 }
 
 ;// CONCATENATED MODULE: ./src/sources/aws/ecs.ts

@@ -2,6 +2,78 @@ export const id = 686;
 export const ids = [686];
 export const modules = {
 
+/***/ 702:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Oe: () => (/* binding */ MAX_SMALL_FILE_BYTES),
+/* harmony export */   XW: () => (/* binding */ describeLimit),
+/* harmony export */   qZ: () => (/* binding */ readSmallRegularFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * Reads a small file that an input or a variable names (a token file, the
+ * executable's cached answer, an AWS token or config file) without ever
+ * blocking and without reading more than a bound.
+ *
+ * Why not readFile: open() on a FIFO blocks until a writer appears, before
+ * any type check can run, freezing the whole process (even the step deadline's
+ * timers); and a wrong path (a log, a disk image) would be read whole. So the
+ * file is opened with O_NONBLOCK (which makes open() return at once on a
+ * FIFO and changes nothing for a regular file), its type and size are checked
+ * on the open descriptor (fstat: no race with a rename), and only then read.
+ *
+ * Synchronous on purpose: one small local read, and fs.promises costs every
+ * run to load.
+ */
+
+/** Far above any token or answer (SAML responses, the largest, are tens of KB). */
+const MAX_SMALL_FILE_BYTES = 1024 * 1024;
+/**
+ * The file's text (UTF-8), or why it was not read. Errors of open() and
+ * read() (ENOENT, EACCES, ELOOP with `noFollow`, ...) are thrown as they are,
+ * for the caller to word.
+ */
+function readSmallRegularFile(file, { maxBytes = MAX_SMALL_FILE_BYTES, noFollow = false } = {}) {
+    // Windows has neither flag (and no FIFOs in the file system): 0 there.
+    const flags = node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK ?? 0) | (noFollow ? (node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOFOLLOW ?? 0) : 0);
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(file, flags);
+    try {
+        const stat = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd);
+        if (stat.isDirectory())
+            return { ok: false, problem: 'directory', size: stat.size };
+        if (!stat.isFile())
+            return { ok: false, problem: 'not-regular', size: stat.size };
+        if (stat.size > maxBytes)
+            return { ok: false, problem: 'too-large', size: stat.size };
+        // Read to the end, not to stat.size: a file that grew since fstat is still bounded.
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
+            const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, chunk, 0, chunk.length, total);
+            if (n === 0)
+                break;
+            chunks.push(chunk.subarray(0, n));
+            total += n;
+            if (total > maxBytes)
+                return { ok: false, problem: 'too-large', size: total };
+        }
+        return { ok: true, text: Buffer.concat(chunks).toString('utf8'), stat };
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
+}
+/** "1 MiB" for the usual bound, else bytes: for error messages. */
+function describeLimit(bytes) {
+    return bytes === MAX_SMALL_FILE_BYTES ? '1 MiB' : `${bytes} bytes`;
+}
+
+
+/***/ }),
+
 /***/ 686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12,10 +84,10 @@ __webpack_require__.d(__webpack_exports__, {
   UrlSource: () => (/* reexport */ UrlSource)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(24);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(916);
+// EXTERNAL MODULE: ./src/regular-file.ts
+var regular_file = __webpack_require__(702);
 // EXTERNAL MODULE: ./src/google/sts.ts
 var sts = __webpack_require__(75);
 // EXTERNAL MODULE: ./src/jwt.ts
@@ -159,7 +231,7 @@ var token_format = __webpack_require__(391);
 
 
 /** Far above any token (SAML responses are the largest, tens of KB); a bound against a wrong path such as a log. */
-const MAX_TOKEN_FILE_BYTES = 1024 * 1024;
+const MAX_TOKEN_FILE_BYTES = regular_file/* MAX_SMALL_FILE_BYTES */.Oe;
 class FileSource extends ExternalTokenSource {
     options;
     name = 'Token file';
@@ -176,44 +248,28 @@ class FileSource extends ExternalTokenSource {
         return tokenFromFile(file, format);
     }
 }
-/** Synchronous on purpose, as credentials-file.ts: one small local read, and fs.promises costs every run to load. */
+/** Never blocks (a FIFO is refused before anything waits on it) and never reads more than 1 MiB: see regular-file.ts. */
 function tokenFromFile(file, format) {
-    let fd;
+    let read;
     try {
-        fd = (0,external_node_fs_.openSync)(file, 'r');
+        read = (0,regular_file/* readSmallRegularFile */.qZ)(file, { maxBytes: MAX_TOKEN_FILE_BYTES });
     }
     catch (err) {
         throw openError(file, err.code);
     }
-    try {
-        const stat = (0,external_node_fs_.fstatSync)(fd);
-        if (stat.isDirectory()) {
-            throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is a directory: name the token file inside it.`);
+    if (!read.ok) {
+        switch (read.problem) {
+            case 'directory':
+                throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is a directory: name the token file inside it.`);
+            case 'not-regular':
+                throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is not a regular file (a FIFO, socket or device): it must be a regular ` +
+                    'file that holds the token.');
+            case 'too-large':
+                throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is ${read.size} bytes, too large for a token (at most ` +
+                    `${(0,regular_file/* describeLimit */.XW)(MAX_TOKEN_FILE_BYTES)}): check the path.`);
         }
-        if (!stat.isFile()) {
-            throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is not a regular file: name the file that holds the token.`);
-        }
-        if (stat.size > MAX_TOKEN_FILE_BYTES) {
-            throw new errors/* EnvironmentError */.eG(`subject_token_file ${file} is ${stat.size} bytes, too large for a token (at most 1 MiB): check the path.`);
-        }
-        const buffer = Buffer.alloc(stat.size);
-        let read = 0;
-        while (read < stat.size) {
-            const n = (0,external_node_fs_.readSync)(fd, buffer, read, stat.size - read, read);
-            if (n === 0)
-                break;
-            read += n;
-        }
-        return (0,token_format/* tokenFrom */.ow)(buffer.subarray(0, read).toString('utf8'), format, `subject_token_file ${file}`);
     }
-    catch (err) {
-        if (err instanceof errors/* EnvironmentError */.eG)
-            throw err;
-        throw openError(file, err.code);
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
+    return (0,token_format/* tokenFrom */.ow)(read.text, format, `subject_token_file ${file}`);
 }
 function openError(file, code) {
     switch (code) {

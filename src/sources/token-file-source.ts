@@ -1,15 +1,14 @@
 /** subject_token_source: file at run time: reads the token (token-file.ts has its inputs). */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-
 import { EnvironmentError } from '../errors.js';
 import type { Log } from '../log.js';
 import type { ProviderName } from '../provider-name.js';
+import { describeLimit, MAX_SMALL_FILE_BYTES, readSmallRegularFile, type SmallFile } from '../regular-file.js';
 import { ExternalTokenSource } from './external-token.js';
 import type { FileSourceOptions } from './token-file.js';
 import { credentialSourceFormat, type TokenFormat, tokenFrom } from './token-format.js';
 
 /** Far above any token (SAML responses are the largest, tens of KB); a bound against a wrong path such as a log. */
-const MAX_TOKEN_FILE_BYTES = 1024 * 1024;
+const MAX_TOKEN_FILE_BYTES = MAX_SMALL_FILE_BYTES;
 
 export class FileSource extends ExternalTokenSource {
   readonly name = 'Token file';
@@ -33,43 +32,31 @@ export class FileSource extends ExternalTokenSource {
   }
 }
 
-/** Synchronous on purpose, as credentials-file.ts: one small local read, and fs.promises costs every run to load. */
+/** Never blocks (a FIFO is refused before anything waits on it) and never reads more than 1 MiB: see regular-file.ts. */
 function tokenFromFile(file: string, format: TokenFormat): string {
-  let fd: number;
+  let read: SmallFile;
   try {
-    fd = openSync(file, 'r');
+    read = readSmallRegularFile(file, { maxBytes: MAX_TOKEN_FILE_BYTES });
   } catch (err) {
     throw openError(file, (err as NodeJS.ErrnoException).code);
   }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) {
-      throw new EnvironmentError(`subject_token_file ${file} is a directory: name the token file inside it.`);
+  if (!read.ok) {
+    switch (read.problem) {
+      case 'directory':
+        throw new EnvironmentError(`subject_token_file ${file} is a directory: name the token file inside it.`);
+      case 'not-regular':
+        throw new EnvironmentError(
+          `subject_token_file ${file} is not a regular file (a FIFO, socket or device): it must be a regular ` +
+            'file that holds the token.',
+        );
+      case 'too-large':
+        throw new EnvironmentError(
+          `subject_token_file ${file} is ${read.size} bytes, too large for a token (at most ` +
+            `${describeLimit(MAX_TOKEN_FILE_BYTES)}): check the path.`,
+        );
     }
-    if (!stat.isFile()) {
-      throw new EnvironmentError(
-        `subject_token_file ${file} is not a regular file: name the file that holds the token.`,
-      );
-    }
-    if (stat.size > MAX_TOKEN_FILE_BYTES) {
-      throw new EnvironmentError(
-        `subject_token_file ${file} is ${stat.size} bytes, too large for a token (at most 1 MiB): check the path.`,
-      );
-    }
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return tokenFrom(buffer.subarray(0, read).toString('utf8'), format, `subject_token_file ${file}`);
-  } catch (err) {
-    if (err instanceof EnvironmentError) throw err;
-    throw openError(file, (err as NodeJS.ErrnoException).code);
-  } finally {
-    closeSync(fd);
   }
+  return tokenFrom(read.text, format, `subject_token_file ${file}`);
 }
 
 function openError(file: string, code: string | undefined): EnvironmentError {

@@ -8,18 +8,20 @@
  *
  * Loaded only when subject_token_source is "executable" (see index.ts).
  */
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 
 import { EnvironmentError, type ServiceError } from '../../errors.js';
 import { STS_SERVICE } from '../../google/sts.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
 import type { Log } from '../../log.js';
 import { principalOf, type ProviderName, subjectPrincipal } from '../../provider-name.js';
+import { describeLimit, MAX_SMALL_FILE_BYTES, readSmallRegularFile, type SmallFile } from '../../regular-file.js';
 import { rfc3339 } from '../../results.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
 import { COMMAND_INPUT } from './command.js';
 import type { ExecutableOptions } from './index.js';
+import { redactSecrets, tokensInAnswer } from './redact.js';
 import { type ExecutableAnswer, isExpired, parseAnswer } from './response.js';
 import { runExecutable } from './run.js';
 
@@ -84,7 +86,7 @@ export class ExecutableSource implements SubjectSource {
     if (!answer.success) {
       throw new EnvironmentError(
         `${this.label} answered "success": false with code ${JSON.stringify(answer.code)}: ` +
-          `${JSON.stringify(answer.message.slice(0, 500))}`,
+          `${JSON.stringify(redactSecrets(answer.message.slice(0, 500), []))}`,
       );
     }
     if (this.options.outputFile !== undefined && answer.expiresAt === undefined) {
@@ -114,26 +116,18 @@ export class ExecutableSource implements SubjectSource {
 
   /**
    * A still valid answer in executable_output_file, as the client libraries
-   * reuse it: a missing, empty or non-file path, a failed or expired answer
-   * means the program runs; an answer that is not valid JSON is an error.
+   * reuse it: a missing or empty file, a failed or expired answer means the
+   * program runs; an answer that is not valid JSON is an error. Unlike the
+   * client libraries, the file must be one only the runner's user could have
+   * written (as OpenSSH treats key files): whoever writes it chooses the token.
    */
   private cachedAnswer(): (ExecutableAnswer & { success: true }) | undefined {
     const file = this.options.outputFile;
     if (file === undefined) return undefined;
-    let text: string;
-    try {
-      const real = realpathSync(file);
-      if (!lstatSync(real).isFile()) return undefined;
-      text = readFileSync(real, 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        this.log.info(`No cached answer in ${file} (executable_output_file) yet: running ${this.label}.`);
-        return undefined;
-      }
-      throw new EnvironmentError(
-        `executable_output_file ${file} could not be read (${code ?? 'error'}): make it readable, or remove it.`,
-      );
+    const text = this.readOutputFile(file);
+    if (text === undefined) {
+      this.log.info(`No cached answer in ${file} (executable_output_file) yet: running ${this.label}.`);
+      return undefined;
     }
     if (text === '') return undefined;
     const answer = parseAnswer(text, `executable_output_file ${file} holds`);
@@ -147,6 +141,69 @@ export class ExecutableSource implements SubjectSource {
     const until = answer.expiresAt ? `, valid until ${rfc3339(answer.expiresAt)}` : '';
     this.log.info(`Used the cached answer in ${file} (executable_output_file${until}); ${this.label} was not run.`);
     return answer;
+  }
+
+  /** The output file's text, or undefined when there is none yet; an error for a file that must not be trusted. */
+  private readOutputFile(file: string): string | undefined {
+    const where = `executable_output_file ${file}`;
+    let read: SmallFile;
+    try {
+      // lstat first for a clear message about a link (Windows has no O_NOFOLLOW); the checks below use fstat.
+      if (lstatSync(file).isSymbolicLink()) throw Object.assign(new Error('link'), { code: 'ELOOP' });
+      read = readSmallRegularFile(file, { noFollow: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      if (code === 'ELOOP') {
+        throw new EnvironmentError(
+          `${where} is a symbolic link: the cached answer must be a regular file of the runner's user. Remove ` +
+            `the link (rm ${file}); ${this.label} then writes the file itself.`,
+        );
+      }
+      throw new EnvironmentError(`${where} could not be read (${code ?? 'error'}): make it readable, or remove it.`);
+    }
+    if (!read.ok) {
+      if (read.problem === 'too-large') {
+        throw new EnvironmentError(
+          `${where} is ${read.size} bytes, over the limit of ${describeLimit(MAX_SMALL_FILE_BYTES)} for an ` +
+            `answer: remove it, and check that ${this.label} writes only its JSON answer there.`,
+        );
+      }
+      throw new EnvironmentError(
+        `${where} is ${read.problem === 'directory' ? 'a directory' : 'not a regular file (a FIFO, socket or device)'}: ` +
+          `it must be a regular file, or not exist yet. Remove it (${this.label} then writes it).`,
+      );
+    }
+    const uid = process.getuid?.();
+    if (uid !== undefined && read.stat.uid !== uid) {
+      throw new EnvironmentError(
+        `${where} is owned by uid ${read.stat.uid}, not by the runner's user (uid ${uid}): another user could ` +
+          `choose the token it holds. Remove it (${this.label} then writes it as the runner's user), or ` +
+          `chown it to that user and chmod 600 it.`,
+      );
+    }
+    // Windows reports no group/other bits (any writable file is 0666): its ACLs decide there.
+    if (process.platform !== 'win32' && (read.stat.mode & 0o022) !== 0) {
+      const mode = (read.stat.mode & 0o777).toString(8).padStart(4, '0');
+      throw new EnvironmentError(
+        `${where} is writable by ${read.stat.mode & 0o020 ? 'its group' : 'other users'} (mode ${mode}): ` +
+          `another user could choose the token it holds. Run chmod 600 ${file} (and have ${this.label} create ` +
+          'it with mode 0600).',
+      );
+    }
+    return read.text;
+  }
+
+  /** The tokens in the output file now (the program may have written one there before failing). */
+  private tokensInOutputFile(): string[] {
+    const file = this.options.outputFile;
+    if (file === undefined) return [];
+    try {
+      const read = readSmallRegularFile(file, { noFollow: true });
+      return read.ok ? tokensInAnswer(read.text) : [];
+    } catch {
+      return [];
+    }
   }
 
   private async freshAnswer(): Promise<ExecutableAnswer> {
@@ -166,6 +223,7 @@ export class ExecutableSource implements SubjectSource {
       },
       timeoutMs,
       label: this.label,
+      otherTokens: () => this.tokensInOutputFile(),
     });
     const answer = parseAnswer(stdout, `${this.label} printed`);
     this.log.info(`Ran ${this.label} (${Date.now() - started} ms).`);
