@@ -72,25 +72,29 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
     return hints;
   }
 
+  // A provider Google does not know: the token was never looked at, so no
+  // hint about it (its audience, its claims) applies, and the provider is
+  // the one thing to fix.
+  if (isUnknownProvider(err)) {
+    return [
+      `Google does not know the provider "${auth?.provider.name ?? '?'}" or it is disabled. Check the project NUMBER, ` +
+        `the pool and provider IDs (${providersListCommand(auth?.provider)}), and that the pool is not deleted ` +
+        'or disabled.',
+    ];
+  }
+
   // What only the subject source knows: why Google refused its token, and
   // failures of the services the source itself calls.
   if (source && (err.service === STS_SERVICE || err.service === source.name)) {
     hints.push(...source.hints(err, claims));
   }
-  if (err.service === STS_SERVICE) {
-    if (text.includes('127')) hints.push('A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.');
-    if (err.reason === 'invalid_target' || /invalid_target|pool or provider|does not exist|not found/.test(text)) {
-      hints.push(
-        `Google does not know the provider "${auth?.provider.name ?? '?'}" or it is disabled. Check the project NUMBER, ` +
-          `the pool and provider IDs (${providersListCommand(auth?.provider)}), and that the pool is not deleted ` +
-          'or disabled.',
-      );
-    }
+  if (err.service === STS_SERVICE && /exceeds the 127 bytes? limit/.test(text)) {
+    hints.push('A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.');
   }
 
   if (err.service === IAM_SERVICE) {
     const sa = config?.serviceAccount ?? '<SERVICE_ACCOUNT>';
-    if (err.status === 403 || text.includes('permission')) {
+    if (err.status === 403) {
       if (auth && source) {
         hints.push(
           `The federated identity may not impersonate ${sa}. Grant it with:\n` +
@@ -111,10 +115,10 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
         );
       }
     }
-    if (err.status === 404 || text.includes('not found')) {
+    if (err.status === 404) {
       hints.push(`The service account ${sa} does not exist, or its project is wrong: check the email for typos.`);
     }
-    if (err.status === 400 && text.includes('lifetime')) {
+    if (err.status === 400 && /\blifetime\b/.test(text)) {
       hints.push(
         'Lifetimes over 1h need the constraints/iam.allowServiceAccountCredentialLifetimeExtension org policy.',
       );
@@ -128,4 +132,15 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
     );
   }
   return hints;
+}
+
+/**
+ * Google STS's answer for a pool or provider that does not exist or is
+ * disabled: `invalid_target`, "The target service indicated by the "audience"
+ * parameters is invalid. This might either be because the pool or provider is
+ * disabled or deleted or because it doesn't exist." Matched by its reason
+ * (the words "audience" and "not exist" alone also appear in other answers).
+ */
+export function isUnknownProvider(err: ServiceError): boolean {
+  return err.service === STS_SERVICE && err.reason === 'invalid_target';
 }

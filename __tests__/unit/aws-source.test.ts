@@ -182,10 +182,12 @@ describe('the subject token and what is exported for tools', () => {
 
 describe('what is reported missing first', () => {
   const failure = (env: NodeJS.ProcessEnv, inputs: Record<string, string> = {}): Promise<string> =>
-    sourceFor(inputs, env).subjectToken().then(
-      () => 'no error',
-      (err: Error) => err.message,
-    );
+    sourceFor(inputs, env)
+      .subjectToken()
+      .then(
+        () => 'no error',
+        (err: Error) => err.message,
+      );
 
   it('reports missing credentials, with the fix, before a missing region', async () => {
     const message = await failure({});

@@ -324,12 +324,15 @@ describe('credentials_json', () => {
     ['a word that happens to be base64 letters', 'notakeyatall'],
     ['a token-looking value', 'ya29.a0AfH6SMBxyz-not-a-key'],
     ['a multi-line value', 'line one of something\nline two of something'],
-  ])('says a value that is neither JSON nor base64 of JSON is neither, and masks only the value itself (%s)', (_what, text) => {
-    expect(errorOf({ credentials_json: text })).toMatch(/neither JSON nor base64-encoded JSON/);
-    const lines = text.includes('\n') ? text.split('\n') : [];
-    // The input (and, for a multi-line value, each line) and nothing else: no decoded bytes.
-    expect(runnerOutput.masks()).toEqual([text, ...lines]);
-  });
+  ])(
+    'says a value that is neither JSON nor base64 of JSON is neither, and masks only the value itself (%s)',
+    (_what, text) => {
+      expect(errorOf({ credentials_json: text })).toMatch(/neither JSON nor base64-encoded JSON/);
+      const lines = text.includes('\n') ? text.split('\n') : [];
+      // The input (and, for a multi-line value, each line) and nothing else: no decoded bytes.
+      expect(runnerOutput.masks()).toEqual([text, ...lines]);
+    },
+  );
 
   it('refuses a service_account that is not the key account', () => {
     expect(

@@ -152,7 +152,9 @@ export class GitHubOidcSource implements SubjectSource {
       );
       return hints;
     }
-    if (text.includes('audience')) {
+    // "The audience in ID Token [...] does not match the expected audience": the token's aud. (Other answers
+    // say "audience" about the provider's name, which the audience input does not change.)
+    if (/audience in id token|expected audience/.test(text)) {
       hints.push(
         `The token's audience does not match what the provider accepts. The token was requested for ` +
           `"${this.audience}" (input "audience"); the provider accepts by default ` +

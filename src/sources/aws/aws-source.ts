@@ -248,7 +248,7 @@ export class AwsSource implements SubjectSource {
           'below (e.g. attribute.aws_role must be the assumed-role ARN).',
       );
     }
-    if (hints.length === 0 && !/invalid_target|pool or provider|does not exist|not found|127/.test(text)) {
+    if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
       hints.push(
         'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
           "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
