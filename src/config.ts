@@ -17,6 +17,7 @@ import {
   validateProjectId,
   validateScope,
   validateServiceAccount,
+  validateServiceAccountOrId,
   validateUniverse,
   validateWorkspaceUser,
 } from './forms.js';
@@ -36,6 +37,10 @@ export interface Endpoints {
   sts: string;
   iamcredentials: string;
   oauth2: string;
+  /** https://www.<universe>: the base of the scope the STS token is asked for. */
+  www: string;
+  /** Origins of the endpoints above that the workflow set (an input or GHA_ENDPOINT_OVERRIDE_*), not the universe's. */
+  userOrigins: string[];
 }
 
 export interface WorkloadIdentityAuth {
@@ -96,7 +101,11 @@ const DEFAULT_LIFETIME_SECONDS = 3600;
 /** generateAccessToken refuses more than 12 h, and that only with an org policy exception. */
 const MAX_ACCESS_TOKEN_LIFETIME = 12 * 3600;
 
-export function readConfig(input: InputReader): Config {
+/**
+ * `env`: the step's environment, for GHA_ENDPOINT_OVERRIDE_* (the only
+ * variables read here; tests pass their own).
+ */
+export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Config {
   const get = (name: string): string => input(name).trim();
 
   const provider = get('workload_identity_provider');
@@ -112,17 +121,10 @@ export function readConfig(input: InputReader): Config {
   }
 
   const universe = validateUniverse(get('universe') || DEFAULT_UNIVERSE, 'universe');
-  const endpoints: Endpoints = {
-    universe,
-    sts: endpointInput(get('sts_endpoint'), 'sts_endpoint') ?? `https://sts.${universe}/v1`,
-    iamcredentials:
-      endpointInput(get('iamcredentials_endpoint'), 'iamcredentials_endpoint') ??
-      `https://iamcredentials.${universe}/v1`,
-    oauth2: endpointInput(get('oauth2_endpoint'), 'oauth2_endpoint') ?? `https://oauth2.${universe}`,
-  };
+  const endpoints = readEndpoints(get, env, universe);
 
   let serviceAccount = get('service_account') || undefined;
-  if (serviceAccount !== undefined) validateServiceAccount(serviceAccount, 'service_account');
+  if (serviceAccount !== undefined) validateServiceAccountOrId(serviceAccount, 'service_account');
 
   let auth: Config['auth'];
   if (provider) {
@@ -326,8 +328,37 @@ function strayInput(get: InputReader, sources: readonly SourceDefinition[]): str
   return sources.flatMap((d) => d.inputs).find((name) => get(name) !== '');
 }
 
-function endpointInput(value: string, input: string): string | undefined {
-  return value ? validateEndpoint(value, input) : undefined;
+/**
+ * Each Google endpoint: its input (sts_endpoint, ...), else the variable
+ * GHA_ENDPOINT_OVERRIDE_<name> that the action we replace honours (same
+ * names, same full-URL values, e.g. GHA_ENDPOINT_OVERRIDE_sts:
+ * https://sts.example.p.googleapis.com/v1), else the universe's. An input
+ * wins: it is the more specific setting, made for this step. Both are held to
+ * the same form (https, or http to loopback).
+ */
+function readEndpoints(get: InputReader, env: NodeJS.ProcessEnv, universe: string): Endpoints {
+  const userOrigins: string[] = [];
+  const endpoint = (name: 'sts' | 'iamcredentials' | 'oauth2' | 'www', input: string | undefined, fallback: string) => {
+    const variable = `GHA_ENDPOINT_OVERRIDE_${name}`;
+    const given = input ? get(input) : '';
+    const value = given
+      ? validateEndpoint(given, input ?? name)
+      : env[variable]?.trim()
+        ? validateEndpoint(env[variable].trim(), variable)
+        : undefined;
+    if (value === undefined) return fallback;
+    userOrigins.push(new URL(value).origin);
+    return value;
+  };
+  return {
+    universe,
+    sts: endpoint('sts', 'sts_endpoint', `https://sts.${universe}/v1`),
+    iamcredentials: endpoint('iamcredentials', 'iamcredentials_endpoint', `https://iamcredentials.${universe}/v1`),
+    oauth2: endpoint('oauth2', 'oauth2_endpoint', `https://oauth2.${universe}`),
+    // No input for it, as in the action we replace.
+    www: endpoint('www', undefined, `https://www.${universe}`),
+    userOrigins,
+  };
 }
 
 /** Comma- and/or newline-separated list; blanks dropped. */

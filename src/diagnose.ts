@@ -36,6 +36,13 @@ export function describeFailure(err: unknown, context: FailureContext): string {
   return lines.join('\n');
 }
 
+/** Where the workflow may have set each Google endpoint: its input, or the variable of the action we replace. */
+const ENDPOINT_SETTINGS: Record<string, string> = {
+  [STS_SERVICE]: 'sts_endpoint (or GHA_ENDPOINT_OVERRIDE_sts)',
+  [IAM_SERVICE]: 'iamcredentials_endpoint (or GHA_ENDPOINT_OVERRIDE_iamcredentials)',
+  [OAUTH2_SERVICE]: 'oauth2_endpoint (or GHA_ENDPOINT_OVERRIDE_oauth2)',
+};
+
 function stageName(err: ServiceError): string {
   switch (err.service) {
     case STS_SERVICE:
@@ -59,15 +66,18 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
     // the source knows better than the generic endpoint advice.
     const own = source && err.service === source.name ? source.hints(err, claims) : [];
     if (own.length > 0) return own;
+    // Only a Google service's own endpoint setting is worth checking (GitHub's URL is the runner's).
+    const setting = ENDPOINT_SETTINGS[err.service];
     hints.push(
       isCertificateRejection(err.serviceMessage)
         ? "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +
             "with env NODE_EXTRA_CA_CERTS: /path/to/ca.pem, or NODE_OPTIONS: --use-system-ca to trust the runner's " +
-            'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host: check endpoint ' +
-            'overrides (sts_endpoint, iamcredentials_endpoint, oauth2_endpoint). CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: ' +
-            "check the runner's clock."
-        : "The service could not be reached. Check the runner's network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides " +
-            '(sts_endpoint, iamcredentials_endpoint, oauth2_endpoint).',
+            'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host' +
+            (setting ? `: check ${setting}` : '') +
+            ". CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: check the runner's clock."
+        : "The service could not be reached. Check the runner's network and HTTPS_PROXY/NO_PROXY" +
+            (setting ? `, and ${setting} if the workflow sets it (a refused connection there is usually a typo)` : '') +
+            '.',
     );
     return hints;
   }

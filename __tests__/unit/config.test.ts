@@ -65,6 +65,8 @@ describe('choosing the way in', () => {
       sts: 'https://sts.googleapis.com/v1',
       iamcredentials: 'https://iamcredentials.googleapis.com/v1',
       oauth2: 'https://oauth2.googleapis.com',
+      www: 'https://www.googleapis.com',
+      userOrigins: [],
     });
     expect(c.createCredentialsFile).toBe(true);
     expect(c.credentialsFileLocation).toEqual({ kind: 'workspace' });
@@ -95,7 +97,64 @@ describe('choosing the way in', () => {
       sts: 'https://sts.p.example.goog/v1',
       iamcredentials: 'https://iamcredentials.example.goog/v1',
       oauth2: 'http://127.0.0.1:9999',
+      www: 'https://www.example.goog',
+      userOrigins: ['https://sts.p.example.goog', 'http://127.0.0.1:9999'],
     });
+  });
+
+  it('honours GHA_ENDPOINT_OVERRIDE_<endpoint> as the action we replace does; an input wins over it', () => {
+    const env = {
+      GHA_ENDPOINT_OVERRIDE_sts: 'https://sts-psc.p.googleapis.com/v1/',
+      GHA_ENDPOINT_OVERRIDE_iamcredentials: 'https://iamcredentials-psc.p.googleapis.com/v1',
+      GHA_ENDPOINT_OVERRIDE_oauth2: 'https://oauth2-psc.p.googleapis.com',
+      GHA_ENDPOINT_OVERRIDE_www: 'https://www-psc.p.googleapis.com',
+    };
+    const c = readConfig(
+      (name) => ({ workload_identity_provider: PROVIDER, oauth2_endpoint: 'https://oauth2.input.example' })[name] ?? '',
+      env,
+    );
+    expect(c.endpoints).toEqual({
+      universe: 'googleapis.com',
+      sts: 'https://sts-psc.p.googleapis.com/v1',
+      iamcredentials: 'https://iamcredentials-psc.p.googleapis.com/v1',
+      oauth2: 'https://oauth2.input.example',
+      www: 'https://www-psc.p.googleapis.com',
+      userOrigins: [
+        'https://sts-psc.p.googleapis.com',
+        'https://iamcredentials-psc.p.googleapis.com',
+        'https://oauth2.input.example',
+        'https://www-psc.p.googleapis.com',
+      ],
+    });
+    // Upstream's names are lower-case; an empty variable is unset.
+    const other = readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '', {
+      GHA_ENDPOINT_OVERRIDE_STS: 'https://ignored.example/v1',
+      GHA_ENDPOINT_OVERRIDE_iamcredentials: '',
+    });
+    expect([other.endpoints.sts, other.endpoints.iamcredentials]).toEqual([
+      'https://sts.googleapis.com/v1',
+      'https://iamcredentials.googleapis.com/v1',
+    ]);
+  });
+
+  it.each([
+    [
+      'GHA_ENDPOINT_OVERRIDE_sts',
+      'http://sts.example.com/v1',
+      /^"GHA_ENDPOINT_OVERRIDE_sts" must be an https:\/\/ URL/,
+    ],
+    ['GHA_ENDPOINT_OVERRIDE_iamcredentials', 'https://u:pw@iam.example', /must not contain a user name or password/],
+    ['GHA_ENDPOINT_OVERRIDE_www', 'https://www.example.com/?x=1', /must not have a query or fragment/],
+  ])('holds %s to the rule of the endpoint inputs', (variable, value, expected) => {
+    let message = '';
+    try {
+      readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '', { [variable]: value });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('pw');
   });
 
   it('rejects an endpoint that is not a URL', () => {

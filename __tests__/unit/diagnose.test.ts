@@ -86,7 +86,7 @@ describe('describeFailure', () => {
   it('explains a refused TLS certificate and an unreachable service apart', () => {
     const unreachable = (text: string) => new ServiceError(STS_SERVICE, undefined, text, 'POST https://sts/x', 4);
     expect(describeFailure(unreachable('ECONNREFUSED: connect refused'), context())).toMatch(
-      /Hint: The service could not be reached\. Check the runner's network, HTTPS_PROXY\/NO_PROXY/,
+      /Hint: The service could not be reached\. Check the runner's network and HTTPS_PROXY\/NO_PROXY, and sts_endpoint \(or GHA_ENDPOINT_OVERRIDE_sts\) if the workflow sets it/,
     );
     expect(describeFailure(unreachable('SELF_SIGNED_CERT_IN_CHAIN: self-signed'), context())).toMatch(
       /Hint: The server's TLS certificate was not trusted\..*NODE_EXTRA_CA_CERTS/,
@@ -141,6 +141,23 @@ describe('hints that fire only on the answers they are about', () => {
       .split('\n')
       .filter((line) => line.startsWith('Hint: '))
       .map((line) => line.slice('Hint: '.length));
+
+  it("an unreachable GitHub OIDC endpoint: the runner's service, not sts_endpoint or iamcredentials_endpoint", () => {
+    const unreachable = new ServiceError(
+      'GitHub OIDC',
+      undefined,
+      'ECONNREFUSED: connect ECONNREFUSED 10.1.0.4:443',
+      'GET https://pipelines.actions.example/token',
+      6,
+    );
+    const message = describeFailure(unreachable, github());
+    expect(hintsOf(message)).toEqual([
+      expect.stringMatching(/^The runner's OIDC token service \(ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets\)/),
+    ]);
+    expect(message).not.toMatch(/sts_endpoint|iamcredentials_endpoint|oauth2_endpoint/);
+    // The same failure without a source that knows better: still no Google endpoint setting.
+    expect(describeFailure(unreachable, { config: github().config })).not.toMatch(/_endpoint|GHA_ENDPOINT/);
+  });
 
   it('a provider that does not exist (invalid_target): only the provider hint, not the audience input', () => {
     const answer =

@@ -46,7 +46,7 @@ export async function federationSignIn(
         return exchangeToken(http, {
           stsEndpoint: config.endpoints.sts,
           audience: auth.provider.stsAudience,
-          universe: config.endpoints.universe,
+          www: config.endpoints.www,
           subjectToken: token,
           subjectTokenType: source.subjectTokenType,
         });

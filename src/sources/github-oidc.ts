@@ -145,6 +145,13 @@ export class GitHubOidcSource implements SubjectSource {
   hints(err: ServiceError): string[] {
     const text = err.serviceMessage.toLowerCase();
     const hints: string[] = [];
+    if (err.service === SERVICE && err.status === undefined) {
+      return [
+        "The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets) could not be reached. " +
+          "Check the runner's network and HTTPS_PROXY/NO_PROXY (a proxy must let this host through); on a " +
+          'GitHub-hosted runner it is a passing GitHub problem: re-run the job.',
+      ];
+    }
     if (err.service === SERVICE && err.status !== undefined) {
       hints.push(
         'The runner would not issue an OIDC token. A 401/403 usually means the request token expired (a very long ' +
