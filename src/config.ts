@@ -71,6 +71,12 @@ export interface Config {
   projectId?: string;
   /** Where `projectId` came from, for the log. */
   projectIdSource?: 'input' | 'service_account' | 'credentials_json';
+  /**
+   * Federation impersonating a service account, with no token asked for: one
+   * generateAccessToken call proves the impersonation works (input
+   * verify_service_account), as a token_format would.
+   */
+  checkImpersonation: boolean;
   createCredentialsFile: boolean;
   credentialsFileLocation: CredentialsFileLocation;
   exportEnvironmentVariables: boolean;
@@ -257,10 +263,14 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
     );
   }
 
+  const verifyServiceAccount = parseBoolean(get('verify_service_account'), 'verify_service_account', true);
+
   return {
     auth,
     ...(serviceAccount !== undefined ? { serviceAccount } : {}),
     ...(projectId !== undefined ? { projectId, projectIdSource } : {}),
+    checkImpersonation:
+      verifyServiceAccount && auth.kind === 'workload_identity' && serviceAccount !== undefined && tokenFormat === '',
     createCredentialsFile,
     credentialsFileLocation,
     exportEnvironmentVariables: parseBoolean(get('export_environment_variables'), 'export_environment_variables', true),

@@ -133,6 +133,12 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
         'Lifetimes over 1h need the constraints/iam.allowServiceAccountCredentialLifetimeExtension org policy.',
       );
     }
+    if (config?.checkImpersonation && err.status !== undefined && err.status < 500) {
+      hints.push(
+        `No token was asked for: this step tried to impersonate ${sa} as the tools reading the credentials file ` +
+          'will, so that they do not fail later (verify_service_account: false skips this check).',
+      );
+    }
   }
 
   if (err.service === OAUTH2_SERVICE && err.status !== undefined && err.status < 500) {

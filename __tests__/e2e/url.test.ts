@@ -220,9 +220,10 @@ describe('errors: one clear message each, never a token or a header value', () =
     expect(error).toContain(`Hint: Nothing answered at subject_token_url (${closed.origin}/token)`);
     const waits = result.stdout.split('\n').filter((l) => /^Token URL: .* attempt \d+ failed/.test(l));
     expect(waits.length).toBeGreaterThanOrEqual(2);
-    expect(waits.length).toBeLessThanOrEqual(8);
-    // No attempt starts after 15 s; then Node's start and exit.
-    expect(result.durationMs).toBeLessThan(20_000);
+    // About 7 (the waits are random); the default policy would make ~20 over 2 minutes.
+    expect(waits.length).toBeLessThanOrEqual(12);
+    // No attempt starts after 15 s; then Node's start and exit, slower on a loaded machine.
+    expect(result.durationMs).toBeLessThan(25_000);
   }, 40_000);
 
   it('an sts_endpoint that refuses connections (a typo in the port): fails within ~15 s, naming sts_endpoint', async () => {
@@ -235,7 +236,7 @@ describe('errors: one clear message each, never a token or a header value', () =
       /^Exchanging the subject token at Google STS failed: Google STS could not be reached \(POST http:\/\/127\.0\.0\.1:\d+\/v1\/token, \d+ attempts over [\d.]+s; gave up: nothing answers at this address, which this workflow set\): ECONNREFUSED/,
     );
     expect(error).toContain('and sts_endpoint (or GHA_ENDPOINT_OVERRIDE_sts) if the workflow sets it');
-    expect(result.durationMs).toBeLessThan(20_000);
+    expect(result.durationMs).toBeLessThan(25_000);
   }, 40_000);
 
   it('a re-signer with an internal CA: the certificate hint, then NODE_EXTRA_CA_CERTS makes it work', async () => {

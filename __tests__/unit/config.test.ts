@@ -400,6 +400,29 @@ describe('credentials_json', () => {
   });
 });
 
+describe('verify_service_account', () => {
+  const wif = { workload_identity_provider: PROVIDER, service_account: 'deployer@my-project.iam.gserviceaccount.com' };
+
+  it('checks the impersonation by default, only for federation with a service account and no token asked for', () => {
+    expect(config(wif).checkImpersonation).toBe(true);
+    expect(config({ ...wif, verify_service_account: 'true' }).checkImpersonation).toBe(true);
+    expect(config({ ...wif, verify_service_account: 'FALSE' }).checkImpersonation).toBe(false);
+    // A token asked for proves it anyway; direct federation and a key impersonate nothing.
+    expect(config({ ...wif, token_format: 'access_token' }).checkImpersonation).toBe(false);
+    expect(
+      config({ ...wif, token_format: 'id_token', id_token_audience: 'https://x.example' }).checkImpersonation,
+    ).toBe(false);
+    expect(config({ workload_identity_provider: PROVIDER }).checkImpersonation).toBe(false);
+    expect(config({ credentials_json: JSON.stringify(key) }).checkImpersonation).toBe(false);
+  });
+
+  it('is true or false', () => {
+    expect(errorOf({ ...wif, verify_service_account: 'no' })).toBe(
+      '"verify_service_account" must be true or false, got "no".',
+    );
+  });
+});
+
 describe('retries and time limits', () => {
   it('defaults: retries bounded by a 2 min budget alone, 30 s per attempt', () => {
     const c = config({ workload_identity_provider: PROVIDER });

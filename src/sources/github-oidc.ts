@@ -4,7 +4,7 @@
  * returns a signed JWT describing the workflow run.
  */
 import type { InputReader } from '../config.js';
-import { EnvironmentError, type ServiceError } from '../errors.js';
+import { EnvironmentError, isCertificateRejection, type ServiceError } from '../errors.js';
 import { validateAudience } from '../forms.js';
 import type { Http } from '../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
@@ -145,7 +145,8 @@ export class GitHubOidcSource implements SubjectSource {
   hints(err: ServiceError): string[] {
     const text = err.serviceMessage.toLowerCase();
     const hints: string[] = [];
-    if (err.service === SERVICE && err.status === undefined) {
+    // A refused certificate gets diagnose.ts's TLS hint; other network failures, this one.
+    if (err.service === SERVICE && err.status === undefined && !isCertificateRejection(err.serviceMessage)) {
       return [
         "The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets) could not be reached. " +
           "Check the runner's network and HTTPS_PROXY/NO_PROXY (a proxy must let this host through); on a " +
