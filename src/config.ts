@@ -160,8 +160,9 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
     }
     auth = { kind: 'service_account_key', key };
     // With a key the key's own account is the identity; a different
-    // service_account would silently be ignored, so say so instead.
-    if (serviceAccount !== undefined && serviceAccount !== key.client_email) {
+    // service_account would silently be ignored, so say so instead. (The
+    // key's client_id is the account's unique ID: the same account.)
+    if (serviceAccount !== undefined && serviceAccount !== key.client_email && serviceAccount !== key['client_id']) {
       throw new ConfigError(
         `"service_account" (${serviceAccount}) differs from the account of the key in credentials_json ` +
           `(${key.client_email}). Remove service_account, or use a key of that account.`,

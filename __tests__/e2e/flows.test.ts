@@ -293,6 +293,18 @@ describe('failures', () => {
     ]);
   });
 
+  it("explains an unreachable GitHub OIDC endpoint as the runner's, not an endpoint input", async () => {
+    const main = await runMain(
+      { workload_identity_provider: world.workloadIdentityProvider, retries: '0' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0' }, // nothing listens on port 9
+    );
+    expect(main.code).toBe(1);
+    const [error] = errorsOf(main);
+    expect(error).toMatch(/^GitHub OIDC failed: GitHub OIDC could not be reached .*ECONNREFUSED/);
+    expect(error).toContain("Hint: The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets)");
+    expect(error).not.toMatch(/sts_endpoint|iamcredentials_endpoint|oauth2_endpoint|GHA_ENDPOINT_OVERRIDE/);
+  });
+
   it('explains a project ID given instead of the number', async () => {
     const main = await runMain({
       workload_identity_provider: world.workloadIdentityProvider.replace(/projects\/\d+/, 'projects/my-project'),

@@ -393,6 +393,15 @@ describe('credentials_json', () => {
     },
   );
 
+  it("takes the key account's unique ID (the key's client_id) as its service_account, and uses the email", () => {
+    const withId = { ...key, client_id: '112233445566778899001' };
+    const c = config({ credentials_json: JSON.stringify(withId), service_account: '112233445566778899001' });
+    expect(c.serviceAccount).toBe(key.client_email);
+    expect(errorOf({ credentials_json: JSON.stringify(withId), service_account: '998877665544332211009' })).toMatch(
+      /differs from the account of the key/,
+    );
+  });
+
   it('refuses a service_account that is not the key account', () => {
     expect(
       errorOf({ credentials_json: JSON.stringify(key), service_account: 'other@p.iam.gserviceaccount.com' }),
