@@ -159,6 +159,31 @@ function scenariosFor(dist, tag = '') {
       ),
       expect: 'access_token',
     },
+    {
+      // No token asked for: verify_service_account's one IAM Credentials call proves the impersonation.
+      name: 'wif-sa-verify',
+      label: 'GitHub WIF + service account, no token_format',
+      args: [MAIN],
+      env: runnerEnv(
+        { workload_identity_provider: world.workloadIdentityProvider, service_account: world.serviceAccount },
+        github,
+      ),
+      expect: 'auth_token',
+    },
+    {
+      name: 'wif-sa-no-verify',
+      label: 'the same with verify_service_account: false',
+      args: [MAIN],
+      env: runnerEnv(
+        {
+          workload_identity_provider: world.workloadIdentityProvider,
+          service_account: world.serviceAccount,
+          verify_service_account: 'false',
+        },
+        github,
+      ),
+      expect: 'auth_token',
+    },
     { name: 'post', label: 'post step (removes the file)', args: [POST], isPost: true, main: 'wif-access-token' },
     {
       name: 'key-access-token',

@@ -18,6 +18,7 @@ import {
   validateProjectId,
   validateScope,
   validateServiceAccount,
+  validateServiceAccountOrId,
   validateUniverse,
   validateWorkspaceUser,
 } from './forms.js';
@@ -37,6 +38,10 @@ export interface Endpoints {
   sts: string;
   iamcredentials: string;
   oauth2: string;
+  /** https://www.<universe>: the base of the scope the STS token is asked for. */
+  www: string;
+  /** Origins of the endpoints above that the workflow set (an input or GHA_ENDPOINT_OVERRIDE_*), not the universe's. */
+  userOrigins: string[];
 }
 
 export interface WorkloadIdentityAuth {
@@ -67,6 +72,12 @@ export interface Config {
   projectId?: string;
   /** Where `projectId` came from, for the log. */
   projectIdSource?: 'input' | 'service_account' | 'credentials_json';
+  /**
+   * Federation impersonating a service account, with no token asked for: one
+   * generateAccessToken call proves the impersonation works (input
+   * verify_service_account), as a token_format would.
+   */
+  checkImpersonation: boolean;
   createCredentialsFile: boolean;
   credentialsFileLocation: CredentialsFileLocation;
   exportEnvironmentVariables: boolean;
@@ -97,7 +108,11 @@ const DEFAULT_LIFETIME_SECONDS = 3600;
 /** generateAccessToken refuses more than 12 h, and that only with an org policy exception. */
 const MAX_ACCESS_TOKEN_LIFETIME = 12 * 3600;
 
-export function readConfig(input: InputReader): Config {
+/**
+ * `env`: the step's environment, for GHA_ENDPOINT_OVERRIDE_* (the only
+ * variables read here; tests pass their own).
+ */
+export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Config {
   const get = (name: string): string => input(name).trim();
 
   const provider = get('workload_identity_provider');
@@ -113,17 +128,10 @@ export function readConfig(input: InputReader): Config {
   }
 
   const universe = validateUniverse(get('universe') || DEFAULT_UNIVERSE, 'universe');
-  const endpoints: Endpoints = {
-    universe,
-    sts: endpointInput(get('sts_endpoint'), 'sts_endpoint') ?? `https://sts.${universe}/v1`,
-    iamcredentials:
-      endpointInput(get('iamcredentials_endpoint'), 'iamcredentials_endpoint') ??
-      `https://iamcredentials.${universe}/v1`,
-    oauth2: endpointInput(get('oauth2_endpoint'), 'oauth2_endpoint') ?? `https://oauth2.${universe}`,
-  };
+  const endpoints = readEndpoints(get, env, universe);
 
   let serviceAccount = get('service_account') || undefined;
-  if (serviceAccount !== undefined) validateServiceAccount(serviceAccount, 'service_account');
+  if (serviceAccount !== undefined) validateServiceAccountOrId(serviceAccount, 'service_account');
 
   let auth: Config['auth'];
   if (provider) {
@@ -153,8 +161,9 @@ export function readConfig(input: InputReader): Config {
     }
     auth = { kind: 'service_account_key', key };
     // With a key the key's own account is the identity; a different
-    // service_account would silently be ignored, so say so instead.
-    if (serviceAccount !== undefined && serviceAccount !== key.client_email) {
+    // service_account would silently be ignored, so say so instead. (The
+    // key's client_id is the account's unique ID: the same account.)
+    if (serviceAccount !== undefined && serviceAccount !== key.client_email && serviceAccount !== key['client_id']) {
       throw new ConfigError(
         `"service_account" (${serviceAccount}) differs from the account of the key in credentials_json ` +
           `(${key.client_email}). Remove service_account, or use a key of that account.`,
@@ -256,10 +265,14 @@ export function readConfig(input: InputReader): Config {
     );
   }
 
+  const verifyServiceAccount = parseBoolean(get('verify_service_account'), 'verify_service_account', true);
+
   return {
     auth,
     ...(serviceAccount !== undefined ? { serviceAccount } : {}),
     ...(projectId !== undefined ? { projectId, projectIdSource } : {}),
+    checkImpersonation:
+      verifyServiceAccount && auth.kind === 'workload_identity' && serviceAccount !== undefined && tokenFormat === '',
     createCredentialsFile,
     credentialsFileLocation,
     exportEnvironmentVariables: parseBoolean(get('export_environment_variables'), 'export_environment_variables', true),
@@ -328,8 +341,37 @@ function strayInput(get: InputReader, sources: readonly SourceDefinition[]): str
   return sources.flatMap((d) => d.inputs).find((name) => get(name) !== '');
 }
 
-function endpointInput(value: string, input: string): string | undefined {
-  return value ? validateEndpoint(value, input) : undefined;
+/**
+ * Each Google endpoint: its input (sts_endpoint, ...), else the variable
+ * GHA_ENDPOINT_OVERRIDE_<name> that the action we replace honours (same
+ * names, same full-URL values, e.g. GHA_ENDPOINT_OVERRIDE_sts:
+ * https://sts.example.p.googleapis.com/v1), else the universe's. An input
+ * wins: it is the more specific setting, made for this step. Both are held to
+ * the same form (https, or http to loopback).
+ */
+function readEndpoints(get: InputReader, env: NodeJS.ProcessEnv, universe: string): Endpoints {
+  const userOrigins: string[] = [];
+  const endpoint = (name: 'sts' | 'iamcredentials' | 'oauth2' | 'www', input: string | undefined, fallback: string) => {
+    const variable = `GHA_ENDPOINT_OVERRIDE_${name}`;
+    const given = input ? get(input) : '';
+    const value = given
+      ? validateEndpoint(given, input ?? name)
+      : env[variable]?.trim()
+        ? validateEndpoint(env[variable].trim(), variable)
+        : undefined;
+    if (value === undefined) return fallback;
+    userOrigins.push(new URL(value).origin);
+    return value;
+  };
+  return {
+    universe,
+    sts: endpoint('sts', 'sts_endpoint', `https://sts.${universe}/v1`),
+    iamcredentials: endpoint('iamcredentials', 'iamcredentials_endpoint', `https://iamcredentials.${universe}/v1`),
+    oauth2: endpoint('oauth2', 'oauth2_endpoint', `https://oauth2.${universe}`),
+    // No input for it, as in the action we replace.
+    www: endpoint('www', undefined, `https://www.${universe}`),
+    userOrigins,
+  };
 }
 
 /** Comma- and/or newline-separated list; blanks dropped. */

@@ -51,6 +51,7 @@ export function originsFor(config: Config, env: NodeJS.ProcessEnv): string[] {
   if (sa) {
     // A key signs the delegation JWT itself; federation asks IAM Credentials to.
     const iam =
+      config.checkImpersonation ||
       (tokenFormat === 'access_token' && (!delegation || federated)) ||
       (tokenFormat === 'id_token' && config.idToken.audience !== undefined);
     if (iam) urls.push(endpoints.iamcredentials);

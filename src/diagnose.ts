@@ -36,6 +36,13 @@ export function describeFailure(err: unknown, context: FailureContext): string {
   return lines.join('\n');
 }
 
+/** Where the workflow may have set each Google endpoint: its input, or the variable of the action we replace. */
+const ENDPOINT_SETTINGS: Record<string, string> = {
+  [STS_SERVICE]: 'sts_endpoint (or GHA_ENDPOINT_OVERRIDE_sts)',
+  [IAM_SERVICE]: 'iamcredentials_endpoint (or GHA_ENDPOINT_OVERRIDE_iamcredentials)',
+  [OAUTH2_SERVICE]: 'oauth2_endpoint (or GHA_ENDPOINT_OVERRIDE_oauth2)',
+};
+
 function stageName(err: ServiceError): string {
   switch (err.service) {
     case STS_SERVICE:
@@ -59,17 +66,31 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
     // the source knows better than the generic endpoint advice.
     const own = source && err.service === source.name ? source.hints(err, claims) : [];
     if (own.length > 0) return own;
+    // Only a Google service's own endpoint setting is worth checking (GitHub's URL is the runner's).
+    const setting = ENDPOINT_SETTINGS[err.service];
     hints.push(
       isCertificateRejection(err.serviceMessage)
         ? "The server's TLS certificate was not trusted. Behind a TLS-inspecting proxy, give this step the proxy's CA " +
             "with env NODE_EXTRA_CA_CERTS: /path/to/ca.pem, or NODE_OPTIONS: --use-system-ca to trust the runner's " +
-            'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host: check endpoint ' +
-            'overrides (sts_endpoint, iamcredentials_endpoint, oauth2_endpoint). CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: ' +
-            "check the runner's clock."
-        : "The service could not be reached. Check the runner's network, HTTPS_PROXY/NO_PROXY, and any endpoint overrides " +
-            '(sts_endpoint, iamcredentials_endpoint, oauth2_endpoint).',
+            'certificate store. ERR_TLS_CERT_ALTNAME_INVALID means the certificate is for another host' +
+            (setting ? `: check ${setting}` : '') +
+            ". CERT_HAS_EXPIRED / CERT_NOT_YET_VALID: check the runner's clock."
+        : "The service could not be reached. Check the runner's network and HTTPS_PROXY/NO_PROXY" +
+            (setting ? `, and ${setting} if the workflow sets it (a refused connection there is usually a typo)` : '') +
+            '.',
     );
     return hints;
+  }
+
+  // A provider Google does not know: the token was never looked at, so no
+  // hint about it (its audience, its claims) applies, and the provider is
+  // the one thing to fix.
+  if (isUnknownProvider(err)) {
+    return [
+      `Google does not know the provider "${auth?.provider.name ?? '?'}" or it is disabled. Check the project NUMBER, ` +
+        `the pool and provider IDs (${providersListCommand(auth?.provider)}), and that the pool is not deleted ` +
+        'or disabled.',
+    ];
   }
 
   // What only the subject source knows: why Google refused its token, and
@@ -77,20 +98,13 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
   if (source && (err.service === STS_SERVICE || err.service === source.name)) {
     hints.push(...source.hints(err, claims));
   }
-  if (err.service === STS_SERVICE) {
-    if (text.includes('127')) hints.push('A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.');
-    if (err.reason === 'invalid_target' || /invalid_target|pool or provider|does not exist|not found/.test(text)) {
-      hints.push(
-        `Google does not know the provider "${auth?.provider.name ?? '?'}" or it is disabled. Check the project NUMBER, ` +
-          `the pool and provider IDs (${providersListCommand(auth?.provider)}), and that the pool is not deleted ` +
-          'or disabled.',
-      );
-    }
+  if (err.service === STS_SERVICE && /exceeds the 127 bytes? limit/.test(text)) {
+    hints.push('A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.');
   }
 
   if (err.service === IAM_SERVICE) {
     const sa = config?.serviceAccount ?? '<SERVICE_ACCOUNT>';
-    if (err.status === 403 || text.includes('permission')) {
+    if (err.status === 403) {
       if (auth && source) {
         hints.push(
           `The federated identity may not impersonate ${sa}. Grant it with:\n` +
@@ -111,12 +125,18 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
         );
       }
     }
-    if (err.status === 404 || text.includes('not found')) {
+    if (err.status === 404) {
       hints.push(`The service account ${sa} does not exist, or its project is wrong: check the email for typos.`);
     }
-    if (err.status === 400 && text.includes('lifetime')) {
+    if (err.status === 400 && /\blifetime\b/.test(text)) {
       hints.push(
         'Lifetimes over 1h need the constraints/iam.allowServiceAccountCredentialLifetimeExtension org policy.',
+      );
+    }
+    if (config?.checkImpersonation && err.status !== undefined && err.status < 500) {
+      hints.push(
+        `No token was asked for: this step tried to impersonate ${sa} as the tools reading the credentials file ` +
+          'will, so that they do not fail later (verify_service_account: false skips this check).',
       );
     }
   }
@@ -128,4 +148,15 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
     );
   }
   return hints;
+}
+
+/**
+ * Google STS's answer for a pool or provider that does not exist or is
+ * disabled: `invalid_target`, "The target service indicated by the "audience"
+ * parameters is invalid. This might either be because the pool or provider is
+ * disabled or deleted or because it doesn't exist." Matched by its reason
+ * (the words "audience" and "not exist" alone also appear in other answers).
+ */
+export function isUnknownProvider(err: ServiceError): boolean {
+  return err.service === STS_SERVICE && err.reason === 'invalid_target';
 }

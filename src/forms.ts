@@ -63,6 +63,26 @@ export function validateServiceAccount(value: string, input: string): string {
   return value;
 }
 
+/**
+ * A service account's unique ID: the 21 digits Google gives each account
+ * (`gcloud iam service-accounts describe SA --format="value(uniqueId)"`).
+ * IAM Credentials takes it in place of the email; the action we replace
+ * passes it through, and so do we.
+ */
+const SERVICE_ACCOUNT_UNIQUE_ID = /^[0-9]{21}$/;
+
+/** service_account: an email, or the account's numeric unique ID. */
+export function validateServiceAccountOrId(value: string, input: string): string {
+  if (SERVICE_ACCOUNT_UNIQUE_ID.test(value)) return value;
+  if (!SERVICE_ACCOUNT_EMAIL.test(value)) {
+    throw new ConfigError(
+      `"${input}" must be a service account email such as ${SERVICE_ACCOUNT_EXAMPLE} (letters, digits and ` +
+        `hyphens, then @ and a domain name), or its 21-digit unique ID, got "${value}".`,
+    );
+  }
+  return value;
+}
+
 /** One of `delegates`: an email, or its resource name projects/-/serviceAccounts/EMAIL. Returns the email. */
 export function validateDelegate(value: string, input: string): string {
   const email = value.startsWith(DELEGATE_PREFIX) ? value.slice(DELEGATE_PREFIX.length) : value;

@@ -58,6 +58,8 @@ export interface HttpRequest {
    * 429, ...) is retried with the normal policy.
    */
   probe?: boolean;
+  /** An endpoint the user named (subject_token_url): a refused address is likely a typo (retry-policy.ts). */
+  userEndpoint?: boolean;
 }
 
 export interface HttpResponse {
@@ -77,6 +79,8 @@ export interface HttpOptions {
   requestTimeoutMs: number;
   /** Absolute time (ms since epoch) after which no new attempt starts, and by which an attempt in flight is ended. */
   deadline?: number;
+  /** Origins of the endpoints the user overrode (sts_endpoint, ...): requests there are `userEndpoint`. */
+  userOrigins?: readonly string[];
   log: Log;
   /** Injection points for tests. */
   sleep?: (ms: number) => Promise<void>;
@@ -135,6 +139,7 @@ export class Http {
       maxRetries: req.retries ?? this.options.retries,
       deadline: this.options.deadline === undefined ? undefined : this.options.deadline - DEADLINE_MARGIN_MS,
       probe: req.probe,
+      userEndpoint: req.userEndpoint === true || this.options.userOrigins?.includes(url.origin) === true,
     };
     const of = limits.maxRetries === undefined ? '' : `/${limits.maxRetries + 1}`;
     const startedAt = this.now();

@@ -40,7 +40,7 @@ export async function run(
   const context: FailureContext = {};
   let http: Http | undefined;
   try {
-    const config = readConfig((name) => runner.getInput(name));
+    const config = readConfig((name) => runner.getInput(name), env);
     context.config = config;
     http = new Http({
       userAgent: userAgent(env),
@@ -49,6 +49,7 @@ export async function run(
       retryTimeoutMs: config.retryTimeoutMs,
       requestTimeoutMs: config.requestTimeoutMs,
       deadline: Date.now() + STEP_DEADLINE_MS,
+      userOrigins: config.endpoints.userOrigins,
       log,
     });
     const results = new Results(config, log, env);

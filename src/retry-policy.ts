@@ -42,9 +42,21 @@ export const WAITS_PER_BUDGET = 8;
  * resolvers do answer "no such host" for a few seconds now and then (a
  * resolver restarting, a VPN or split-DNS coming up), so it is not final at
  * once; but a real typo in an endpoint input must not cost the whole budget.
- * An outage of the resolver itself shows as EAI_AGAIN, retried normally.
+ * An outage of the resolver itself shows as EAI_AGAIN, retried normally. No
+ * attempt starts after it. The same budget holds for a refused or unreachable
+ * address that the user named (UNREACHABLE_CODES).
  */
 export const UNRESOLVED_HOST_BUDGET_MS = 15_000;
+
+/**
+ * The network errors of an address where nothing listens or that cannot be
+ * reached. On an endpoint the user named (subject_token_url, an endpoint
+ * override), that is almost always a typo in the host or port, so it is
+ * retried for UNRESOLVED_HOST_BUDGET_MS only, like a name that does not
+ * resolve. On Google's and GitHub's own endpoints it can be a passing outage
+ * (a load balancer restarting, a route flapping), and gets the whole budget.
+ */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Statuses that mean "try again later" on every service we call. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -97,6 +109,12 @@ export interface RetryLimits {
    * and is retried as usual.
    */
   probe?: boolean | undefined;
+  /**
+   * The request goes to an endpoint the user named (subject_token_url, an
+   * endpoint input or override): a refused or unreachable address is then
+   * retried for UNRESOLVED_HOST_BUDGET_MS only (see UNREACHABLE_CODES).
+   */
+  userEndpoint?: boolean | undefined;
 }
 
 /**
@@ -131,7 +149,13 @@ export interface RetryState {
 export type Decision = { retry: true; waitMs: number } | { retry: false; why: StopReason };
 
 export type StopReason =
-  'permanent' | 'max-retries' | 'budget' | 'deadline' | 'unresolved-host' | { retryAfterMs: number };
+  | 'permanent'
+  | 'max-retries'
+  | 'budget'
+  | 'deadline'
+  | 'unresolved-host'
+  | 'unreachable-endpoint'
+  | { retryAfterMs: number };
 
 /** Whether the failure is worth another attempt at all, regardless of time. */
 export function isRetryable(failure: Failure): boolean {
@@ -166,19 +190,33 @@ export function decide(failure: Failure, state: RetryState, limits: RetryLimits)
   if (!isRetryable(failure) || (limits.probe && isSilence(failure))) return { retry: false, why: 'permanent' };
   if (limits.maxRetries !== undefined && state.attempt > limits.maxRetries) return { retry: false, why: 'max-retries' };
   const elapsed = state.now - state.startedAt;
-  if (failure.kind === 'network' && failure.code === 'ENOTFOUND' && elapsed >= UNRESOLVED_HOST_BUDGET_MS) {
-    return { retry: false, why: 'unresolved-host' };
-  }
+  const typo = typoStop(failure, limits);
+  if (typo && elapsed >= UNRESOLVED_HOST_BUDGET_MS) return { retry: false, why: typo };
   const jitter = Math.floor(state.random * backoffCeilingMs(state.attempt, limits.budgetMs));
   const asked = failure.kind === 'answer' ? retryAfterMs(failure.retryAfter, state.now) : undefined;
   const waitMs = Math.max(jitter, asked ?? 0);
   const resumeAt = state.now + waitMs;
+  // What a typo causes gets no attempt after its short budget either.
+  if (typo && resumeAt >= state.startedAt + UNRESOLVED_HOST_BUDGET_MS) return { retry: false, why: typo };
   if (resumeAt >= state.startedAt + limits.budgetMs) {
     // A Retry-After beyond the budget is named: it is the service's word, not ours.
     return { retry: false, why: asked !== undefined && asked >= jitter ? { retryAfterMs: asked } : 'budget' };
   }
   if (limits.deadline !== undefined && resumeAt > limits.deadline) return { retry: false, why: 'deadline' };
   return { retry: true, waitMs };
+}
+
+/**
+ * Failures that a typo in a host or port causes, retried for
+ * UNRESOLVED_HOST_BUDGET_MS only: a name that does not resolve (any
+ * endpoint), and an address where nothing listens or that cannot be reached
+ * when the user named the endpoint. Returns why it stops then.
+ */
+function typoStop(failure: Failure, limits: RetryLimits): 'unresolved-host' | 'unreachable-endpoint' | undefined {
+  if (failure.kind !== 'network') return undefined;
+  if (failure.code === 'ENOTFOUND') return 'unresolved-host';
+  if (limits.userEndpoint && UNREACHABLE_CODES.has(failure.code ?? '')) return 'unreachable-endpoint';
+  return undefined;
 }
 
 /** "1.2s", "41s", "2m5s": short, for logs and errors. */
@@ -199,5 +237,6 @@ export function describeStop(why: StopReason, limits: RetryLimits): string | und
   if (why === 'budget') return `gave up: retry_timeout ${formatDuration(limits.budgetMs)} used up`;
   if (why === 'deadline') return 'gave up: the step deadline is near';
   if (why === 'unresolved-host') return 'gave up: the host name still does not resolve';
+  if (why === 'unreachable-endpoint') return 'gave up: nothing answers at this address, which this workflow set';
   return `gave up: the service asked to retry after ${formatDuration(why.retryAfterMs)}, beyond retry_timeout ${formatDuration(limits.budgetMs)}`;
 }

@@ -293,6 +293,18 @@ describe('failures', () => {
     ]);
   });
 
+  it("explains an unreachable GitHub OIDC endpoint as the runner's, not an endpoint input", async () => {
+    const main = await runMain(
+      { workload_identity_provider: world.workloadIdentityProvider, retries: '0' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0' }, // nothing listens on port 9
+    );
+    expect(main.code).toBe(1);
+    const [error] = errorsOf(main);
+    expect(error).toMatch(/^GitHub OIDC failed: GitHub OIDC could not be reached .*ECONNREFUSED/);
+    expect(error).toContain("Hint: The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets)");
+    expect(error).not.toMatch(/sts_endpoint|iamcredentials_endpoint|oauth2_endpoint|GHA_ENDPOINT_OVERRIDE/);
+  });
+
   it('explains a project ID given instead of the number', async () => {
     const main = await runMain({
       workload_identity_provider: world.workloadIdentityProvider.replace(/projects\/\d+/, 'projects/my-project'),
@@ -356,6 +368,88 @@ describe('failures', () => {
     }
     expect(world.google.sts.requestCount - stsBefore).toBe(1);
     expect(world.google.iamcredentials.requestCount - iamBefore).toBe(1);
+  });
+});
+
+describe('a service account is proven during the step, without token_format (verify_service_account)', () => {
+  const iamCalls = (before: number) =>
+    world.google.requests
+      .filter((r) => r.service === 'iamcredentials')
+      .slice(before)
+      .map((r) => `${r.method} ${r.path}`);
+  const iamBefore = () => world.google.requests.filter((r) => r.service === 'iamcredentials').length;
+  const run = (inputs: Record<string, string>) =>
+    runMain({ workload_identity_provider: world.workloadIdentityProvider, ...inputs });
+
+  it('succeeds with one generateAccessToken call whose token is masked and output nowhere', async () => {
+    const before = iamBefore();
+    const main = await run({ service_account: SA });
+    expect(errorsOf(main)).toEqual([]);
+    expect(iamCalls(before)).toEqual([`POST /v1/projects/-/serviceAccounts/${SA}:generateAccessToken`]);
+    // The proof: the last service-account token the fake issued. Masked at once, and in no output.
+    const proof = [...world.google.tokens.entries()]
+      .filter(([, t]) => (t as { kind?: string }).kind === 'service_account')
+      .at(-1)?.[0];
+    expect(proof).toBeDefined();
+    expect(main.masks).toContain(proof);
+    expect(Object.values(main.outputs)).not.toContain(proof);
+    expect(main.outputs['access_token']).toBeUndefined();
+    expect(main.stdout).toContain(`may impersonate ${SA} (verify_service_account).`);
+    expectNoLeaks(main);
+  });
+
+  it('a service account that does not exist: the step fails, with the 404 hint', async () => {
+    const missing = 'no-such-sa@my-project.iam.gserviceaccount.com';
+    const before = iamBefore();
+    const main = await run({ service_account: missing });
+    expect(main.code).toBe(1);
+    const [error] = errorsOf(main);
+    expect(error).toMatch(
+      /^Creating a token for the service account \(IAM Credentials\) failed: IAM Credentials answered HTTP 404/,
+    );
+    expect(error).toContain(`Hint: The service account ${missing} does not exist, or its project is wrong`);
+    expect(error).toContain('Hint: No token was asked for: this step tried to impersonate');
+    expect(error).toContain('verify_service_account: false skips this check');
+    expect(iamCalls(before)).toEqual([`POST /v1/projects/-/serviceAccounts/${missing}:generateAccessToken`]);
+    // The credentials file is still written first (continue-on-error keeps it).
+    expect(main.outputs['credentials_file_path']).toBeTruthy();
+  });
+
+  it('an account the identity may not impersonate: the step fails, with the gcloud binding', async () => {
+    const locked = 'locked-verify@my-project.iam.gserviceaccount.com';
+    world.google.addServiceAccount(locked); // nobody may impersonate it
+    const main = await run({ service_account: locked });
+    expect(main.code).toBe(1);
+    const [error] = errorsOf(main);
+    expect(error).toMatch(/IAM Credentials answered HTTP 403/);
+    expect(error).toContain(
+      `gcloud iam service-accounts add-iam-policy-binding "${locked}" --role="roles/iam.workloadIdentityUser"`,
+    );
+  });
+
+  it('verify_service_account: false makes no call (and so succeeds as before)', async () => {
+    const before = iamBefore();
+    const main = await run({
+      service_account: 'no-such-sa@my-project.iam.gserviceaccount.com',
+      verify_service_account: 'false',
+    });
+    expect(errorsOf(main)).toEqual([]);
+    expect(iamCalls(before)).toEqual([]);
+  });
+
+  it('token_format: access_token proves it already: one call, not two', async () => {
+    const before = iamBefore();
+    const main = await run({ service_account: SA, token_format: 'access_token' });
+    expect(errorsOf(main)).toEqual([]);
+    expect(iamCalls(before)).toEqual([`POST /v1/projects/-/serviceAccounts/${SA}:generateAccessToken`]);
+  });
+
+  it('a key impersonates nothing: no call', async () => {
+    const key = world.google.createServiceAccountKey('verify-key@key-project.iam.gserviceaccount.com');
+    const before = iamBefore();
+    const main = await runMain({ credentials_json: JSON.stringify(key) });
+    expect(errorsOf(main)).toEqual([]);
+    expect(iamCalls(before)).toEqual([]);
   });
 });
 

@@ -52,7 +52,18 @@ describe('originsFor: what a configuration calls after its first request', () =>
 
   it.each<[string, Config, NodeJS.ProcessEnv, string[]]>([
     ['direct WIF: STS', config({}), {}, [STS]],
-    ['a service account without a token: STS', config({ service_account: SA }), {}, [STS]],
+    [
+      'a service account without a token: STS, and IAM Credentials for verify_service_account',
+      config({ service_account: SA }),
+      {},
+      [STS, IAM],
+    ],
+    [
+      'the same with verify_service_account: false: STS',
+      config({ service_account: SA, verify_service_account: 'false' }),
+      {},
+      [STS],
+    ],
     [
       'WIF + access_token: STS, IAM Credentials',
       config({ service_account: SA, token_format: 'access_token' }),

@@ -141,7 +141,9 @@ describe('a JSON answer behind a secret header, through a service account', () =
       kind: 'service_account',
       principal: { email: SA, impersonatedBy: { subject: SUBJECT } },
     });
-    expect(result.masks).toEqual(expect.arrayContaining([`Bearer ${SECRET}`, SECRET, 'ghes-runner-7']));
+    expect(result.masks).toEqual(expect.arrayContaining([`Bearer ${SECRET}`, SECRET]));
+    // A short value under a name that carries no credential is not a secret: masking it would hide it job-wide.
+    expect(result.masks).not.toContain('ghes-runner-7');
     expect(result.stdout).toContain(`from ${server.origin}/token with the header(s) Authorization, X-Runner.`);
 
     const file = credentialsFileOf(result);
@@ -205,6 +207,37 @@ describe('errors: one clear message each, never a token or a header value', () =
     expect(error).toContain(`Hint: Nothing answered at subject_token_url (${closed.origin}/token)`);
     expect(error).not.toContain('sts_endpoint');
   });
+
+  it('a URL that refuses connections, at the default retry policy: fails within ~15 s, in a few lines', async () => {
+    const closed = await startFakeServer({ name: 'gone', handler: () => ({ status: 200 }) });
+    await closed.close();
+    const result = await run({ subject_token_url: `${closed.origin}/token`, retries: '' });
+    expect(result.code).toBe(1);
+    const [error] = errorsOf(result);
+    expect(error).toMatch(
+      /^Token URL could not be reached \(GET http:\/\/127\.0\.0\.1:\d+\/token, \d+ attempts over [\d.]+s; gave up: nothing answers at this address, which this workflow set\): ECONNREFUSED/,
+    );
+    expect(error).toContain(`Hint: Nothing answered at subject_token_url (${closed.origin}/token)`);
+    const waits = result.stdout.split('\n').filter((l) => /^Token URL: .* attempt \d+ failed/.test(l));
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    // About 7 (the waits are random); the default policy would make ~20 over 2 minutes.
+    expect(waits.length).toBeLessThanOrEqual(12);
+    // No attempt starts after 15 s; then Node's start and exit, slower on a loaded machine.
+    expect(result.durationMs).toBeLessThan(25_000);
+  }, 40_000);
+
+  it('an sts_endpoint that refuses connections (a typo in the port): fails within ~15 s, naming sts_endpoint', async () => {
+    const closed = await startFakeServer({ name: 'gone', handler: () => ({ status: 200 }) });
+    await closed.close();
+    const result = await run({ ...jsonInputs(), sts_endpoint: `${closed.origin}/v1`, retries: '' });
+    expect(result.code).toBe(1);
+    const [error] = errorsOf(result);
+    expect(error).toMatch(
+      /^Exchanging the subject token at Google STS failed: Google STS could not be reached \(POST http:\/\/127\.0\.0\.1:\d+\/v1\/token, \d+ attempts over [\d.]+s; gave up: nothing answers at this address, which this workflow set\): ECONNREFUSED/,
+    );
+    expect(error).toContain('and sts_endpoint (or GHA_ENDPOINT_OVERRIDE_sts) if the workflow sets it');
+    expect(result.durationMs).toBeLessThan(25_000);
+  }, 40_000);
 
   it('a re-signer with an internal CA: the certificate hint, then NODE_EXTRA_CA_CERTS makes it work', async () => {
     const certificates = await createTestCertificates();

@@ -2,7 +2,7 @@
 /**
  * Fake IAM Service Account Credentials API (real base
  * https://iamcredentials.googleapis.com/v1):
- *   POST /v1/projects/-/serviceAccounts/<email>:generateAccessToken
+ *   POST /v1/projects/-/serviceAccounts/<email or unique ID>:generateAccessToken
  *   POST /v1/projects/-/serviceAccounts/<email>:generateIdToken
  *   POST /v1/projects/-/serviceAccounts/<email>:signJwt
  *   POST /v1/projects/-/serviceAccounts/<email>:signBlob
@@ -116,7 +116,9 @@ export function createIamCredentialsHandler(state) {
     if ('error' in auth) return auth.error;
     const caller = auth.principal;
 
-    const sa = state.serviceAccounts.get(email);
+    // IAM names an account by its email or its numeric unique ID.
+    const sa =
+      state.serviceAccounts.get(email) ?? [...state.serviceAccounts.values()].find((a) => a.uniqueId === email);
     if (!sa) return notFound(email);
     if (!req.json || typeof req.json !== 'object' || Array.isArray(req.json)) {
       return invalidArgument('Invalid JSON payload received.');

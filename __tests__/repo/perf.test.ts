@@ -226,6 +226,21 @@ describe('HTTP requests on the happy path: one per stage', () => {
     });
   });
 
+  it('WIF + service account, no token_format: OIDC, STS and the one IAM Credentials call that proves it — 3', async () => {
+    const inputs = {
+      workload_identity_provider: world.workloadIdentityProvider,
+      service_account: world.serviceAccount,
+    };
+    expect(await countRequests(inputs, world.env)).toEqual({ oidc: 1, sts: 1, iamcredentials: 1, oauth2: 0 });
+    // verify_service_account: false saves that request.
+    expect(await countRequests({ ...inputs, verify_service_account: 'false' }, world.env)).toEqual({
+      oidc: 1,
+      sts: 1,
+      iamcredentials: 0,
+      oauth2: 0,
+    });
+  });
+
   it('AWS, EC2 instance metadata without aws_region: IMDSv2 token, zone, role, credentials — then STS and IAM', async () => {
     aws.imds.reset();
     const counts = await countRequests(

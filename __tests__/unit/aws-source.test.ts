@@ -200,6 +200,41 @@ describe('the subject token and what is exported for tools', () => {
   });
 });
 
+describe('what is reported missing first', () => {
+  const failure = (env: NodeJS.ProcessEnv, inputs: Record<string, string> = {}): Promise<string> =>
+    sourceFor(inputs, env)
+      .subjectToken()
+      .then(
+        () => 'no error',
+        (err: Error) => err.message,
+      );
+
+  it('reports missing credentials, with the fix, before a missing region', async () => {
+    const message = await failure({});
+    expect(message).toMatch(/^No AWS credentials found for subject_token_source "aws"\. Looked at, in order:/);
+    expect(message).toContain('run aws-actions/configure-aws-credentials before this step');
+    expect(message).toContain('attach an instance profile (IAM role)');
+    expect(message).not.toContain('region');
+  });
+
+  it('reports a missing region once credentials are found', async () => {
+    const key = aws.world.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
+    expect(await failure({ AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey })).toMatch(
+      /^No AWS region: set the aws_region input/,
+    );
+  });
+
+  it('reports a missing region when finding the credentials needs AWS STS (a role to assume)', async () => {
+    const tokenFile = join(dir, 'web-identity-token');
+    await writeFile(tokenFile, 'eyJ.web.identity');
+    const before = aws.sts.requestCount;
+    expect(await failure({ AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: ROLE })).toMatch(
+      /^AssumeRoleWithWebIdentity of .* failed: No AWS region: set the aws_region input/,
+    );
+    expect(aws.sts.requestCount).toBe(before);
+  });
+});
+
 describe('failure messages for AWS (src/diagnose.ts)', () => {
   let context: FailureContext;
   beforeAll(() => {

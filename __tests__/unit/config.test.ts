@@ -65,6 +65,8 @@ describe('choosing the way in', () => {
       sts: 'https://sts.googleapis.com/v1',
       iamcredentials: 'https://iamcredentials.googleapis.com/v1',
       oauth2: 'https://oauth2.googleapis.com',
+      www: 'https://www.googleapis.com',
+      userOrigins: [],
     });
     expect(c.createCredentialsFile).toBe(true);
     expect(c.credentialsFileLocation).toEqual({ kind: 'workspace' });
@@ -95,7 +97,64 @@ describe('choosing the way in', () => {
       sts: 'https://sts.p.example.goog/v1',
       iamcredentials: 'https://iamcredentials.example.goog/v1',
       oauth2: 'http://127.0.0.1:9999',
+      www: 'https://www.example.goog',
+      userOrigins: ['https://sts.p.example.goog', 'http://127.0.0.1:9999'],
     });
+  });
+
+  it('honours GHA_ENDPOINT_OVERRIDE_<endpoint> as the action we replace does; an input wins over it', () => {
+    const env = {
+      GHA_ENDPOINT_OVERRIDE_sts: 'https://sts-psc.p.googleapis.com/v1/',
+      GHA_ENDPOINT_OVERRIDE_iamcredentials: 'https://iamcredentials-psc.p.googleapis.com/v1',
+      GHA_ENDPOINT_OVERRIDE_oauth2: 'https://oauth2-psc.p.googleapis.com',
+      GHA_ENDPOINT_OVERRIDE_www: 'https://www-psc.p.googleapis.com',
+    };
+    const c = readConfig(
+      (name) => ({ workload_identity_provider: PROVIDER, oauth2_endpoint: 'https://oauth2.input.example' })[name] ?? '',
+      env,
+    );
+    expect(c.endpoints).toEqual({
+      universe: 'googleapis.com',
+      sts: 'https://sts-psc.p.googleapis.com/v1',
+      iamcredentials: 'https://iamcredentials-psc.p.googleapis.com/v1',
+      oauth2: 'https://oauth2.input.example',
+      www: 'https://www-psc.p.googleapis.com',
+      userOrigins: [
+        'https://sts-psc.p.googleapis.com',
+        'https://iamcredentials-psc.p.googleapis.com',
+        'https://oauth2.input.example',
+        'https://www-psc.p.googleapis.com',
+      ],
+    });
+    // Upstream's names are lower-case; an empty variable is unset.
+    const other = readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '', {
+      GHA_ENDPOINT_OVERRIDE_STS: 'https://ignored.example/v1',
+      GHA_ENDPOINT_OVERRIDE_iamcredentials: '',
+    });
+    expect([other.endpoints.sts, other.endpoints.iamcredentials]).toEqual([
+      'https://sts.googleapis.com/v1',
+      'https://iamcredentials.googleapis.com/v1',
+    ]);
+  });
+
+  it.each([
+    [
+      'GHA_ENDPOINT_OVERRIDE_sts',
+      'http://sts.example.com/v1',
+      /^"GHA_ENDPOINT_OVERRIDE_sts" must be an https:\/\/ URL/,
+    ],
+    ['GHA_ENDPOINT_OVERRIDE_iamcredentials', 'https://u:pw@iam.example', /must not contain a user name or password/],
+    ['GHA_ENDPOINT_OVERRIDE_www', 'https://www.example.com/?x=1', /must not have a query or fragment/],
+  ])('holds %s to the rule of the endpoint inputs', (variable, value, expected) => {
+    let message = '';
+    try {
+      readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '', { [variable]: value });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('pw');
   });
 
   it('rejects an endpoint that is not a URL', () => {
@@ -320,10 +379,56 @@ describe('credentials_json', () => {
     }
   });
 
+  it.each([
+    ['a word that happens to be base64 letters', 'notakeyatall'],
+    ['a token-looking value', 'ya29.a0AfH6SMBxyz-not-a-key'],
+    ['a multi-line value', 'line one of something\nline two of something'],
+  ])(
+    'says a value that is neither JSON nor base64 of JSON is neither, and masks only the value itself (%s)',
+    (_what, text) => {
+      expect(errorOf({ credentials_json: text })).toMatch(/neither JSON nor base64-encoded JSON/);
+      const lines = text.includes('\n') ? text.split('\n') : [];
+      // The input (and, for a multi-line value, each line) and nothing else: no decoded bytes.
+      expect(runnerOutput.masks()).toEqual([text, ...lines]);
+    },
+  );
+
+  it("takes the key account's unique ID (the key's client_id) as its service_account, and uses the email", () => {
+    const withId = { ...key, client_id: '112233445566778899001' };
+    const c = config({ credentials_json: JSON.stringify(withId), service_account: '112233445566778899001' });
+    expect(c.serviceAccount).toBe(key.client_email);
+    expect(errorOf({ credentials_json: JSON.stringify(withId), service_account: '998877665544332211009' })).toMatch(
+      /differs from the account of the key/,
+    );
+  });
+
   it('refuses a service_account that is not the key account', () => {
     expect(
       errorOf({ credentials_json: JSON.stringify(key), service_account: 'other@p.iam.gserviceaccount.com' }),
     ).toMatch(/differs from the account of the key/);
+  });
+});
+
+describe('verify_service_account', () => {
+  const wif = { workload_identity_provider: PROVIDER, service_account: 'deployer@my-project.iam.gserviceaccount.com' };
+
+  it('checks the impersonation by default, only for federation with a service account and no token asked for', () => {
+    expect(config(wif).checkImpersonation).toBe(true);
+    expect(config({ ...wif, verify_service_account: 'true' }).checkImpersonation).toBe(true);
+    expect(config({ ...wif, verify_service_account: 'FALSE' }).checkImpersonation).toBe(false);
+    // A token asked for proves it anyway; direct federation and a key impersonate nothing.
+    expect(config({ ...wif, token_format: 'access_token' }).checkImpersonation).toBe(false);
+    expect(
+      config({ ...wif, token_format: 'id_token', id_token_audience: 'https://x.example' }).checkImpersonation,
+    ).toBe(false);
+    expect(config({ workload_identity_provider: PROVIDER }).checkImpersonation).toBe(false);
+    expect(config({ credentials_json: JSON.stringify(key) }).checkImpersonation).toBe(false);
+  });
+
+  it('is true or false', () => {
+    expect(errorOf({ ...wif, verify_service_account: 'no' })).toBe(
+      '"verify_service_account" must be true or false, got "no".',
+    );
   });
 });
 

@@ -9,8 +9,11 @@ import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js
 import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { OAUTH2_SERVICE } from '../../src/google/oauth2.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
+import { Http } from '../../src/http.js';
+import { GitHubOidcSource } from '../../src/sources/github-oidc.js';
 import type { SubjectSource } from '../../src/sources/subject-source.js';
 import { SA } from '../support/fixtures.js';
+import { captureRunnerOutput } from '../support/runner-output.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/k8s-pool/providers/k8s-provider';
 
@@ -83,7 +86,7 @@ describe('describeFailure', () => {
   it('explains a refused TLS certificate and an unreachable service apart', () => {
     const unreachable = (text: string) => new ServiceError(STS_SERVICE, undefined, text, 'POST https://sts/x', 4);
     expect(describeFailure(unreachable('ECONNREFUSED: connect refused'), context())).toMatch(
-      /Hint: The service could not be reached\. Check the runner's network, HTTPS_PROXY\/NO_PROXY/,
+      /Hint: The service could not be reached\. Check the runner's network and HTTPS_PROXY\/NO_PROXY, and sts_endpoint \(or GHA_ENDPOINT_OVERRIDE_sts\) if the workflow sets it/,
     );
     expect(describeFailure(unreachable('SELF_SIGNED_CERT_IN_CHAIN: self-signed'), context())).toMatch(
       /Hint: The server's TLS certificate was not trusted\..*NODE_EXTRA_CA_CERTS/,
@@ -113,5 +116,92 @@ describe('describeFailure', () => {
     expect(describeFailure(oauth2, keyContext)).toMatch(
       /^Domain-wide delegation \(OAuth2\) failed: .*\nHint: Domain-wide/s,
     );
+  });
+});
+
+/** Google STS's own words (as users of the action we replace quote them), matched exactly. */
+describe('hints that fire only on the answers they are about', () => {
+  captureRunnerOutput(); // the GitHub source masks its request token
+  const quiet = { debug: () => undefined, info: () => undefined, warning: () => undefined };
+  let http: Http;
+  beforeEach(() => {
+    http = new Http({ userAgent: 'test', requestTimeoutMs: 1000, log: quiet });
+  });
+  afterEach(() => http.dispose());
+
+  const github = (): FailureContext => {
+    const config = readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '');
+    const auth = config.auth.kind === 'workload_identity' ? config.auth : undefined;
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.example/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' };
+    const source = new GitHubOidcSource(env, 'https://iam.googleapis.com/x', auth!.provider, http, quiet);
+    return { config, source, claims: { sub: 'repo:o/r:ref:refs/heads/main' } };
+  };
+  const hintsOf = (message: string): string[] =>
+    message
+      .split('\n')
+      .filter((line) => line.startsWith('Hint: '))
+      .map((line) => line.slice('Hint: '.length));
+
+  it("an unreachable GitHub OIDC endpoint: the runner's service, not sts_endpoint or iamcredentials_endpoint", () => {
+    const unreachable = new ServiceError(
+      'GitHub OIDC',
+      undefined,
+      'ECONNREFUSED: connect ECONNREFUSED 10.1.0.4:443',
+      'GET https://pipelines.actions.example/token',
+      6,
+    );
+    const message = describeFailure(unreachable, github());
+    expect(hintsOf(message)).toEqual([
+      expect.stringMatching(/^The runner's OIDC token service \(ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets\)/),
+    ]);
+    expect(message).not.toMatch(/sts_endpoint|iamcredentials_endpoint|oauth2_endpoint/);
+    // The same failure without a source that knows better: still no Google endpoint setting.
+    expect(describeFailure(unreachable, { config: github().config })).not.toMatch(/_endpoint|GHA_ENDPOINT/);
+  });
+
+  it('a provider that does not exist (invalid_target): only the provider hint, not the audience input', () => {
+    const answer =
+      'invalid_target: The target service indicated by the "audience" parameters is invalid. This might either be ' +
+      "because the pool or provider is disabled or deleted or because it doesn't exist.";
+    const hints = hintsOf(describeFailure(stsError(answer, 'invalid_target'), github()));
+    expect(hints).toEqual([expect.stringMatching(/^Google does not know the provider "projects\/123456789012\//)]);
+    expect(hints.join('\n')).not.toContain('input "audience"');
+  });
+
+  it("a token audience mismatch: the audience input's hint, and no provider hint", () => {
+    const answer =
+      'invalid_grant: The audience in ID Token [https://github.com/o] does not match the expected audience ' +
+      `https://iam.googleapis.com/${PROVIDER}.`;
+    const hints = hintsOf(describeFailure(stsError(answer), github()));
+    expect(hints).toEqual([expect.stringContaining('(input "audience")')]);
+  });
+
+  it('"audience" about the provider\'s name (invalid_request) is not a token audience problem', () => {
+    const answer =
+      'invalid_request: Invalid value for "audience". This value should be the full resource name of the Identity ' +
+      'Provider. See https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token for the list of possible formats.';
+    expect(hintsOf(describeFailure(stsError(answer, 'invalid_request'), github()))).toEqual([]);
+  });
+
+  it('the 127-byte hint fires on the limit, not on a number that holds 127', () => {
+    const tooLong = 'invalid_argument: The size of mapped attribute google.subject exceeds the 127 bytes limit.';
+    expect(hintsOf(describeFailure(stsError(tooLong, 'invalid_argument'), github()))).toEqual([
+      'A mapped attribute exceeds 127 bytes: shorten it in the attribute mapping.',
+    ]);
+    const stale = 'invalid_grant: ID Token issued at 1712700127 is stale to sign-in.';
+    expect(hintsOf(describeFailure(stsError(stale), github()))).toEqual([
+      "The subject token is expired or not yet valid: check the runner's clock.",
+    ]);
+  });
+
+  it('IAM Credentials: a 400 that mentions a permission or "not found" gets no 403/404 hint', () => {
+    const bad = new ServiceError(
+      IAM_SERVICE,
+      400,
+      'Request contains an invalid argument: the scope was not found in the permission list.',
+      'POST https://iamcredentials/x',
+      1,
+    );
+    expect(hintsOf(describeFailure(bad, github()))).toEqual([]);
   });
 });

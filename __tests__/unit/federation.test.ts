@@ -18,7 +18,7 @@ import { useNockAndCaptureMasks } from '../support/unit.js';
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/ci-pool/providers/ci-provider';
 const STS = 'https://sts.googleapis.com';
 
-useNockAndCaptureMasks();
+const masks = useNockAndCaptureMasks();
 
 function stubSource(tokens: string[]): SubjectSource & { asked: number } {
   const source = {
@@ -35,8 +35,13 @@ function stubSource(tokens: string[]): SubjectSource & { asked: number } {
   return source;
 }
 
-async function signInWith(source: SubjectSource, log: Log, failure: FailureContext = {}) {
-  const config: Config = readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '');
+async function signInWith(
+  source: SubjectSource,
+  log: Log,
+  failure: FailureContext = {},
+  inputs: Record<string, string> = {},
+) {
+  const config: Config = readConfig((name) => ({ workload_identity_provider: PROVIDER, ...inputs })[name] ?? '');
   if (config.auth.kind !== 'workload_identity') throw new Error('expected WIF');
   const auth = { ...config.auth, source: { kind: 'stub', options: {}, start: async () => source } };
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 2000, log });
@@ -133,5 +138,63 @@ describe('isExpiredSubjectToken', () => {
     [sts(400, 'stale', 'IAM Credentials'), false],
   ])('%s -> %s', (err, expected) => {
     expect(isExpiredSubjectToken(err)).toBe(expected);
+  });
+
+  describe('with a service account and no token_format: the impersonation is proven once', () => {
+    const SA = 'deployer@my-project.iam.gserviceaccount.com';
+    const IAM = 'https://iamcredentials.googleapis.com';
+    const path = `/v1/projects/-/serviceAccounts/${SA}:generateAccessToken`;
+
+    it('one generateAccessToken call, as tools will make it; its token is masked and given to no one', async () => {
+      nock(STS).post('/v1/token').reply(200, { access_token: 'federated-1', expires_in: 3600 });
+      const bodies: unknown[] = [];
+      nock(IAM)
+        .post(path, (body) => bodies.push(body) > 0)
+        .matchHeader('authorization', 'Bearer federated-1')
+        .reply(200, { accessToken: 'ya29.proof-only', expireTime: '2099-01-01T00:00:00Z' });
+      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, {}, { service_account: SA });
+      const identity = await signIn.authenticate();
+      http.dispose();
+      expect(bodies).toEqual([{ scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '3600s' }]);
+      expect(masks).toContain('ya29.proof-only');
+      expect(JSON.stringify(identity)).not.toContain('ya29.proof-only');
+      expect(identity.ownAccessToken).toBeUndefined();
+      expect(lines).toContain(`Checked that principal:s1 may impersonate ${SA} (verify_service_account).`);
+    });
+
+    it.each([
+      [404, 'NOT_FOUND', `Not found; Gaia id not found for email ${SA}`],
+      [
+        403,
+        'PERMISSION_DENIED',
+        "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+      ],
+    ])('fails the step on IAM Credentials %i', async (status, reason, message) => {
+      nock(STS).post('/v1/token').reply(200, { access_token: 'federated-1', expires_in: 3600 });
+      nock(IAM)
+        .post(path)
+        .reply(status, { error: { code: status, message, status: reason } });
+      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, {}, { service_account: SA });
+      const err = await signIn.authenticate().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      http.dispose();
+      expect(err).toBeInstanceOf(ServiceError);
+      expect(err).toMatchObject({ service: 'IAM Credentials', status });
+    });
+
+    it('no call with verify_service_account: false', async () => {
+      nock(STS).post('/v1/token').reply(200, { access_token: 'federated-1', expires_in: 3600 });
+      const { signIn, http } = await signInWith(
+        stubSource(['subject-1']),
+        log,
+        {},
+        { service_account: SA, verify_service_account: 'false' },
+      );
+      await signIn.authenticate(); // nock refuses any request it was not told of
+      http.dispose();
+      expect(lines.join('\n')).not.toContain('Checked that');
+    });
   });
 });

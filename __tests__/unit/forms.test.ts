@@ -15,6 +15,7 @@ import {
   validateProjectId,
   validateScope,
   validateServiceAccount,
+  validateServiceAccountOrId,
   validateUniverse,
   validateWorkspaceUser,
 } from '../../src/forms.js';
@@ -32,7 +33,7 @@ import {
 import { stsEndpoint } from '../../src/sources/aws/region.js';
 import { oidcTokenUrl } from '../../src/sources/github-oidc.js';
 import { pathSegment, urlOf } from '../../src/url-path.js';
-import { SA } from '../support/fixtures.js';
+import { GITHUB_PROVIDER as PROVIDER_NAME, SA } from '../support/fixtures.js';
 
 /** The ConfigError message of `fn`, which must throw one. */
 function messageOf(fn: () => unknown): string {
@@ -85,6 +86,24 @@ describe('service accounts (IAM: account ID [a-z]([-a-z0-9]*[a-z0-9]), then @ an
       /^"service_account" must be a service account email such as my-sa@my-project\.iam\.gserviceaccount\.com \(letters, digits and hyphens, then @ and a domain name\), got "/,
     );
     expect(message).not.toMatch(/[\r\n]/);
+  });
+
+  it("takes a service account's 21-digit unique ID in service_account (not in a key's client_email)", () => {
+    const id = '112233445566778899001';
+    expect(validateServiceAccountOrId(id, 'service_account')).toBe(id);
+    expect(validateServiceAccountOrId(SA, 'service_account')).toBe(SA);
+    expect(serviceAccountMethodUrl('https://iamcredentials.googleapis.com/v1', id, 'generateAccessToken')).toBe(
+      `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${id}:generateAccessToken`,
+    );
+    // No project is derived from an ID, as an email names one (no project_id: none).
+    const c = readConfig((name) => ({ workload_identity_provider: PROVIDER_NAME, service_account: id })[name] ?? '');
+    expect([c.serviceAccount, c.projectId]).toEqual([id, undefined]);
+    for (const value of ['11223344556677889900', '1122334455667788990011', '11223344556677889900x', `${id}:signBlob`]) {
+      expect(messageOf(() => validateServiceAccountOrId(value, 'service_account'))).toMatch(
+        /^"service_account" must be a service account email such as .*, or its 21-digit unique ID, got "/,
+      );
+    }
+    expect(() => validateServiceAccount(id, 'client_email')).toThrow(ConfigError);
   });
 
   it('takes delegates as emails or as projects/-/serviceAccounts/EMAIL, and returns the email', () => {

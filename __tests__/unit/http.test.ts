@@ -253,6 +253,42 @@ describe('Http.request', () => {
     http.dispose();
   });
 
+  it('a refused connection: 15 s at an origin the user named (userOrigins, userEndpoint), the budget elsewhere', async () => {
+    // A port nothing listens on: closed right after it was bound.
+    const closed = await localServer([]);
+    await closed.close();
+    const origin = new URL(closed.url).origin;
+    const refusedRun = async (options: Partial<HttpOptions>, userEndpoint?: boolean) => {
+      let clock = Date.parse('2026-01-01T00:00:00Z');
+      const { http, log } = makeHttp({
+        retries: undefined,
+        retryTimeoutMs: 120_000,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        random: () => 0.5,
+        ...options,
+      });
+      try {
+        const req = { service: 'Token URL', method: 'GET' as const, url: `${closed.url}/token` };
+        const err = await failureOf(http.request(userEndpoint ? { ...req, userEndpoint } : req));
+        return { err, waitLines: log.lines.filter((l) => l.includes('attempt')).length };
+      } finally {
+        http.dispose();
+      }
+    };
+    for (const named of [await refusedRun({ userOrigins: [origin] }), await refusedRun({}, true)]) {
+      expect(named.err.status).toBeUndefined();
+      expect(named.err.serviceMessage).toMatch(/^ECONNREFUSED/);
+      expect(named.err.retries?.stop).toBe('gave up: nothing answers at this address, which this workflow set');
+      expect(named.err.retries?.elapsedMs).toBeLessThan(15_000);
+      expect(named.waitLines).toBeLessThanOrEqual(6);
+    }
+    const google = await refusedRun({ userOrigins: ['https://sts.example.test'] });
+    expect(google.err.retries?.stop).toBe('gave up: retry_timeout 2m used up');
+  });
+
   it('gives up at once when Retry-After asks for more than the budget has left', async () => {
     const scope = nock(BASE).get('/x').reply(429, 'slow down', { 'Retry-After': '600' });
     const { http, waits } = makeHttp({ retries: undefined, retryTimeoutMs: 60_000 });

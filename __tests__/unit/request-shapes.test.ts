@@ -62,6 +62,7 @@ const VALID: Record<string, string[]> = {
     SA,
     'keyed@key-project.iam.gserviceaccount.com',
     '123456789012-compute@developer.gserviceaccount.com',
+    '112233445566778899001', // a unique ID
   ],
   audience: ['my-audience', 'https://iam.googleapis.com/x'],
   project_id: ['my-project'],
@@ -93,6 +94,7 @@ const VALID: Record<string, string[]> = {
   aws_role_duration_seconds: ['900'],
   aws_profile: ['ci'],
   create_credentials_file: ['true', 'false'],
+  verify_service_account: ['true', 'false'],
   export_environment_variables: ['false'],
   cleanup_credentials: ['false'],
   access_token_lifetime: ['3600s', '1h'],
@@ -330,7 +332,12 @@ function shapeOf(config: Config, inputs: Record<string, string>, env: NodeJS.Pro
         : 'generateAccessToken'
       : config.tokenFormat === 'id_token'
         ? 'generateIdToken'
-        : undefined;
+        : // No token asked for: federation proves the impersonation once, unless verify_service_account is false.
+          config.auth.kind === 'workload_identity' &&
+            config.serviceAccount !== undefined &&
+            !/^false$/i.test((inputs['verify_service_account'] ?? '').trim())
+          ? 'generateAccessToken'
+          : undefined;
   const auth = config.auth.kind === 'workload_identity' ? config.auth : undefined;
   const aws = auth?.source.kind === 'aws' ? (auth.source.options as AwsSourceOptions) : undefined;
   const awsRegion = aws ? (aws.region ?? env['AWS_REGION']) : undefined;

@@ -65,13 +65,46 @@ describe('what is retryable', () => {
   });
 
   it('a host name that does not resolve, for the first 15 s only', () => {
-    expect(decide(network('ENOTFOUND'), state(3, 14_000), defaults).retry).toBe(true);
+    expect(decide(network('ENOTFOUND'), state(3, 13_000), defaults).retry).toBe(true);
+    // No attempt starts after 15 s: a wait that would end there stops now.
+    expect(decide(network('ENOTFOUND'), state(3, 14_000), defaults)).toEqual({
+      retry: false,
+      why: 'unresolved-host',
+    });
     expect(decide(network('ENOTFOUND'), state(4, 15_000), defaults)).toEqual({
       retry: false,
       why: 'unresolved-host',
     });
     // A resolver that is down (EAI_AGAIN) gets the whole budget.
     expect(decide(network('EAI_AGAIN'), state(9, 60_000), defaults).retry).toBe(true);
+  });
+});
+
+describe('an address that refuses or cannot be reached', () => {
+  const user: RetryLimits = { ...defaults, userEndpoint: true };
+
+  it.each(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'])(
+    '%s at an endpoint the user named: retried for 15 s only (a typo), then stops saying so',
+    (code) => {
+      expect(decide(network(code), state(2, 5_000), user).retry).toBe(true);
+      expect(decide(network(code), state(3, 14_000), user)).toEqual({ retry: false, why: 'unreachable-endpoint' });
+      expect(decide(network(code), state(5, 15_000), user)).toEqual({ retry: false, why: 'unreachable-endpoint' });
+      expect(describeStop('unreachable-endpoint', user)).toBe(
+        'gave up: nothing answers at this address, which this workflow set',
+      );
+    },
+  );
+
+  it.each(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'])(
+    "%s at Google's or GitHub's own endpoint: the whole budget (an outage passes)",
+    (code) => {
+      expect(decide(network(code), state(9, 60_000), defaults).retry).toBe(true);
+    },
+  );
+
+  it('a reset or a timeout at an endpoint the user named: the whole budget (something listens there)', () => {
+    expect(decide(network('ECONNRESET'), state(9, 60_000), user).retry).toBe(true);
+    expect(decide({ kind: 'network', timedOut: true }, state(9, 60_000), user).retry).toBe(true);
   });
 });
 

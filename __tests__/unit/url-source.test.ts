@@ -177,6 +177,22 @@ describe('fetching the token', () => {
     ]);
   });
 
+  it.each([
+    ['Metadata: true', []],
+    ['Accept-Version: 2\nX-Request-Source: github-actions', []],
+    ['Authorization: Basic dXNlcjpwYXNz', ['Basic dXNlcjpwYXNz', 'dXNlcjpwYXNz']],
+    ['Cookie: s=1', ['s=1']],
+    ['X-Vault-Token: hvs', ['hvs']],
+    ['X-Goog-Signature: abc', ['abc']],
+    ['X-Client-Secret: short', ['short']],
+    ['X-Tenant: 0123456789abcdef0123', ['0123456789abcdef0123']],
+    ['X-Custom: Bearer 0123456789abcdef0123', ['Bearer 0123456789abcdef0123', '0123456789abcdef0123']],
+  ])('masks %j as %j: credential-bearing names and long opaque values only', async (headers, expected) => {
+    await sourceFor({ ...inputs(), subject_token_headers: headers });
+    // then the query's credential (sig=q-secret), as always
+    expect(masks.values).toEqual([...expected, 'sig=q-secret', 'q-secret']);
+  });
+
   it('GETs the URL with the headers; the token is masked; the log names headers, not values or the query', async () => {
     const source = await sourceFor(inputs());
     const { token } = await source.subjectToken();

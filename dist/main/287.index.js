@@ -148,7 +148,7 @@ class AzureSource {
         const { resource } = this.options;
         const provider = this.provider;
         const hints = [];
-        if (text.includes('audience')) {
+        if (/audience in id token|expected audience/.test(text)) {
             hints.push(`The provider does not accept the token's audience. The token was requested for azure_resource ` +
                 `"${resource}"; the provider's allowed audiences must list that Application ID URI. See them with: ` +
                 `gcloud iam workload-identity-pools providers describe ${provider.providerId} --location=global ` +
@@ -170,7 +170,7 @@ class AzureSource {
         if (/stale|expired|exp\b|issued at/.test(text)) {
             hints.push("The Azure token is expired or not yet valid: check the runner's clock.");
         }
-        if (hints.length === 0 && !/invalid_target|pool or provider|does not exist|not found|127/.test(text)) {
+        if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
             hints.push('For an Azure managed identity the usual causes are: the provider is not an OIDC provider with issuer ' +
                 `https://sts.windows.net/<TENANT_ID>/; its allowed audiences do not include "${resource}"; its attribute ` +
                 'condition rejects this identity.');

@@ -322,6 +322,8 @@ class UrlSource extends ExternalTokenSource {
                 method: 'GET',
                 url,
                 headers: { Accept: format.type === 'json' ? 'application/json' : 'text/plain, */*', ...headers },
+                // The workflow named this URL: nothing listening there is most likely a typo, not an outage.
+                userEndpoint: true,
             }));
         }
         catch (err) {

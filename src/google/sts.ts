@@ -25,7 +25,8 @@ export interface StsExchange {
   stsEndpoint: string;
   /** //iam.googleapis.com/projects/<N>/locations/global/workloadIdentityPools/<P>/providers/<PR> */
   audience: string;
-  universe: string;
+  /** https://www.<universe> (or GHA_ENDPOINT_OVERRIDE_www): the scope asked for is <www>/auth/cloud-platform. */
+  www: string;
   subjectToken: string;
   subjectTokenType: string;
 }
@@ -40,7 +41,7 @@ export async function exchangeToken(http: Http, req: StsExchange): Promise<Token
       audience: req.audience,
       grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
       requestedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
-      scope: `https://www.${req.universe}/auth/cloud-platform`,
+      scope: `${req.www}/auth/cloud-platform`,
       subjectTokenType: req.subjectTokenType,
       subjectToken: req.subjectToken,
     },

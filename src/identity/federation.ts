@@ -46,7 +46,7 @@ export async function federationSignIn(
         return exchangeToken(http, {
           stsEndpoint: config.endpoints.sts,
           audience: auth.provider.stsAudience,
-          universe: config.endpoints.universe,
+          www: config.endpoints.www,
           subjectToken: token,
           subjectTokenType: source.subjectTokenType,
         });
@@ -66,6 +66,19 @@ export async function federationSignIn(
       }
       const iam = new IamCredentials(http, config.endpoints.iamcredentials, authToken.token);
       const principal = source.principal(failure.claims ?? {});
+      if (sa && config.checkImpersonation) {
+        // No token was asked for, so nothing else would use the account in
+        // this step: prove the impersonation that tools will do later, so
+        // that a missing account or binding fails here, with its hint. The
+        // request is the one tools make (same scopes, lifetime, delegates);
+        // its token is masked and dropped.
+        await iam.generateAccessToken(sa, {
+          scopes: config.accessToken.scopes,
+          lifetimeSeconds: config.accessToken.lifetimeSeconds,
+          delegates: config.delegates,
+        });
+        log.info(`Checked that ${principal} may impersonate ${sa} (verify_service_account).`);
+      }
       return {
         authToken,
         principal,

@@ -25,11 +25,8 @@ export interface ServiceAccountKey {
 export function parseServiceAccountKey(input: string): ServiceAccountKey {
   // Mask first: whatever happens next, nothing of this value may be printed.
   maskSecret(input);
-  const text = input.trim().startsWith('{') ? input : decodeBase64(input);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
+  const parsed = parseJsonOrBase64Json(input);
+  if (parsed === NOT_JSON) {
     throw new ConfigError(
       '"credentials_json" is neither JSON nor base64-encoded JSON. Paste the whole key file downloaded from ' +
         'Google Cloud (it starts with "{"), or its base64 encoding. (The value itself is not shown, since it is a secret.)',
@@ -56,12 +53,31 @@ export function parseServiceAccountKey(input: string): ServiceAccountKey {
   return key as ServiceAccountKey;
 }
 
-function decodeBase64(input: string): string {
-  const compact = input.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return input;
+const NOT_JSON = Symbol('not JSON');
+
+/**
+ * The key as JSON, or its base64. The decoded text is masked only once it
+ * proves to be JSON (then it is the key, in another form): decoding a value
+ * that was never base64 gives binary garbage, and masking that would put
+ * meaningless `::add-mask::` lines in the log (the input itself is masked).
+ */
+function parseJsonOrBase64Json(input: string): unknown {
+  const text = input.trim();
+  if (text.startsWith('{')) return parseJson(text);
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return parseJson(text);
   const decoded = Buffer.from(compact, 'base64').toString('utf8');
-  maskSecret(decoded);
-  return decoded;
+  const parsed = parseJson(decoded);
+  if (parsed !== NOT_JSON) maskSecret(decoded);
+  return parsed;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 function notAKey(why: string): ConfigError {

@@ -4,7 +4,7 @@
  * returns a signed JWT describing the workflow run.
  */
 import type { InputReader } from '../config.js';
-import { EnvironmentError, type ServiceError } from '../errors.js';
+import { EnvironmentError, isCertificateRejection, type ServiceError } from '../errors.js';
 import { validateAudience } from '../forms.js';
 import type { Http } from '../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
@@ -145,6 +145,14 @@ export class GitHubOidcSource implements SubjectSource {
   hints(err: ServiceError): string[] {
     const text = err.serviceMessage.toLowerCase();
     const hints: string[] = [];
+    // A refused certificate gets diagnose.ts's TLS hint; other network failures, this one.
+    if (err.service === SERVICE && err.status === undefined && !isCertificateRejection(err.serviceMessage)) {
+      return [
+        "The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets) could not be reached. " +
+          "Check the runner's network and HTTPS_PROXY/NO_PROXY (a proxy must let this host through); on a " +
+          'GitHub-hosted runner it is a passing GitHub problem: re-run the job.',
+      ];
+    }
     if (err.service === SERVICE && err.status !== undefined) {
       hints.push(
         'The runner would not issue an OIDC token. A 401/403 usually means the request token expired (a very long ' +
@@ -152,7 +160,9 @@ export class GitHubOidcSource implements SubjectSource {
       );
       return hints;
     }
-    if (text.includes('audience')) {
+    // "The audience in ID Token [...] does not match the expected audience": the token's aud. (Other answers
+    // say "audience" about the provider's name, which the audience input does not change.)
+    if (/audience in id token|expected audience/.test(text)) {
       hints.push(
         `The token's audience does not match what the provider accepts. The token was requested for ` +
           `"${this.audience}" (input "audience"); the provider accepts by default ` +

@@ -42,6 +42,8 @@ export class UrlSource extends ExternalTokenSource {
         method: 'GET',
         url,
         headers: { Accept: format.type === 'json' ? 'application/json' : 'text/plain, */*', ...headers },
+        // The workflow named this URL: nothing listening there is most likely a typo, not an outage.
+        userEndpoint: true,
       }));
     } catch (err) {
       // diagnose.ts answers "no answer" with hints about Google's endpoints; this one is about the token URL.

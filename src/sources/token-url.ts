@@ -2,9 +2,9 @@
  * subject_token_source: url — a token fetched with a GET from a URL, with
  * optional headers: a token re-signer in front of GitHub Enterprise Server,
  * or a metadata service. The credentials file carries the same URL and
- * headers, so tools fetch a fresh token themselves; header values may be
- * secrets, so they are masked and never logged (the file is mode 0600, as
- * for the GitHub source's request token).
+ * headers, so tools fetch a fresh token themselves; header values are
+ * never logged, and those that may be secrets are masked (isSecretHeader;
+ * the file is mode 0600, as for the GitHub source's request token).
  *
  * This is the definition half (see subject-source.ts); the source itself is
  * token-url-source.ts.
@@ -40,7 +40,9 @@ export const tokenUrl: SourceDefinition = {
       options,
       start: async ({ provider, http, log }) => {
         // Before anything could print them: the debug log, an error, a later tool echoing the credentials file.
-        for (const value of Object.values(options.headers)) maskHeaderValue(value);
+        for (const [name, value] of Object.entries(options.headers)) {
+          if (isSecretHeader(name, value)) maskHeaderValue(value);
+        }
         maskQueryValues(options.url);
         // The fetching, the claims and the hints are loaded only when this source runs.
         const { UrlSource } = await import('./external-token-sources.js');
@@ -149,6 +151,28 @@ function maskQueryValues(url: string): void {
   }
 }
 const MIN_SECRET_QUERY_VALUE = 8;
+
+/** Header names that carry a credential whatever their value looks like. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+const CREDENTIAL_WORDS = /token|secret|key|auth|signature|password|passwd|credential|session|cookie/i;
+/** A credential-looking word: 16 or more characters without a space (an API key, a JWT, a base64 blob). */
+const OPAQUE_WORD = /^\S{16,}$/;
+
+/**
+ * Whether a header value may be a secret, and so masked. Masking is not
+ * free: the runner then hides that text everywhere in the job's log, so
+ * masking "Metadata: true" would blank out every "true" of every later step.
+ * A value is a secret when its header's name says it carries a credential
+ * (Authorization, Cookie, X-Api-Key, or any name containing token, secret,
+ * key, auth, signature, password, credential, session), or when the value,
+ * or the part after an auth scheme such as "Bearer", is one opaque word of 16
+ * characters or more. Everything else (short flags, versions, content types)
+ * is sent and written to the credentials file as is, and is never logged.
+ */
+export function isSecretHeader(name: string, value: string): boolean {
+  if (CREDENTIAL_HEADERS.has(name.toLowerCase()) || CREDENTIAL_WORDS.test(name)) return true;
+  return value.split(/\s+/).some((word) => OPAQUE_WORD.test(word));
+}
 
 /** The whole value, and the credential after an auth scheme ("Bearer <token>"), which tools may print alone. */
 function maskHeaderValue(value: string): void {

@@ -85,16 +85,33 @@ export class AwsSource implements SubjectSource {
         ? { name: env['AWS_PROFILE'], namedBy: 'AWS_PROFILE' }
         : { name: 'default' };
     const profileRegion = shared.profiles.get(profile.name)?.['region'];
+    // A missing region is reported only after the credentials are looked
+    // for: with neither, "no credentials" is the cause to fix first (the
+    // region usually comes with them, from configure-aws-credentials or the
+    // instance). Credentials that need AWS STS to be found (web identity, a
+    // role profile) need the region, and report its absence then.
     const region = await resolveRegion({
       input: config.region,
       env,
       profileRegion: profileRegion ? { region: profileRegion, profile: profile.name } : undefined,
       instanceRegion: () => this.imds.region(),
-    });
-    this.log.info(`AWS region ${region.region} (from ${region.from}).`);
+    }).catch((err: unknown) => ({ missing: err }));
+    const regionName = (): string => {
+      if ('missing' in region) throw region.missing;
+      return region.region;
+    };
+    if (!('missing' in region)) this.log.info(`AWS region ${region.region} (from ${region.from}).`);
 
-    const sts: StsContext = { http: this.http, env, region: region.region, now: this.now };
+    const sts: StsContext = {
+      http: this.http,
+      env,
+      get region() {
+        return regionName();
+      },
+      now: this.now,
+    };
     const found = await findCredentials({ env, http: this.http, sts, imds: this.imds, shared, profile });
+    if ('missing' in region) throw region.missing;
     let credentials = found.credentials;
     this.log.info(`AWS credentials: ${describeCredentials(credentials)}.`);
     if (config.role) {
@@ -231,7 +248,7 @@ export class AwsSource implements SubjectSource {
           'below (e.g. attribute.aws_role must be the assumed-role ARN).',
       );
     }
-    if (hints.length === 0 && !/invalid_target|pool or provider|does not exist|not found|127/.test(text)) {
+    if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
       hints.push(
         'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
           "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
