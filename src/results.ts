@@ -105,13 +105,12 @@ export class Results {
       : output === 'auth_token'
         ? "use token_format: access_token (the service account's token lasts access_token_lifetime)"
         : 'raise access_token_lifetime';
-    const say = output === 'access_token' ? this.log.warning : this.log.info;
-    say.call(
-      this.log,
+    const line =
       `${output} expires at ${rfc3339(token.expiresAt)}, in ${Math.floor(seconds / 60)}m${seconds % 60}s: a later ` +
-        `step that uses it after that fails. For a token that lasts longer, ${longer}; or use tools that read the ` +
-        'credentials file, which get fresh tokens themselves (for Docker: gcloud auth configure-docker).',
-    );
+      `step that uses it after that fails. For a token that lasts longer, ${longer}; or use tools that read the ` +
+      'credentials file, which get fresh tokens themselves (for Docker: gcloud auth configure-docker).';
+    if (output === 'access_token') this.log.warning(line);
+    else this.log.info(line);
   }
 
   /** The identity's own access token (direct federation), with what its user must know about it. */
