@@ -17,4 +17,7 @@ export default {
   // Removes nock's patch of node:http after each suite (see nock-restore.mjs).
   setupFilesAfterEnv: ['<rootDir>/__tests__/support/quiet-output.cjs', '<rootDir>/__tests__/support/nock-restore.mjs'],
   testTimeout: 30_000,
+  // Not in os.tmpdir(): scripts/test.mjs gives each run a temporary directory of its own and fails when anything
+  // is left in it, and the cache should outlive a run.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };

@@ -34,20 +34,43 @@ const inputs = {
   cleanup_credentials: 'true',
 };
 
-const section = (title) => console.log(`\n\x1b[1m== ${title}\x1b[0m`);
+// Bold headings on a terminal only: piped or redirected output gets no escape codes. NO_COLOR (any non-empty
+// value, https://no-color.org) turns them off, FORCE_COLOR (other than 0 or false) on.
+const colour = process.env.NO_COLOR
+  ? false
+  : process.env.FORCE_COLOR !== undefined
+    ? !['0', 'false'].includes(process.env.FORCE_COLOR)
+    : Boolean(process.stdout.isTTY);
+const section = (title) => console.log(colour ? `\n\x1b[1m== ${title}\x1b[0m` : `\n== ${title}`);
 const short = (name, value) =>
   /token$/.test(name) && value.length > 40
     ? `${value.slice(0, 24)}…${value.slice(-12)} (${value.length} chars)`
     : value;
 
+// Every directory this run makes (the workspace, each step's runner files) is removed at the end: also on failure,
+// on Ctrl-C, and when the reader of a pipe (`npm run local-run | head`) goes away early.
+const runs = [];
+let workspace;
+let cleaned;
+const cleanup = () =>
+  (cleaned ??= (async () => {
+    for (const run of runs) await run.cleanup();
+    if (workspace) await rm(workspace, { recursive: true, force: true });
+    await world.close();
+  })());
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 try {
   section(`Inputs (fake servers on 127.0.0.1, mode: ${mode})`);
   for (const [name, value] of Object.entries(inputs)) console.log(`  ${name}: ${value}`);
 
   // A workspace as actions/checkout leaves it (an empty one draws a warning).
-  const workspace = await mkdtemp(join(tmpdir(), 'local-run-'));
+  workspace = await mkdtemp(join(tmpdir(), 'local-run-'));
   await writeFile(join(workspace, 'README.md'), 'checked-out repository\n');
   const main = await runAction({ script: join(root, 'dist/main/index.js'), inputs, env: world.env, workspace });
+  runs.push(main);
   section(`Main step log (exit ${main.code}, ${main.durationMs} ms)`);
   // The runner hides ::add-mask:: lines and masks their values; do the same.
   for (const line of main.stdout.split('\n')) {
@@ -69,6 +92,7 @@ try {
     console.log(`  ${r.method} ${r.service ?? 'github'} ${r.path} -> ${r.status}`);
   }
   const post = await runAction({ script: join(root, 'dist/post/index.js'), inputs, stateFrom: main });
+  runs.push(post);
   section(`Post step (exit ${post.code})`);
   console.log(
     `  ${post.stdout
@@ -77,9 +101,7 @@ try {
       .filter((l) => !l.startsWith('::'))
       .join('\n  ')}`,
   );
-  await main.cleanup();
-  await rm(workspace, { recursive: true, force: true });
   process.exitCode = main.code === 0 && post.code === 0 ? 0 : 1;
 } finally {
-  await world.close();
+  await cleanup();
 }

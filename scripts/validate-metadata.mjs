@@ -1,6 +1,8 @@
-// Validates action.yml against the GitHub Actions metadata schema and every
-// complete workflow in README.md and docs/*.md (```yaml blocks with a `jobs:`
-// key) against the workflow schema and with actionlint. Exit 1 on any finding.
+// Validates action.yml against the GitHub Actions metadata schema; that every
+// ```yaml block in README.md and docs/*.md parses, fragments too (dedented, as a
+// reader pastes them); and every complete workflow (a block with a `jobs:` key)
+// and every list of steps (wrapped in a job) against the workflow schema and
+// with actionlint. Exit 1 on any finding.
 //   node scripts/validate-metadata.mjs [one.md] [action.yml]
 //
 // Validators (npm devDependencies): @action-validator/core (JSON-schema
@@ -15,6 +17,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import yaml from 'js-yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -41,13 +45,51 @@ if (!/^\s+using:\s*node24\s*$/m.test(action)) problems.push('action.yml: runs.us
 const actionState = validateAction(action.replace(/^(\s+using:\s*)node24\s*$/m, '$1node20'));
 for (const error of actionState.errors) problems.push(`action.yml: ${JSON.stringify(error)}`);
 
-// 2. The workflows in the Markdown
-const blocks = markdownPaths.flatMap((path) =>
-  [...readFileSync(path, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
-    .map((m) => m[1])
-    .filter((text) => /^jobs:/m.test(text))
-    .map((text, i) => ({ file: label(path), i, text })),
-);
+// 2. Every yaml block parses. A copy-paste of a fragment (steps, a `with:`)
+//    must be valid YAML too: a plain scalar holding ": " is not.
+/** Removes the indentation all non-empty lines share. */
+const dedent = (text) => {
+  const lines = text.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)[0].length));
+  return lines.map((l) => l.slice(Math.min(indent, /^ */.exec(l)[0].length))).join('\n');
+};
+const yamlBlocks = markdownPaths.flatMap((path) => {
+  const markdown = readFileSync(path, 'utf8');
+  return [...markdown.matchAll(/^[ \t]*```yaml\n([\s\S]*?)^[ \t]*```/gm)].map((m, i) => ({
+    file: label(path),
+    i,
+    text: dedent(m[1]),
+    line: markdown.slice(0, m.index).split('\n').length + 1,
+  }));
+});
+/** A block that is a list of steps, wrapped in a job so that the schema and actionlint check it too. */
+const stepLists = [];
+for (const block of yamlBlocks) {
+  try {
+    const value = yaml.load(block.text);
+    const isSteps =
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((s) => s && typeof s === 'object' && ('uses' in s || 'run' in s));
+    if (isSteps) stepLists.push(block);
+  } catch (err) {
+    const where = err.mark ? block.line + err.mark.line : block.line;
+    problems.push(`${block.file}:${where}: yaml block ${block.i + 1} does not parse: ${err.reason ?? err.message}`);
+  }
+}
+
+// 3. The workflows in the Markdown, and the step lists as the steps of one job
+const blocks = [
+  ...yamlBlocks.filter(({ text }) => /^jobs:/m.test(text)),
+  ...stepLists.map((block) => ({
+    ...block,
+    fragment: true,
+    text:
+      'jobs:\n  fragment:\n    runs-on: ubuntu-latest\n    permissions:\n      contents: read\n      id-token: write\n' +
+      '    steps:\n' +
+      block.text.replace(/^(?=.)/gm, '      '),
+  })),
+];
 const dir = mkdtempSync(join(tmpdir(), 'readme-workflows-'));
 try {
   mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
@@ -57,7 +99,7 @@ try {
     const workflow = /^on:/m.test(text) ? text : `on: push\n${text}`;
     writeFileSync(join(dir, '.github', 'workflows', name), workflow);
     for (const error of validateWorkflow(workflow).errors)
-      problems.push(`${file} workflow ${i + 1}: ${JSON.stringify(error)}`);
+      problems.push(`${file} yaml block ${i + 1}: ${JSON.stringify(error)}`);
   });
   if (blocks.length > 0) {
     const cli = join(root, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
@@ -75,5 +117,11 @@ if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-const perFile = markdownPaths.map((path) => `${label(path)} ${blocks.filter((b) => b.file === label(path)).length}`);
-console.log(`action.yml valid; ${blocks.length} workflow(s) valid (${perFile.join(', ')}).`);
+const perFile = markdownPaths.map(
+  (path) => `${label(path)} ${blocks.filter((b) => b.file === label(path) && !b.fragment).length}`,
+);
+const workflows = blocks.length - stepLists.length;
+console.log(
+  `action.yml valid; ${workflows} workflow(s) valid (${perFile.join(', ')}); ` +
+    `${yamlBlocks.length} yaml block(s) parse, ${stepLists.length} of them step lists, valid in a job.`,
+);

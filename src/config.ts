@@ -118,12 +118,15 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
   const provider = get('workload_identity_provider');
   const credentialsJson = get('credentials_json');
   if (Boolean(provider) === Boolean(credentialsJson)) {
+    const choose =
+      'Use workload_identity_provider for Workload Identity Federation (recommended), or credentials_json for a ' +
+      'service-account key.';
     throw new ConfigError(
-      `${provider ? 'Both' : 'Neither'} "workload_identity_provider" ${provider ? 'and' : 'nor'} "credentials_json" ` +
-        `${provider ? 'were given' : 'was given'}: set exactly one of them. ` +
-        'Use workload_identity_provider for Workload Identity Federation (recommended), or credentials_json for a ' +
-        'service-account key. If one of them comes from a secret, note that GitHub does not pass secrets to ' +
-        'workflows triggered from forks or by Dependabot, so the secret is empty there.',
+      provider
+        ? `Both "workload_identity_provider" and "credentials_json" were given: set exactly one of them. ${choose}`
+        : `Neither "workload_identity_provider" nor "credentials_json" was given: set exactly one of them. ${choose} ` +
+            'If one of them comes from a secret, note that GitHub does not pass secrets to workflows triggered ' +
+            'from forks or by Dependabot, so the secret is empty there.',
     );
   }
 

@@ -27,6 +27,12 @@ const CREDENTIALS_VARIABLES = [
   'GOOGLE_GHA_CREDS_PATH',
 ] as const;
 
+/**
+ * A token output that expires sooner than this is said so in the log: a later step may outlive it. Google STS
+ * gives a federated token no longer than the subject token it was exchanged for (GitHub's lasts about 5 minutes).
+ */
+const SHORT_LIVED_MS = 10 * 60_000;
+
 export class Results {
   private readonly exported: string[] = [];
   private readonly summaryRows: Array<[string, string]> = [];
@@ -76,12 +82,36 @@ export class Results {
   authToken(token: Token): void {
     runner.setOutput('auth_token', token.token);
     runner.setOutput('auth_token_expiration', rfc3339(token.expiresAt));
+    // Direct federation with token_format access_token outputs this same token as access_token: said there.
+    if (this.config.serviceAccount || this.config.tokenFormat !== 'access_token')
+      this.sayIfShortLived('auth_token', token);
   }
 
   accessToken(token: Token): void {
     runner.setOutput('access_token', token.token);
     runner.setOutput('access_token_expiration', rfc3339(token.expiresAt));
     this.summaryRows.push(['Access token expires', rfc3339(token.expiresAt)]);
+    this.sayIfShortLived('access_token', token);
+  }
+
+  /**
+   * Says in the log when a token output expires within SHORT_LIVED_MS, and what lasts longer. access_token is
+   * asked for, so it is a warning; auth_token is always set and seldom used, so an info line.
+   */
+  private sayIfShortLived(output: 'auth_token' | 'access_token', token: Token): void {
+    const seconds = Math.max(0, Math.round((token.expiresAt.getTime() - Date.now()) / 1000));
+    if (seconds * 1000 >= SHORT_LIVED_MS) return;
+    const longer = !this.config.serviceAccount
+      ? "set service_account and token_format: access_token (a service account's token lasts access_token_lifetime, 1h by default)"
+      : output === 'auth_token'
+        ? "use token_format: access_token (the service account's token lasts access_token_lifetime)"
+        : 'raise access_token_lifetime';
+    const line =
+      `${output} expires at ${rfc3339(token.expiresAt)}, in ${Math.floor(seconds / 60)}m${seconds % 60}s: a later ` +
+      `step that uses it after that fails. For a token that lasts longer, ${longer}; or use tools that read the ` +
+      'credentials file, which get fresh tokens themselves (for Docker: gcloud auth configure-docker).';
+    if (output === 'access_token') this.log.warning(line);
+    else this.log.info(line);
   }
 
   /** The identity's own access token (direct federation), with what its user must know about it. */

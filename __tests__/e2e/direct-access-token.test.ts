@@ -112,3 +112,50 @@ it('refuses access_token_subject without service_account, with the reason', asyn
     'token_format "access_token" with access_token_subject needs "service_account"',
   );
 });
+
+describe('a federated token that expires within 10 minutes (as GitHub OIDC tokens make it)', () => {
+  // Google STS gives a federated token no longer than its subject token: about 5 minutes from GitHub.
+  const short = useFakeWorld({
+    actionDefaults: true,
+    environment: () => ({ google: { tokenLifetimeSeconds: 299 } }),
+    inputs: (world) => ({ workload_identity_provider: world.workloadIdentityProvider, project_id: 'my-project' }),
+  });
+
+  it('is a warning in the step log, with what lasts longer', async () => {
+    const main = await short.runMain({ token_format: 'access_token' });
+    expect(errorsOf(main)).toEqual([]);
+    const warnings = main.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+    const expiry = (main.outputs['access_token_expiration'] ?? '').replace(/[.]/g, '\\.');
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^access_token expires at ${expiry}, in 4m(5\\d|4\\d)s: a later step that uses it after that fails\\. `,
+        ),
+      ),
+    );
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        /For a token that lasts longer, set service_account and token_format: access_token \(a service account's token lasts access_token_lifetime, 1h by default\); or use tools that read the credentials file, which get fresh tokens themselves \(for Docker: gcloud auth configure-docker\)\.$/,
+      ),
+    );
+    expectTroubleshootingRow(
+      warnings.find((w) => w.startsWith('access_token expires at')) ?? '',
+      'access_token expires at …, in …: a later step that uses it after that fails',
+    );
+    // Said once: auth_token is the same token.
+    expect(main.stdout.match(/expires at .*, in \dm\d+s/g)).toHaveLength(1);
+    short.expectNoLeaks(main);
+  });
+
+  it('without token_format, an info line about auth_token', async () => {
+    const main = await short.runMain({});
+    expect(errorsOf(main)).toEqual([]);
+    const log = main.stdout.split('\n').filter((line) => !line.startsWith('::'));
+    expect(log).toContainEqual(
+      expect.stringMatching(/^auth_token expires at \S+Z, in 4m[45]\ds: a later step that uses it after that fails\. /),
+    );
+    expect(main.commands.filter((c) => c.command === 'warning').map((c) => c.message)).not.toContainEqual(
+      expect.stringContaining('expires at'),
+    );
+  });
+});

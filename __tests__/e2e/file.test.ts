@@ -6,7 +6,7 @@
  * issuer (not GitHub's). No GitHub OIDC variables are set.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, linkSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -407,22 +407,29 @@ describe('bad input: one clear error each, and no token printed', () => {
   });
 
   it('an unreadable file (permission denied), run as an unprivileged user', async () => {
-    const file = tokenFile(cluster.mint());
-    chmodSync(file, 0o600);
-    // root reads any file: then the action runs as nobody (65534), for whom the root-owned 0600 file is unreadable.
+    // root reads any file: then the action runs as nobody (65534), for whom a root-owned 0600 file is unreadable.
+    // nobody may not enter the clone's directories (a 0700 home, a mktemp -d folder), so it runs a copy of Node
+    // and dist/ in a directory anyone may enter, next to the token file.
     const asRoot = process.getuid?.() === 0;
-    if (!asRoot) chmodSync(file, 0o000);
-    const { stdout, code } = await runAs(asRoot ? 65534 : undefined, {
-      workload_identity_provider: GCLOUD_PROVIDER,
-      subject_token_source: 'file',
-      subject_token_file: file,
-      create_credentials_file: 'false',
-      ...world.endpointInputs,
-    });
-    expect(code).toBe(1);
-    expect(stdout).toMatch(
-      /::error::subject_token_file \/.* exists but the runner's user may not read it \(EACCES\)\. Make it readable/,
-    );
+    const place = asRoot ? placeForOthers() : undefined;
+    try {
+      const file = place ? path.join(place.dir, 'token') : tokenFile(cluster.mint());
+      if (place) writeFileSync(file, cluster.mint());
+      chmodSync(file, asRoot ? 0o600 : 0o000);
+      const { stdout, code } = await runAs(place ? { uid: 65534, node: place.node, main: place.main } : {}, {
+        workload_identity_provider: GCLOUD_PROVIDER,
+        subject_token_source: 'file',
+        subject_token_file: file,
+        create_credentials_file: 'false',
+        ...world.endpointInputs,
+      });
+      expect(stdout).toMatch(
+        /::error::subject_token_file \/.* exists but the runner's user may not read it \(EACCES\)\. Make it readable/,
+      );
+      expect(code).toBe(1);
+    } finally {
+      if (place) rmSync(place.dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -476,19 +483,53 @@ describe('debug logging (RUNNER_DEBUG=1)', () => {
   });
 });
 
+/** Whether users other than the owner may enter `dir` and every directory above it. */
+function othersMayEnter(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/**
+ * A directory anyone may enter, holding a copy of the Node 24 binary (a hard
+ * link where the file system allows) and of dist/, so that another user can
+ * run the action wherever the repository was cloned. The caller removes it.
+ */
+function placeForOthers(): { dir: string; node: string; main: string } {
+  const base = othersMayEnter(tmpdir()) ? tmpdir() : '/tmp';
+  const dir = mkdtempSync(path.join(base, 'e2e-file-nobody-'));
+  try {
+    chmodSync(dir, 0o755);
+    const node = path.join(dir, 'node');
+    try {
+      linkSync(DEFAULT_NODE_BINARY, node);
+    } catch {
+      copyFileSync(DEFAULT_NODE_BINARY, node);
+      chmodSync(node, 0o755);
+    }
+    cpSync(path.dirname(path.dirname(MAIN)), path.join(dir, 'dist'), { recursive: true });
+    return { dir, node, main: path.join(dir, 'dist', path.relative(path.dirname(path.dirname(MAIN)), MAIN)) };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 /**
  * The bundled action as another user (the suite may run as root, which reads
  * any file): inputs through INPUT_*, no runner files, output on stdout.
  */
 function runAs(
-  uid: number | undefined,
+  as: { uid?: number; node?: string; main?: string },
   inputs: Record<string, string>,
 ): Promise<{ stdout: string; code: number | null }> {
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GITHUB_ACTIONS: 'true' };
   for (const [name, value] of Object.entries(withDefaults(inputs))) env[inputEnvName(name)] = value;
+  const uid = as.uid;
   return new Promise((resolve, reject) => {
-    const child = spawn(DEFAULT_NODE_BINARY, [MAIN], {
-      cwd: tmpdir(),
+    const child = spawn(as.node ?? DEFAULT_NODE_BINARY, [as.main ?? MAIN], {
+      cwd: as.main ? path.dirname(as.main) : tmpdir(),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(uid !== undefined ? { uid, gid: uid } : {}),

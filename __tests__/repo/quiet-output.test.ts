@@ -58,7 +58,13 @@ it('fails the test that printed, and prints neither the command nor its value', 
         "it('leaks', () => { writeSync(1, '::add-mask::canary-5\\n'); process.stdout.write('::warning::canary-6\\n'); });\n" +
         "it('prints plain text', () => { writeSync(1, 'plain text passes\\n'); });\n",
     );
-    const config = { testMatch: ['**/*.test.mjs'], transform: {}, setupFilesAfterEnv: [setupFile] };
+    const config = {
+      testMatch: ['**/*.test.mjs'],
+      transform: {},
+      setupFilesAfterEnv: [setupFile],
+      // Inside `dir`, which is removed below (jest's default is a jest_* folder in the temporary directory).
+      cacheDirectory: path.join(dir, 'jest-cache'),
+    };
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(
         process.execPath,

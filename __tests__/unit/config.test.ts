@@ -44,9 +44,12 @@ describe('choosing the way in', () => {
     expect(message).toMatch(/forks or by Dependabot/);
   });
 
-  it('refuses both inputs', () => {
-    expect(errorOf({ workload_identity_provider: PROVIDER, credentials_json: JSON.stringify(key) })).toMatch(
-      /^Both "workload_identity_provider" and "credentials_json"/,
+  it('refuses both inputs, saying which to keep and nothing about secrets on forks', () => {
+    const message = errorOf({ workload_identity_provider: PROVIDER, credentials_json: JSON.stringify(key) });
+    expect(message).toBe(
+      'Both "workload_identity_provider" and "credentials_json" were given: set exactly one of them. ' +
+        'Use workload_identity_provider for Workload Identity Federation (recommended), or credentials_json for a ' +
+        'service-account key.',
     );
   });
 

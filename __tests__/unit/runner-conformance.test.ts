@@ -5,7 +5,7 @@
  * calls, including hostile values, so the two cannot drift apart.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { EOL as osEOL, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -51,8 +51,16 @@ it.each(VALUES)(
   },
 );
 
+/** Each file-command test's directory, removed after it (and the variables that pointed into it). */
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const variable of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV']) delete process.env[variable];
+});
+
 it.each(VALUES)('file commands carry %j exactly as @actions/core does', (value) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'conformance-'));
+  dirs.push(dir);
   const results: Array<Record<string, string>> = [];
   for (const impl of ['ours', 'core'] as const) {
     for (const variable of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV']) {

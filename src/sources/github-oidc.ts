@@ -94,7 +94,7 @@ export class GitHubOidcSource implements SubjectSource {
         'GitHub did not give this job an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN ' +
           'are not set). Add "permissions: { contents: read, id-token: write }" to the job or workflow. ' +
           'Workflows run for pull requests from forks never get an OIDC token: skip this step for forks ' +
-          '(if: github.event.pull_request.head.repo.full_name == github.repository) rather than running untrusted code ' +
+          '(if: ${{ !github.event.pull_request.head.repo.fork }}) rather than running untrusted code ' +
           'with credentials.',
       );
     }
