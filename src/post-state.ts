@@ -5,3 +5,9 @@
  */
 export const STATE_CREDENTIALS_FILE = 'credentials_file_path';
 export const STATE_CLEANUP = 'cleanup_credentials';
+/**
+ * 'true' when the file is Application Default Credentials at gcloud's
+ * well-known path (credentials_file_location: adc): the one file the post
+ * step removes that is not named gha-creds-<hex>.json.
+ */
+export const STATE_ADC_FILE = 'credentials_file_adc';
