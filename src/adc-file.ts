@@ -13,7 +13,6 @@
  * application-default login, an image that ships one): it is never replaced.
  */
 import { existsSync, lstatSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import * as path from 'node:path';
 
 import { EnvironmentError } from './errors.js';
@@ -32,7 +31,14 @@ export function gcloudConfigDirectory(
       ? paths.join(env['APPDATA'], 'gcloud')
       : paths.join(`${env['SystemDrive'] ?? 'C:'}${paths.sep}`, 'gcloud');
   }
-  return paths.join(env['HOME'] || homedir(), '.config', 'gcloud');
+  // HOME only (no node:os, which every run would then load): runners always set it.
+  if (!env['HOME']) {
+    throw new EnvironmentError(
+      "credentials_file_location: adc, but HOME is not set, so gcloud's configuration directory is unknown. Set " +
+        'HOME or CLOUDSDK_CONFIG.',
+    );
+  }
+  return paths.join(env['HOME'], '.config', 'gcloud');
 }
 
 /**

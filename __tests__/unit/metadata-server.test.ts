@@ -266,4 +266,13 @@ describe('gcloudConfigDirectory: where gcloud and google-auth-library look for A
   ])('%s', (_, env, platform, paths, directory) => {
     expect(gcloudConfigDirectory(env, platform, paths)).toBe(directory);
   });
+
+  it('refuses to guess without HOME', () => {
+    expect(() => gcloudConfigDirectory({}, 'linux', path.posix)).toThrow(
+      new EnvironmentError(
+        "credentials_file_location: adc, but HOME is not set, so gcloud's configuration directory is unknown. Set " +
+          'HOME or CLOUDSDK_CONFIG.',
+      ),
+    );
+  });
 });
