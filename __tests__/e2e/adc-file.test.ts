@@ -6,7 +6,6 @@
  * `auth application-default print-access-token` — find it there and use it.
  * A file already there is never replaced; the post step removes ours.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +14,7 @@ import { GoogleAuth } from 'google-auth-library';
 import type { RunActionResult } from '../fakes/index.mjs';
 import { errorsOf, expectTroubleshootingRow } from '../support/e2e.js';
 import { useFakeWorld } from '../support/fake-world.js';
+import { gcloudInstalled, runGcloud } from '../support/gcloud.js';
 import { SA } from '../support/fixtures.js';
 import { CREDENTIALS_FILE_MODE } from '../support/platform.js';
 
@@ -101,8 +101,7 @@ describe('the file at the ADC path', () => {
   });
 
   it('gcloud auth application-default print-access-token finds and uses it', async () => {
-    const version = await runProgram('gcloud', ['version'], { PATH: process.env['PATH'] ?? '' });
-    if (version.code !== 0) {
+    if (!(await gcloudInstalled())) {
       console.warn('skipped: gcloud is not installed on this machine');
       return;
     }
@@ -110,12 +109,10 @@ describe('the file at the ADC path', () => {
     expectSuccess(result);
     // No GOOGLE_APPLICATION_CREDENTIALS nor any other credentials variable: HOME, and the project a later step has
     // (else gcloud asks Cloud Resource Manager for it).
-    const printed = await runProgram('gcloud', ['auth', 'application-default', 'print-access-token'], {
-      PATH: process.env['PATH'] ?? '',
+    const printed = await runGcloud(['auth', 'application-default', 'print-access-token'], {
       HOME: home,
       CLOUDSDK_CORE_PROJECT: result.exportedEnv['CLOUDSDK_CORE_PROJECT'] ?? '',
       GOOGLE_CLOUD_PROJECT: result.exportedEnv['GOOGLE_CLOUD_PROJECT'] ?? '',
-      CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
       CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
       // Not on Google Cloud: no looking for a metadata server (a DNS query for metadata.google.internal).
       CLOUDSDK_CORE_CHECK_GCE_METADATA: 'false',
@@ -153,19 +150,3 @@ describe('the file at the ADC path', () => {
     await fs.access(path.dirname(adcPath()));
   });
 });
-
-function runProgram(
-  program: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', () => resolve({ code: -1, stdout, stderr }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

@@ -7,7 +7,6 @@
  * exported variables and GCE_METADATA_ROOT at the fake, acting as the
  * impersonated account; and the not-on-Google-Cloud failure, timed.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -17,6 +16,7 @@ import { type FakeMetadataServer, MACHINE_SERVICE_ACCOUNT, startFakeMetadataServ
 import { allowServiceAccount, decodeJwt, type RunActionResult, verifyJwt } from '../fakes/index.mjs';
 import { errorsOf, expectTroubleshootingRow } from '../support/e2e.js';
 import { useFakeWorld } from '../support/fake-world.js';
+import { gcloudInstalled, runGcloud } from '../support/gcloud.js';
 import { LOCKED_SA, SA } from '../support/fixtures.js';
 
 /** An account the machine may impersonate only through SA (a delegation chain). */
@@ -400,10 +400,9 @@ describe('preconnect', () => {
 });
 
 describe('gcloud, with the step exported variables and the fake metadata server', () => {
-  const gcloud = process.env['GCLOUD_BINARY'] ?? 'gcloud';
   let available = false;
   beforeAll(async () => {
-    available = (await runProgram(gcloud, ['version'], { PATH: process.env['PATH'] ?? '' })).code === 0;
+    available = await gcloudInstalled();
   });
 
   it('gcloud auth print-access-token prints a token of the impersonated account', async () => {
@@ -415,11 +414,9 @@ describe('gcloud, with the step exported variables and the fake metadata server'
     expectSuccess(main);
     const config = await fs.mkdtemp(path.join(os.tmpdir(), 'gce-gcloud-'));
     try {
-      const printed = await runProgram(gcloud, ['auth', 'print-access-token'], {
-        PATH: process.env['PATH'] ?? '',
+      const printed = await runGcloud(['auth', 'print-access-token'], {
         HOME: config,
         CLOUDSDK_CONFIG: config,
-        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
         CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: '1',
         ...main.exportedEnv,
         // gcloud 528 reads only GCE_METADATA_ROOT, and its IAM Credentials endpoint from this property.
@@ -456,20 +453,4 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-function runProgram(
-  program: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', () => resolve({ code: -1, stdout, stderr }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }

@@ -15,6 +15,7 @@ import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js
 import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { MetadataServer, metadataServerOrigin } from '../../src/google/metadata-server.js';
 import { Http } from '../../src/http.js';
+import { machinePrincipal } from '../../src/identity/metadata-server.js';
 import { machineAccountHints } from '../../src/identity/metadata-server-hints.js';
 import { SA } from '../support/fixtures.js';
 import { useNockAndCaptureMasks } from '../support/unit.js';
@@ -99,6 +100,11 @@ describe('MetadataServer', () => {
       .reply(200, jwt, FLAVOR);
     expect(await new MetadataServer(http(), {}).idToken('https://x.example', true)).toBe(jwt);
     expect(masks).toContain(jwt);
+  });
+
+  it("takes GKE's workload pool where a pod has no Google service account bound", async () => {
+    nock(ORIGIN).get(`${ACCOUNT}/email`).reply(200, 'runner-project.svc.id.goog', FLAVOR);
+    expect(await new MetadataServer(http(), {}).serviceAccountEmail()).toBe('runner-project.svc.id.goog');
   });
 
   it('refuses an answer without Metadata-Flavor: Google', async () => {
@@ -231,6 +237,18 @@ describe('machineAccountHints', () => {
     );
     expect(hints).toHaveLength(1);
     expect(hints[0]).toContain(`--service-account="${MACHINE}" --scopes=cloud-platform`);
+  });
+
+  it('GKE without a bound service account: the pod principal to grant, with its parts to fill in', () => {
+    const member = machinePrincipal('runner-project.svc.id.goog');
+    expect(member).toBe(
+      'principal://iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/' +
+        'runner-project.svc.id.goog/subject/ns/NAMESPACE/sa/KUBERNETES_SERVICE_ACCOUNT',
+    );
+    expect(machinePrincipal(MACHINE)).toBe(`serviceAccount:${MACHINE}`);
+    const [hint] = machineAccountHints(refused('Permission denied'), SA, member);
+    expect(hint).toMatch(/^The runner pod's federated identity \(Workload Identity Federation for GKE/);
+    expect(hint).toContain(`--member="${member}" --role="roles/iam.serviceAccountTokenCreator"`);
   });
 
   it('nothing for other answers', () => {

@@ -73,8 +73,11 @@ export class MetadataServer {
   }
 
   /**
-   * The e-mail of the machine's service account. The first contact, so a
-   * probe: off Google Cloud it fails within seconds, with an error that says so.
+   * The e-mail of the machine's service account, or on GKE, for a pod whose
+   * Kubernetes service account is bound to no Google one (Workload Identity
+   * Federation for GKE's direct access), the workload pool: PROJECT.svc.id.goog.
+   * The first contact, so a probe: off Google Cloud it fails within seconds,
+   * with an error that says so.
    */
   async serviceAccountEmail(): Promise<string> {
     let answer: HttpResponse;
@@ -92,7 +95,7 @@ export class MetadataServer {
       throw err;
     }
     const email = answer.body.trim();
-    if (!/^[^\s@/]+@[^\s@/]+$/.test(email)) {
+    if (!/^[\w.@-]{1,254}$/.test(email)) {
       throw new EnvironmentError(`The metadata server at ${this.origin} answered no service account e-mail.`);
     }
     return email;

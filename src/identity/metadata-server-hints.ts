@@ -14,8 +14,11 @@ const INSUFFICIENT_SCOPES = /insufficient authentication scopes|ACCESS_TOKEN_SCO
  */
 export function machineAccountHints(err: ServiceError, serviceAccount: string, machine: string | undefined): string[] {
   if (err.status !== 403) return [];
-  const member = machine ?? 'serviceAccount:<MACHINE_SERVICE_ACCOUNT>';
+  const member = machine ?? 'serviceAccount:MACHINE_SERVICE_ACCOUNT';
   const email = member.replace(/^serviceAccount:/, '');
+  const who = member.startsWith('serviceAccount:')
+    ? `The machine's service account ${email}`
+    : "The runner pod's federated identity (Workload Identity Federation for GKE, no Google service account bound)";
   if (INSUFFICIENT_SCOPES.test(err.serviceMessage)) {
     return [
       `The machine's token lacks the cloud-platform scope, which IAM Credentials needs: the VM was created with ` +
@@ -26,7 +29,7 @@ export function machineAccountHints(err: ServiceError, serviceAccount: string, m
     ];
   }
   return [
-    `The machine's service account ${email} may not impersonate ${serviceAccount}. Grant it with:\n` +
+    `${who} may not impersonate ${serviceAccount}. Grant it with:\n` +
       `  gcloud iam service-accounts add-iam-policy-binding "${serviceAccount}" ` +
       `--member="${member}" --role="roles/iam.serviceAccountTokenCreator"\n` +
       '  IAM changes can take up to 5 minutes to propagate. Google answers the same 403 when the service account ' +

@@ -37,7 +37,8 @@ export async function metadataServerSignIn(
 ): Promise<SignIn> {
   // The first contact: off Google Cloud this fails within seconds, before anything else is done.
   const machine = await server.serviceAccountEmail();
-  failure.principal = `serviceAccount:${machine}`;
+  const principal = machinePrincipal(machine);
+  failure.principal = principal;
   const project = config.projectId === undefined ? await server.projectId() : undefined;
   const sa = config.serviceAccount;
   const { scopes } = config.accessToken;
@@ -53,7 +54,7 @@ export async function metadataServerSignIn(
   }
 
   return {
-    method: `the metadata server's service account ${machine}${sa ? ` as ${sa}` : ''}`,
+    method: `the metadata server's ${machine.includes('@') ? 'service account' : 'workload identity'} ${machine}${sa ? ` as ${sa}` : ''}`,
     ...(project ? { project } : {}),
     async authenticate() {
       // IAM Credentials needs the cloud-platform scope: with a service account
@@ -63,7 +64,7 @@ export async function metadataServerSignIn(
       const iam = new IamCredentials(http, config.endpoints.iamcredentials, authToken.token);
       return {
         authToken,
-        principal: `serviceAccount:${machine}`,
+        principal,
         ...(sa
           ? {}
           : {
@@ -87,6 +88,18 @@ export async function metadataServerSignIn(
     },
     environmentForTools: () => toolEnvironment(machine, sa),
   };
+}
+
+/**
+ * The IAM member of the machine's identity: its service account, or on GKE
+ * without one, the pod's federated principal, whose namespace and Kubernetes
+ * service account the metadata server does not say.
+ */
+export function machinePrincipal(machine: string): string {
+  return machine.includes('@')
+    ? `serviceAccount:${machine}`
+    : `principal://iam.googleapis.com/projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/${machine}/` +
+        'subject/ns/NAMESPACE/sa/KUBERNETES_SERVICE_ACCOUNT';
 }
 
 /** What later steps need: nothing but the metadata server, or gcloud's and Terraform's impersonation variables. */
