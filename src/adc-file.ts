@@ -16,8 +16,9 @@ import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { EnvironmentError } from './errors.js';
+import { ADC_FILE_NAME } from './post-state.js';
 
-export const ADC_FILE_NAME = 'application_default_credentials.json';
+export { ADC_FILE_NAME };
 
 /** gcloud's configuration directory. `platform`/`paths` are the runner's OS, or another in tests. */
 export function gcloudConfigDirectory(

@@ -11,3 +11,5 @@ export const STATE_CLEANUP = 'cleanup_credentials';
  * step removes that is not named gha-creds-<hex>.json.
  */
 export const STATE_ADC_FILE = 'credentials_file_adc';
+/** The name of that file (gcloud's), for the post step to check against the saved path. */
+export const ADC_FILE_NAME = 'application_default_credentials.json';

@@ -23,8 +23,8 @@ var sts = __webpack_require__(75);
 var jwt = __webpack_require__(962);
 // EXTERNAL MODULE: ./src/provider-name.ts
 var provider_name = __webpack_require__(556);
-// EXTERNAL MODULE: ./src/results.ts + 2 modules
-var results = __webpack_require__(703);
+// EXTERNAL MODULE: ./src/results.ts + 1 modules
+var results = __webpack_require__(834);
 // EXTERNAL MODULE: ./src/sources/token-type.ts
 var token_type = __webpack_require__(648);
 // EXTERNAL MODULE: ./src/sources/executable/command.ts
