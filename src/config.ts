@@ -57,21 +57,30 @@ export interface ServiceAccountKeyAuth {
   key: ServiceAccountKey;
 }
 
+/** use_metadata_server: the service account of the runner's machine on Google Cloud. */
+export interface MetadataServerAuth {
+  kind: 'metadata_server';
+}
+
 /**
  * Where the credentials file goes: the workspace (the default, visible to
  * Docker container actions), the runner's temporary directory (outside the
  * repository, wiped after the job), or a directory the workflow names.
  */
 export type CredentialsFileLocation =
-  { kind: 'workspace' } | { kind: 'runner_temp' } | { kind: 'directory'; path: string };
+  | { kind: 'workspace' }
+  | { kind: 'runner_temp' }
+  | { kind: 'directory'; path: string }
+  /** gcloud's Application Default Credentials path, where tools look without any variable (adc-file.ts). */
+  | { kind: 'adc' };
 
 export interface Config {
-  auth: WorkloadIdentityAuth | ServiceAccountKeyAuth;
-  /** The service account to impersonate (WIF) or the key's own account (key). */
+  auth: WorkloadIdentityAuth | ServiceAccountKeyAuth | MetadataServerAuth;
+  /** The service account to impersonate (WIF, metadata server) or the key's own account (key). */
   serviceAccount?: string;
   projectId?: string;
   /** Where `projectId` came from, for the log. */
-  projectIdSource?: 'input' | 'service_account' | 'credentials_json';
+  projectIdSource?: 'input' | 'service_account' | 'credentials_json' | 'metadata_server';
   /**
    * Federation impersonating a service account, with no token asked for: one
    * generateAccessToken call proves the impersonation works (input
@@ -117,10 +126,17 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
 
   const provider = get('workload_identity_provider');
   const credentialsJson = get('credentials_json');
-  if (Boolean(provider) === Boolean(credentialsJson)) {
+  const useMetadataServer = parseBoolean(get('use_metadata_server'), 'use_metadata_server', false);
+  if (useMetadataServer && (provider || credentialsJson)) {
+    throw new ConfigError(
+      `"use_metadata_server" signs in as the runner machine's own service account; it cannot be combined with ` +
+        `"${provider ? 'workload_identity_provider' : 'credentials_json'}", which is another way in. Keep one of them.`,
+    );
+  }
+  if (!useMetadataServer && Boolean(provider) === Boolean(credentialsJson)) {
     const choose =
       'Use workload_identity_provider for Workload Identity Federation (recommended), or credentials_json for a ' +
-      'service-account key.';
+      'service-account key (or use_metadata_server: true on a self-hosted runner on Google Cloud).';
     throw new ConfigError(
       provider
         ? `Both "workload_identity_provider" and "credentials_json" were given: set exactly one of them. ${choose}`
@@ -140,18 +156,11 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
   if (provider) {
     const providerName = parseProviderName(provider, universe);
     auth = { kind: 'workload_identity', provider: providerName, source: readSubjectSource(get, providerName) };
+  } else if (useMetadataServer) {
+    refuseSourceInputs(get, 'use_metadata_server');
+    auth = { kind: 'metadata_server' };
   } else {
-    // The default source's inputs are not stray: the runner passes its default.
-    const stray =
-      strayInput(
-        get,
-        SUBJECT_SOURCES.filter((d) => d.kind !== DEFAULT_SUBJECT_SOURCE),
-      ) ?? (['', DEFAULT_SUBJECT_SOURCE].includes(get('subject_token_source')) ? undefined : 'subject_token_source');
-    if (stray) {
-      throw new ConfigError(
-        `"${stray}" applies only to Workload Identity Federation (workload_identity_provider), not to credentials_json.`,
-      );
-    }
+    refuseSourceInputs(get, 'credentials_json');
     const key = parseServiceAccountKey(credentialsJson);
     // The key's account becomes part of IAM Credentials URLs. Not quoted: the key is a secret.
     try {
@@ -190,7 +199,9 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
   // Without a service account, direct federation's own STS token is the
   // access token (identity/federation.ts); an ID token or domain-wide
   // delegation needs an account that Google signs for.
-  if (serviceAccount === undefined && (tokenFormat === 'id_token' || accessTokenSubject !== undefined)) {
+  // The metadata server gives the machine's own ID token.
+  const ownIdToken = auth.kind === 'metadata_server' && tokenFormat === 'id_token';
+  if (serviceAccount === undefined && !ownIdToken && (tokenFormat === 'id_token' || accessTokenSubject !== undefined)) {
     throw new ConfigError(
       tokenFormat === 'id_token'
         ? 'token_format "id_token" needs "service_account": Google issues ID tokens only for service accounts ' +
@@ -259,8 +270,16 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
   }
 
   const { projectId, projectIdSource } = resolveProjectId(get('project_id'), auth, serviceAccount);
-  const createCredentialsFile = parseBoolean(get('create_credentials_file'), 'create_credentials_file', true);
   const credentialsFileLocation = parseCredentialsFileLocation(get('credentials_file_location'));
+  // The metadata server needs no file: tools ask it themselves (identity/metadata-server.ts).
+  const createCredentialsFile =
+    parseBoolean(get('create_credentials_file'), 'create_credentials_file', true) && auth.kind !== 'metadata_server';
+  if (auth.kind === 'metadata_server' && credentialsFileLocation.kind !== 'workspace') {
+    throw new ConfigError(
+      '"credentials_file_location" is set, but use_metadata_server writes no credentials file: tools find the ' +
+        'metadata server themselves. Remove credentials_file_location.',
+    );
+  }
   if (!createCredentialsFile && credentialsFileLocation.kind !== 'workspace') {
     throw new ConfigError(
       '"credentials_file_location" is set, but create_credentials_file is false, so no file is written. ' +
@@ -301,14 +320,15 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv = {}): Con
   };
 }
 
-/** `workspace` (or empty), `runner_temp`, or an absolute directory path; the directory itself is checked when the file is written. */
+/** `workspace` (or empty), `runner_temp`, `adc`, or an absolute directory path; the directory itself is checked when the file is written. */
 function parseCredentialsFileLocation(value: string): CredentialsFileLocation {
   if (value === '' || value === 'workspace') return { kind: 'workspace' };
   if (value === 'runner_temp') return { kind: 'runner_temp' };
+  if (value === 'adc') return { kind: 'adc' };
   validatePath(value, 'credentials_file_location');
   if (!isAbsolute(value)) {
     throw new ConfigError(
-      `"credentials_file_location" must be workspace, runner_temp or an absolute directory path ` +
+      `"credentials_file_location" must be workspace, runner_temp, adc or an absolute directory path ` +
         `(e.g. \${{ runner.temp }}/gcp), got "${value}".`,
     );
   }
@@ -337,6 +357,24 @@ function readSubjectSource(get: InputReader, provider: ProviderName): SourcePlan
     );
   }
   return definition.readInputs(get, provider);
+}
+
+/**
+ * Without workload_identity_provider no subject source is used: its inputs
+ * are refused, naming the way in that was chosen (`chosen`). The default
+ * source's inputs are not stray: the runner passes its default.
+ */
+function refuseSourceInputs(get: InputReader, chosen: string): void {
+  const stray =
+    strayInput(
+      get,
+      SUBJECT_SOURCES.filter((d) => d.kind !== DEFAULT_SUBJECT_SOURCE),
+    ) ?? (['', DEFAULT_SUBJECT_SOURCE].includes(get('subject_token_source')) ? undefined : 'subject_token_source');
+  if (stray) {
+    throw new ConfigError(
+      `"${stray}" applies only to Workload Identity Federation (workload_identity_provider), not to ${chosen}.`,
+    );
+  }
 }
 
 /** The first input of these sources that is set, if any. */
@@ -400,6 +438,8 @@ function resolveProjectId(
   if (input) {
     return { projectId: validateProjectId(input, 'project_id'), projectIdSource: 'input' };
   }
+  // The metadata server says which project the machine is in (identity/metadata-server.ts).
+  if (auth.kind === 'metadata_server') return {};
   // name@PROJECT.iam.gserviceaccount.com (the default universe's domain for
   // user-managed accounts) names its project.
   const fromEmail = /^[^@]+@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/.exec(serviceAccount ?? '')?.[1];

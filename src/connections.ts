@@ -43,16 +43,16 @@ const KEEP_ALIVE_INITIAL_DELAY_MS = 1000;
 export function originsFor(config: Config, env: NodeJS.ProcessEnv): string[] {
   const urls: string[] = [];
   const { endpoints, serviceAccount: sa, tokenFormat } = config;
-  const federated = config.auth.kind === 'workload_identity';
+  // A key signs the delegation JWT itself; federation and the metadata server's account ask IAM Credentials to.
+  const asksIamToSign = config.auth.kind !== 'service_account_key';
   if (config.auth.kind === 'workload_identity') {
     urls.push(endpoints.sts, ...(config.auth.source.laterOrigins?.(env) ?? []));
   }
   const delegation = tokenFormat === 'access_token' && config.accessToken.subject !== undefined;
   if (sa) {
-    // A key signs the delegation JWT itself; federation asks IAM Credentials to.
     const iam =
       config.checkImpersonation ||
-      (tokenFormat === 'access_token' && (!delegation || federated)) ||
+      (tokenFormat === 'access_token' && (!delegation || asksIamToSign)) ||
       (tokenFormat === 'id_token' && config.idToken.audience !== undefined);
     if (iam) urls.push(endpoints.iamcredentials);
     if (delegation) urls.push(endpoints.oauth2);

@@ -28,6 +28,7 @@ import {
 } from 'node:fs';
 import * as path from 'node:path';
 
+import { ADC_FILE_NAME, adcDirectory } from './adc-file.js';
 import type { Config, CredentialsFileLocation } from './config.js';
 import { ConfigError, EnvironmentError } from './errors.js';
 import { serviceAccountMethodUrl } from './google/iam-credentials.js';
@@ -89,7 +90,14 @@ export function credentialsDirectory(location: CredentialsFileLocation, env: Nod
       return runnerDirectory(env, 'RUNNER_TEMP', 'runner_temp');
     case 'directory':
       return checkedDirectory(location.path);
+    case 'adc':
+      return adcDirectory(env);
   }
+}
+
+/** The file's name where the location fixes it (gcloud's ADC file); undefined: a random gha-creds-<hex>.json. */
+export function credentialsFileName(location: CredentialsFileLocation): string | undefined {
+  return location.kind === 'adc' ? ADC_FILE_NAME : undefined;
 }
 
 function runnerDirectory(env: NodeJS.ProcessEnv, variable: string, location: string): string {

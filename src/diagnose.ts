@@ -9,6 +9,7 @@ import { IAM_SERVICE } from './google/iam-credentials.js';
 import { OAUTH2_SERVICE } from './google/oauth2.js';
 import { STS_SERVICE } from './google/sts.js';
 import { claimsLine, type JwtClaims } from './jwt.js';
+import { machineAccountHints } from './identity/metadata-server-hints.js';
 import { providersListCommand } from './provider-name.js';
 import type { SubjectSource } from './sources/subject-source.js';
 
@@ -18,6 +19,8 @@ export interface FailureContext {
   source?: SubjectSource;
   /** Claims of the subject token that Google STS saw, when there was one. */
   claims?: JwtClaims;
+  /** The principal that calls IAM Credentials, when known before any exchange (the metadata server's account). */
+  principal?: string;
 }
 
 export function describeFailure(err: unknown, context: FailureContext): string {
@@ -56,7 +59,7 @@ function stageName(err: ServiceError): string {
   }
 }
 
-function hintsFor(err: ServiceError, { config, source, claims }: FailureContext): string[] {
+function hintsFor(err: ServiceError, { config, source, claims, principal }: FailureContext): string[] {
   const text = err.serviceMessage.toLowerCase();
   const auth = config?.auth.kind === 'workload_identity' ? config.auth : undefined;
   const hints: string[] = [];
@@ -104,6 +107,7 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
 
   if (err.service === IAM_SERVICE) {
     const sa = config?.serviceAccount ?? '<SERVICE_ACCOUNT>';
+    if (config?.auth.kind === 'metadata_server') hints.push(...machineAccountHints(err, sa, principal));
     if (err.status === 403) {
       if (auth && source) {
         hints.push(
@@ -113,7 +117,7 @@ function hintsFor(err: ServiceError, { config, source, claims }: FailureContext)
             '  IAM changes can take up to 5 minutes to propagate. Google answers the same 403 when the service ' +
             'account does not exist: check its email too.',
         );
-      } else if (!auth) {
+      } else if (config?.auth.kind === 'service_account_key') {
         hints.push(
           `The key's account lacks the permission on ${sa}: it needs roles/iam.serviceAccountTokenCreator on itself ` +
             'to mint tokens through IAM Credentials.',

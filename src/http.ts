@@ -442,14 +442,22 @@ function clip(text: string): string {
 }
 
 /**
- * Instance and container metadata (EC2 IMDS, ECS credentials) live on
+ * Instance and container metadata (EC2 IMDS, ECS credentials, Google Cloud's
+ * metadata server at metadata.google.internal) live on
  * link-local addresses that only the machine itself can reach: a proxy cannot
  * reach them, and IMDSv2 refuses proxied requests on purpose. The AWS SDKs
  * never proxy them; neither do we. @actions/http-client decides through
  * NO_PROXY (it reads `no_proxy` first), so these hosts are added there, for
  * this process only, when a proxy is configured.
  */
-const METADATA_HOSTS = ['169.254.169.254', '169.254.170.2', '169.254.170.23', '[fd00:ec2::254]', '[fd00:ec2::23]'];
+const METADATA_HOSTS = [
+  '169.254.169.254',
+  '169.254.170.2',
+  '169.254.170.23',
+  '[fd00:ec2::254]',
+  '[fd00:ec2::23]',
+  'metadata.google.internal',
+];
 
 export function neverProxyInstanceMetadata(env: NodeJS.ProcessEnv): void {
   const proxied = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => env[name]);

@@ -1,7 +1,8 @@
 /**
  * The main step, top to bottom:
  *
- *   inputs -> Config -> sign-in (subject source | key) -> credentials file -> identity -> tokens -> results
+ *   inputs -> Config -> sign-in (subject source | key | metadata server) -> credentials file -> identity -> tokens
+ *   -> results
  *
  * Each stage is one call into a module that does one job; none of them is
  * asked here which way in the inputs chose (identity/ hides that). A failure
@@ -9,7 +10,7 @@
  */
 import { readConfig } from './config.js';
 import { originsFor } from './connections.js';
-import { credentialsDirectory, writeCredentialsFile } from './credentials-file.js';
+import { credentialsDirectory, credentialsFileName, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
 import { Http } from './http.js';
 import { startSignIn } from './identity/index.js';
@@ -67,13 +68,21 @@ export async function run(
 
     // 2. The credentials file comes before any exchange, so that a job with
     //    continue-on-error still has it when the exchange below fails.
-    if (directory) results.credentialsFile(writeCredentialsFile(directory, await signIn.credentialsFile()));
-    results.project();
+    if (directory && signIn.credentialsFile) {
+      results.credentialsFile(
+        writeCredentialsFile(
+          directory,
+          await signIn.credentialsFile(),
+          credentialsFileName(config.credentialsFileLocation),
+        ),
+      );
+    }
+    results.project(signIn.project);
 
     // 3. The subject credential exchanged (or the key used) for an identity.
     const identity = await signIn.authenticate();
     results.authToken(identity.authToken);
-    if (config.createCredentialsFile) results.sourceEnvironment(signIn.environmentForTools());
+    results.sourceEnvironment(signIn.environmentForTools());
     results.describe('Authenticated with', signIn.method);
     results.describe('Principal', identity.principal);
 

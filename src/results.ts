@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Token } from './google/token.js';
 import type { OwnAccessToken } from './identity/index.js';
 import type { Log } from './log.js';
-import { STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
+import { STATE_ADC_FILE, STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
 import { escapeInvisible } from './runner-commands.js';
 import * as runner from './runner-files.js';
 import type { SourceEnvironment } from './sources/subject-source.js';
@@ -47,6 +47,8 @@ export class Results {
     runner.setOutput('credentials_file_path', file);
     runner.saveState(STATE_CREDENTIALS_FILE, file);
     runner.saveState(STATE_CLEANUP, String(this.config.cleanupCredentials));
+    // The post step removes only files it recognises; this one has gcloud's fixed name, not a random one.
+    if (this.config.credentialsFileLocation.kind === 'adc') runner.saveState(STATE_ADC_FILE, 'true');
     this.log.info(`Created credentials file ${file}`);
     if (this.config.exportEnvironmentVariables) {
       // A second authentication in the job: its variables win, and the user should see that they did.
@@ -62,8 +64,12 @@ export class Results {
     this.summaryRows.push(['Credentials file', file]);
   }
 
-  project(): void {
-    const { projectId, projectIdSource } = this.config;
+  /** `found`: the project the way in found out itself (the metadata server's), used when project_id is not set. */
+  project(found?: string): void {
+    const { projectId, projectIdSource } =
+      this.config.projectId === undefined && found
+        ? { projectId: found, projectIdSource: 'metadata_server' }
+        : this.config;
     if (projectId === undefined) {
       this.log.info(
         'No project ID: set the project_id input (or use a service account of the form ' +
@@ -126,12 +132,18 @@ export class Results {
     this.summaryRows.push(['ID token', `created (audience ${this.config.idToken.audience ?? ''})`]);
   }
 
-  /** What a subject source needs later steps to have (e.g. AWS credentials for the credentials file). */
+  /**
+   * What later steps need to use this sign-in: a subject source's variables
+   * for the credentials file (e.g. AWS credentials), or the metadata server's
+   * impersonation variables.
+   */
   sourceEnvironment(exported: SourceEnvironment | undefined): void {
     if (!exported) return;
-    if (!this.config.exportEnvironmentVariables) {
+    if (exported.summary) this.summaryRows.push(['Credentials for later steps', exported.summary]);
+    const names = Object.keys(exported.variables);
+    if (names.length > 0 && !this.config.exportEnvironmentVariables) {
       this.log.warning(
-        `export_environment_variables is false, so ${Object.keys(exported.variables).join(', ')} ` +
+        `export_environment_variables is false, so ${names.join(', ')} ` +
           'were not exported: tools that read the credentials file may not find what they need.',
       );
       return;

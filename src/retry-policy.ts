@@ -119,11 +119,13 @@ export interface RetryLimits {
 
 /**
  * What a probe hears when nothing is there. Off EC2, 169.254.169.254 times
- * out (no route, or a firewall that drops) or is refused; a connection that
- * was accepted and then reset means a service is there, restarting or
- * overloaded.
+ * out (no route, or a firewall that drops) or is refused; off Google Cloud,
+ * metadata.google.internal does not resolve (ENOTFOUND: the name exists only
+ * in Google Cloud's own DNS). A connection that was accepted and then reset
+ * means a service is there, restarting or overloaded.
  */
 const SILENCE_CODES: ReadonlySet<string> = new Set([
+  'ENOTFOUND',
   'ECONNREFUSED',
   'EHOSTUNREACH',
   'ENETUNREACH',

@@ -21,12 +21,8 @@ export async function mintTokens(
   const own = identity.ownAccessToken;
   if (config.tokenFormat === 'access_token' && own) {
     const { scopes, lifetimeRequested } = config.accessToken;
-    if (lifetimeRequested || scopes.join(' ') !== DEFAULT_SCOPE) {
-      log.warning(
-        'access_token_lifetime and access_token_scopes apply to service-account tokens; the federated token ' +
-          'has the scope cloud-platform and the lifetime Google STS gave it (see access_token_expiration).',
-      );
-    }
+    const ignored = own.ignoredInputs({ lifetime: lifetimeRequested, scopes: scopes.join(' ') !== DEFAULT_SCOPE });
+    if (ignored) log.warning(ignored);
     results.ownAccessToken(own);
   } else if (config.tokenFormat === 'access_token' && sa) {
     const { scopes, lifetimeSeconds, subject } = config.accessToken;
@@ -47,13 +43,13 @@ export async function mintTokens(
       );
     }
   }
-  if (config.tokenFormat === 'id_token' && sa && config.idToken.audience) {
-    results.idToken(
-      await identity.iam.generateIdToken(sa, {
-        audience: config.idToken.audience,
-        includeEmail: config.idToken.includeEmail,
-        delegates: config.delegates,
-      }),
-    );
+  const { audience, includeEmail } = config.idToken;
+  if (config.tokenFormat === 'id_token' && audience) {
+    if (sa) {
+      results.idToken(await identity.iam.generateIdToken(sa, { audience, includeEmail, delegates: config.delegates }));
+    } else if (identity.ownIdToken) {
+      // The identity's own ID token (the machine's; config.ts allows no other case without a service account).
+      results.idToken(await identity.ownIdToken(audience, includeEmail));
+    }
   }
 }

@@ -143,10 +143,10 @@ describe('credentials_file_location', () => {
       const error = await refused('creds');
       expectTroubleshootingRow(
         error,
-        '"credentials_file_location" must be workspace, runner_temp or an absolute directory path',
+        '"credentials_file_location" must be workspace, runner_temp, adc or an absolute directory path',
       );
       expect(error).toBe(
-        'Invalid input: "credentials_file_location" must be workspace, runner_temp or an absolute directory path ' +
+        'Invalid input: "credentials_file_location" must be workspace, runner_temp, adc or an absolute directory path ' +
           '(e.g. ${{ runner.temp }}/gcp), got "creds".',
       );
     });

@@ -33,6 +33,24 @@ export const IAM_PERMISSIONS = {
   signBlob: 'iam.serviceAccounts.signBlob',
 };
 
+/** Scopes that let a token call IAM Credentials. */
+const IAM_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/iam'];
+
+/**
+ * What IAM Credentials answers a token whose scopes do not cover it.
+ * @returns {FakeResponse}
+ */
+function insufficientScopes() {
+  return googleApiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', [
+    {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+      domain: 'googleapis.com',
+      metadata: { service: 'iamcredentials.googleapis.com', method: 'google.iam.credentials.v1.IAMCredentials' },
+    },
+  ]);
+}
+
 /** signJwt refuses JWTs that live longer than this. */
 const MAX_SIGNED_JWT_SECONDS = 12 * 3600;
 
@@ -115,6 +133,10 @@ export function createIamCredentialsHandler(state) {
     const auth = state.authenticate(req.headers.authorization);
     if ('error' in auth) return auth.error;
     const caller = auth.principal;
+    // A token with scopes but neither cloud-platform nor iam (a VM created with narrow access scopes).
+    if (auth.scopes && auth.scopes.length > 0 && !auth.scopes.some((s) => IAM_SCOPES.includes(s))) {
+      return insufficientScopes();
+    }
 
     // IAM names an account by its email or its numeric unique ID.
     const sa =

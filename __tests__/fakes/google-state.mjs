@@ -320,7 +320,7 @@ export function createGoogleState(options) {
    * fake issued, or a self-signed JWT from a known service-account key (what
    * a key-based client presents instead of an access token).
    * @param {string | undefined} authorization
-   * @returns {{ principal: Principal } | { error: FakeResponse }}
+   * @returns {{ principal: Principal, scopes?: string[] } | { error: FakeResponse }}
    */
   function authenticate(authorization) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
@@ -330,7 +330,7 @@ export function createGoogleState(options) {
     const issued = tokens.get(token);
     if (issued) {
       if (issued.expiresAt <= now()) return { error: unauthenticated(false) };
-      return { principal: issued.principal };
+      return { principal: issued.principal, scopes: issued.scopes };
     }
     if (token.split('.').length === 3) {
       try {

@@ -87,6 +87,7 @@ export async function startFakeGoogle(options = {}) {
       return sa.systemKey.publicKey;
     },
     lookupToken: (token) => state.tokens.get(token),
+    issueToken: (prefix, info) => state.issueToken(prefix, info),
     injectFaults(service, faults) {
       ({ sts, iamcredentials, oauth2 })[service].injectFaults(faults);
     },

@@ -279,7 +279,7 @@ export interface ServiceAccountPrincipal {
   /** serviceAccount:<email> */
   id: string;
   email: string;
-  via: 'selfSignedJwt' | 'oauth2' | 'generateAccessToken' | 'delegation';
+  via: 'selfSignedJwt' | 'oauth2' | 'generateAccessToken' | 'delegation' | 'metadata';
   impersonatedBy?: Principal;
 }
 export interface UserPrincipal {
@@ -301,7 +301,7 @@ export type AllowPredicate = (principal: Principal, ctx: AllowContext) => boolea
 export interface IssuedToken {
   token: string;
   kind: 'federated' | 'service_account' | 'oauth2';
-  issuedBy: 'sts' | 'iamcredentials' | 'oauth2';
+  issuedBy: 'sts' | 'iamcredentials' | 'oauth2' | 'metadata';
   principal: Principal;
   scopes: string[];
   issuedAt: number;
@@ -388,6 +388,12 @@ export interface FakeGoogle {
   /** Public key of the Google-managed key that signJwt / signBlob use. */
   serviceAccountPublicKey(email: string): KeyObject;
   lookupToken(token: string): IssuedToken | undefined;
+  /**
+   * A token this Google accepts, minted outside its three listeners (the fake
+   * metadata server's machine tokens): IAM Credentials authenticates it as
+   * `info.principal`, and refuses it without the cloud-platform scope.
+   */
+  issueToken(prefix: string, info: Omit<IssuedToken, 'token' | 'issuedAt'>): IssuedToken;
   injectFaults(service: 'sts' | 'iamcredentials' | 'oauth2', faults: Fault[]): void;
   readonly requestCount: number;
   reset(): void;

@@ -418,14 +418,15 @@ describe('parseErrorBody', () => {
 });
 
 describe('proxies and instance metadata', () => {
-  it('never proxies EC2/ECS metadata addresses, keeping the user NO_PROXY entries', () => {
+  it("never proxies EC2/ECS metadata addresses nor Google Cloud's metadata server, keeping the user NO_PROXY entries", () => {
     const env: NodeJS.ProcessEnv = { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'internal.example.com' };
     neverProxyInstanceMetadata(env);
     expect(env['NO_PROXY']).toBe(
-      'internal.example.com,169.254.169.254,169.254.170.2,169.254.170.23,[fd00:ec2::254],[fd00:ec2::23]',
+      'internal.example.com,169.254.169.254,169.254.170.2,169.254.170.23,[fd00:ec2::254],[fd00:ec2::23],' +
+        'metadata.google.internal',
     );
     neverProxyInstanceMetadata(env); // idempotent
-    expect(env['NO_PROXY']?.split(',')).toHaveLength(6);
+    expect(env['NO_PROXY']?.split(',')).toHaveLength(7);
     const lower: NodeJS.ProcessEnv = { https_proxy: 'http://proxy:3128', no_proxy: 'a.example' };
     neverProxyInstanceMetadata(lower);
     expect(lower['no_proxy']).toMatch(/^a\.example,169\.254\.169\.254,/);

@@ -167,7 +167,8 @@ describe('the call sites that take an outside value', () => {
     holds(
       (value) =>
         new Results(config(), runnerLog).ownAccessToken({
-          token: { token: 'ya29.x', expiresAt: new Date(0) },
+          token: { token: 'ya29.x', expiresAt: new Date(Date.now() + 3600_000) },
+          ignoredInputs: () => undefined,
           caveat: directAccessCaveat(`principal://iam.googleapis.com/projects/1/subject/${value}`),
         }),
       () => [],

@@ -180,6 +180,8 @@ describe('when to stop', () => {
     expect(decide({ kind: 'network', timedOut: true }, state(1), probe)).toEqual({ retry: false, why: 'permanent' });
     expect(decide(network('ECONNREFUSED'), state(1), probe)).toEqual({ retry: false, why: 'permanent' });
     expect(decide(network('EHOSTUNREACH'), state(1), probe)).toEqual({ retry: false, why: 'permanent' });
+    // metadata.google.internal off Google Cloud: the name resolves nowhere else.
+    expect(decide(network('ENOTFOUND'), state(1), probe)).toEqual({ retry: false, why: 'permanent' });
     expect(decide(answer(503), state(1), probe)).toEqual({ retry: true, waitMs: 250 });
     // Something accepted the connection: a service is there, restarting or overloaded.
     expect(decide(network('ECONNRESET'), state(1), probe)).toEqual({ retry: true, waitMs: 250 });

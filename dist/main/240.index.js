@@ -97,8 +97,8 @@ var jwt = __webpack_require__(962);
 var provider_name = __webpack_require__(556);
 // EXTERNAL MODULE: ./src/regular-file.ts
 var regular_file = __webpack_require__(702);
-// EXTERNAL MODULE: ./src/results.ts + 2 modules
-var results = __webpack_require__(703);
+// EXTERNAL MODULE: ./src/results.ts + 1 modules
+var results = __webpack_require__(834);
 // EXTERNAL MODULE: ./src/sources/token-type.ts
 var token_type = __webpack_require__(648);
 // EXTERNAL MODULE: ./src/sources/executable/command.ts

@@ -83,12 +83,25 @@ export async function federationSignIn(
         authToken,
         principal,
         // Without a service account the STS token is already an access token, of the federated principal.
-        ...(sa ? {} : { ownAccessToken: { token: authToken, caveat: directAccessCaveat(principal) } }),
+        ...(sa
+          ? {}
+          : {
+              ownAccessToken: {
+                token: authToken,
+                caveat: directAccessCaveat(principal),
+                ignoredInputs: ({ lifetime, scopes }) =>
+                  lifetime || scopes
+                    ? 'access_token_lifetime and access_token_scopes apply to service-account tokens; the federated ' +
+                      'token has the scope cloud-platform and the lifetime Google STS gave it (see access_token_expiration).'
+                    : undefined,
+              },
+            }),
         iam,
         signJwt: (serviceAccount, jwtClaims) => iam.signJwt(serviceAccount, jwtClaims, config.delegates),
       };
     },
-    environmentForTools: () => source.environmentForTools?.(),
+    // What tools need to use the credentials file: nothing when there is none.
+    environmentForTools: () => (config.createCredentialsFile ? source.environmentForTools?.() : undefined),
   };
 }
 

@@ -1,8 +1,10 @@
 /**
- * The two ways in behind one interface, so that `main.ts` never asks which
+ * The three ways in behind one interface, so that `main.ts` never asks which
  * mode it is in: Workload Identity Federation (a subject token exchanged at
- * Google STS, federation.ts) and a service-account key (a JWT the key signs
- * itself, service-account-key.ts). `identity/index.ts` picks one.
+ * Google STS, federation.ts), a service-account key (a JWT the key signs
+ * itself, service-account-key.ts) and the metadata server of a runner on
+ * Google Cloud (the machine's own token, metadata-server.ts).
+ * `identity/index.ts` picks one.
  */
 import type { IamCredentials } from '../google/iam-credentials.js';
 import type { Token } from '../google/token.js';
@@ -13,11 +15,25 @@ import type { SourceEnvironment } from '../sources/subject-source.js';
 export interface SignIn {
   /** How this step signs in, for the log and the job summary. */
   readonly method: string;
-  /** What the credentials file holds: an external_account configuration, or the key itself. */
-  credentialsFile(): Promise<unknown>;
+  /**
+   * What the credentials file holds: an external_account configuration, or
+   * the key itself. Absent when this way in needs none (the metadata server:
+   * tools ask it themselves; config.ts then plans no file).
+   */
+  credentialsFile?(): Promise<unknown>;
+  /**
+   * The project this way in found out itself (the metadata server's), used
+   * when project_id is not set. Known before `authenticate`, so that the
+   * project is exported even if a later stage fails.
+   */
+  readonly project?: string;
   /** Stage 2: the subject credential exchanged (or the key used) for an identity. */
   authenticate(): Promise<Identity>;
-  /** After `authenticate`: what later steps need so that the credentials file works for tools (values masked). */
+  /**
+   * After `authenticate`: what later steps need so that tools use this
+   * sign-in (for the credentials file, or the metadata server's
+   * impersonation variables; values masked).
+   */
   environmentForTools(): SourceEnvironment | undefined;
 }
 
@@ -33,6 +49,13 @@ export interface Identity {
    * when the access token must be minted for a service account.
    */
   readonly ownAccessToken?: OwnAccessToken;
+  /**
+   * An ID token of the identity itself, when it can have one without a
+   * service account to impersonate (the machine's, from the metadata server).
+   * Federated identities have none: Google issues their ID tokens only
+   * through IAM Credentials, as a service account.
+   */
+  ownIdToken?(audience: string, includeEmail: boolean): Promise<string>;
   /** IAM Credentials, called as this identity. */
   readonly iam: IamCredentials;
   /** Signs a JWT as `serviceAccount` (domain-wide delegation). */
@@ -44,4 +67,6 @@ export interface OwnAccessToken {
   readonly token: Token;
   /** Whose token it is and where it may be refused: for the log, the job summary and the README. */
   readonly caveat: string;
+  /** The warning to give when access_token_lifetime or access_token_scopes ask for what this token cannot follow. */
+  ignoredInputs(requested: { lifetime: boolean; scopes: boolean }): string | undefined;
 }

@@ -5,6 +5,7 @@ import type { Http } from '../http.js';
 import type { Log } from '../log.js';
 import { federationSignIn } from './federation.js';
 import type { SignIn } from './identity.js';
+import { metadataServerSignIn } from './metadata-server.js';
 import { keySignIn } from './service-account-key.js';
 
 export type { Identity, OwnAccessToken, SignIn } from './identity.js';
@@ -16,7 +17,12 @@ export function startSignIn(
   log: Log,
   failure: FailureContext,
 ): Promise<SignIn> {
-  return config.auth.kind === 'workload_identity'
-    ? federationSignIn(config, config.auth, env, http, log, failure)
-    : Promise.resolve(keySignIn(config, config.auth.key, http));
+  switch (config.auth.kind) {
+    case 'workload_identity':
+      return federationSignIn(config, config.auth, env, http, log, failure);
+    case 'service_account_key':
+      return Promise.resolve(keySignIn(config, config.auth.key, http));
+    case 'metadata_server':
+      return metadataServerSignIn(config, env, http, log, failure);
+  }
 }

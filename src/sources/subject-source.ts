@@ -93,4 +93,6 @@ export interface SourceEnvironment {
   variables: Record<string, string>;
   /** What was exported and why (and until when it works), for the log. */
   note: string;
+  /** A shorter line for the job summary, when the user should see it there too. */
+  summary?: string;
 }
