@@ -49,7 +49,7 @@ describe('choosing the way in', () => {
     expect(message).toBe(
       'Both "workload_identity_provider" and "credentials_json" were given: set exactly one of them. ' +
         'Use workload_identity_provider for Workload Identity Federation (recommended), or credentials_json for a ' +
-        'service-account key.',
+        'service-account key (or use_metadata_server: true on a self-hosted runner on Google Cloud).',
     );
   });
 
