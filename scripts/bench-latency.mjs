@@ -15,20 +15,8 @@
 //   npm run bench -- --latency --rtt 100 --runs 9
 //   npm run bench -- --latency --compare /other/dist  # another build in the same round-robin
 //   npm run bench -- --latency --no-build --json
-import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { awsSubjectTokenVerifier, createAwsWorld } from '../__tests__/fakes/aws.mjs';
-import {
-  createTestCertificates,
-  DEFAULT_NODE_BINARY,
-  startConnectProxy,
-  parseFileCommands,
-  startEnvironment,
-} from '../__tests__/fakes/index.mjs';
+import { createTestCertificates, startConnectProxy, startEnvironment } from '../__tests__/fakes/index.mjs';
 import { interpose } from '../__tests__/fakes/latency-relay.mjs';
 import {
   AWS_ACCOUNT,
@@ -36,56 +24,18 @@ import {
   AWS_SERVICE_ACCOUNT,
   benchArgs,
   benchRunner,
-  buildUnlessTold,
+  buildsToMeasure,
   KEY_SERVICE_ACCOUNT,
+  machineLine,
+  mainOf,
+  median,
+  runIfEntry,
+  scenarioRunner,
+  table,
+  tagged,
   trustingAws,
-} from './bench-runner.mjs';
+} from './bench-core.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { args, flag, option } = benchArgs();
-const RTT = Number(option('rtt', '40'));
-const RUNS = Number(option('runs', '15'));
-const WARMUP = Number(option('warmup', '2'));
-const DIST = option('dist', join(root, 'dist'));
-const COMPARE = option('compare', undefined);
-const NODE = DEFAULT_NODE_BINARY;
-
-buildUnlessTold(args);
-
-// ---------------------------------------------------------------- the fakes
-
-const certs = await createTestCertificates();
-const awsWorld = createAwsWorld();
-const awsTrust = trustingAws(awsSubjectTokenVerifier, awsWorld);
-const world = await startEnvironment({
-  tls: certs,
-  google: {
-    ...awsTrust,
-    serviceAccounts: {
-      ...awsTrust.serviceAccounts,
-      [KEY_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT },
-    },
-  },
-});
-const key = world.google.createServiceAccountKey(KEY_SERVICE_ACCOUNT);
-const awsUser = awsWorld.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
-const fakes = [world.github, world.google.sts, world.google.iamcredentials, world.google.oauth2];
-// The relays take the fakes' ports, so every URL, audience and token the
-// fakes hand out stays as it is.
-const relays = await Promise.all(fakes.map((fake) => interpose(fake, { rttMs: RTT })));
-// A forward proxy next to the runner (no delay to it), the services far behind it.
-const proxy = await startConnectProxy();
-const requestCount = () => fakes.reduce((n, s) => n + s.requestCount, 0);
-const connectionCount = () => relays.reduce((n, r) => n + r.connectionCount, 0);
-
-// ---------------------------------------------------------- the runner side
-const runner = benchRunner('gcp-auth-bench-latency-');
-const { scratch, workspace, fileCommands } = runner;
-/** A step's environment (scripts/bench-runner.mjs) over TLS, with the fakes' endpoints. */
-const runnerEnv = (inputs, extra = {}) =>
-  runner.env({ ...world.endpointInputs, ...inputs }, { NODE_EXTRA_CA_CERTS: certs.caFile, ...extra });
-
-const accessToken = { token_format: 'access_token' };
 const HOST_NAMES = {
   github: 'token.actions.githubusercontent.test',
   sts: 'sts.googleapis.test',
@@ -95,189 +45,188 @@ const HOST_NAMES = {
 const named = (url, service) => url.replace('127.0.0.1', HOST_NAMES[service]);
 
 /**
- * @typedef {{ name: string, label: string, args: string[], env: Record<string, string>,
- *   expect?: string, ideal?: number }} Scenario
+ * @typedef {import('./bench-core.mjs').Scenario & { ideal?: number }} Scenario
  * `ideal`: round trips above bare start-up that no client can beat.
  */
-/** @returns {Scenario[]} */
-function scenariosFor(dist, tag = '') {
-  const MAIN = join(dist, 'main', 'index.js');
-  return [
-    {
-      name: 'wif-access-token',
-      label: 'GitHub WIF + SA + access_token',
-      env: runnerEnv(
-        {
-          workload_identity_provider: world.workloadIdentityProvider,
-          service_account: world.serviceAccount,
-          ...accessToken,
-        },
-        world.env,
-      ),
-      expect: 'access_token',
-      ideal: 5,
-    },
-    {
-      // @actions/http-client never proxies 127.0.0.1: the services go by names the test certificate covers.
-      name: 'wif-access-token-proxy',
-      label: 'GitHub WIF + SA + access_token, HTTPS_PROXY',
-      env: runnerEnv(
-        {
-          workload_identity_provider: world.workloadIdentityProvider,
-          service_account: world.serviceAccount,
-          ...accessToken,
-          ...Object.fromEntries(
-            Object.entries(world.endpointInputs).map(([k, url]) => [k, named(url, k.replace(/_endpoint$/, ''))]),
-          ),
-        },
-        {
-          ...world.env,
-          ACTIONS_ID_TOKEN_REQUEST_URL: named(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'github'),
-          HTTPS_PROXY: proxy.url,
-        },
-      ),
-      expect: 'access_token',
-      ideal: 5,
-    },
-    {
-      name: 'wif-direct',
-      label: 'GitHub WIF, direct',
-      env: runnerEnv({ workload_identity_provider: world.workloadIdentityProvider }, world.env),
-      expect: 'auth_token',
-      ideal: 4,
-    },
-    {
-      name: 'key-access-token',
-      label: 'service-account key + access_token',
-      env: runnerEnv({ credentials_json: JSON.stringify(key), ...accessToken }),
-      expect: 'access_token',
-      ideal: 3,
-    },
-    {
-      name: 'aws-env',
-      label: 'AWS env credentials + SA + access_token',
-      env: runnerEnv(
-        {
-          workload_identity_provider: AWS_PROVIDER,
-          subject_token_source: 'aws',
-          aws_region: 'eu-west-1',
-          service_account: AWS_SERVICE_ACCOUNT,
-          ...accessToken,
-        },
-        { AWS_ACCESS_KEY_ID: awsUser.accessKeyId, AWS_SECRET_ACCESS_KEY: awsUser.secretAccessKey },
-      ),
-      expect: 'access_token',
-      ideal: 4,
-    },
-  ].map((s) => ({ ...s, name: s.name + tag, label: s.label + tag, args: [MAIN] }));
-}
 
-/** @type {Scenario[]} */
-const scenarios = [
-  { name: 'bare', label: 'bare `node -e 0`', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
-  ...scenariosFor(DIST),
-  ...(COMPARE ? scenariosFor(COMPARE, ' [compare]') : []),
-];
+/** @param {string[]} args */
+export async function run(args) {
+  const { flag, option } = benchArgs(args);
+  const RTT = Number(option('rtt', '40'));
+  const RUNS = Number(option('runs', '15'));
+  const WARMUP = Number(option('warmup', '2'));
+  const builds = buildsToMeasure({ option });
 
-// ---------------------------------------------------------------- one run
-function timedSpawn(nodeArgs, env) {
-  return new Promise((resolve, reject) => {
-    const out = [];
-    const started = process.hrtime.bigint();
-    const child = spawn(NODE, nodeArgs, { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => out.push(c));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code, output: Buffer.concat(out).toString() });
-    });
+  // -------------------------------------------------------------- the fakes
+  const certs = await createTestCertificates();
+  const awsWorld = createAwsWorld();
+  const awsTrust = trustingAws(awsSubjectTokenVerifier, awsWorld);
+  const world = await startEnvironment({
+    tls: certs,
+    google: {
+      ...awsTrust,
+      serviceAccounts: {
+        ...awsTrust.serviceAccounts,
+        [KEY_SERVICE_ACCOUNT]: { allow: (p) => p.type === 'serviceAccount' && p.email === KEY_SERVICE_ACCOUNT },
+      },
+    },
   });
-}
+  const key = world.google.createServiceAccountKey(KEY_SERVICE_ACCOUNT);
+  const awsUser = awsWorld.addUser(`arn:aws:iam::${AWS_ACCOUNT}:user/ci`);
+  const fakes = [world.github, world.google.sts, world.google.iamcredentials, world.google.oauth2];
+  // The relays take the fakes' ports, so every URL, audience and token the
+  // fakes hand out stays as it is.
+  const relays = await Promise.all(fakes.map((fake) => interpose(fake, { rttMs: RTT })));
+  // A forward proxy next to the runner (no delay to it), the services far behind it.
+  const proxy = await startConnectProxy();
 
-async function runScenario(s) {
-  for (const file of Object.values(fileCommands)) writeFileSync(file, '');
-  const before = { requests: requestCount(), connections: connectionCount() };
-  const r = await timedSpawn(s.args, s.env);
-  const failed = (why) => {
-    console.error(`\n${s.label}: ${why}\n${r.output}`);
-    throw new Error(`${s.name} failed`);
-  };
-  if (r.code !== 0) failed(`exit ${r.code}`);
-  if (s.expect && !parseFileCommands(readFileSync(fileCommands.GITHUB_OUTPUT, 'utf8'))[s.expect]) {
-    failed(`no ${s.expect} output`);
-  }
-  for (const name of readdirSync(workspace)) if (name.startsWith('gha-creds-')) rmSync(join(workspace, name));
-  return { ms: r.ms, requests: requestCount() - before.requests, connections: connectionCount() - before.connections };
-}
+  // --------------------------------------------------------- the runner side
+  /** Every step over TLS, with the fakes' endpoints. */
+  const runner = benchRunner('gcp-auth-bench-latency-', {
+    inputs: world.endpointInputs,
+    env: { NODE_EXTRA_CA_CERTS: certs.caFile },
+  });
+  const accessToken = { token_format: 'access_token' };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+  /** @returns {Scenario[]} */
+  const scenariosFor = (dist) =>
+    [
+      {
+        name: 'wif-access-token',
+        label: 'GitHub WIF + SA + access_token',
+        env: runner.env(
+          {
+            workload_identity_provider: world.workloadIdentityProvider,
+            service_account: world.serviceAccount,
+            ...accessToken,
+          },
+          world.env,
+        ),
+        expect: 'access_token',
+        ideal: 5,
+      },
+      {
+        // @actions/http-client never proxies 127.0.0.1: the services go by names the test certificate covers.
+        name: 'wif-access-token-proxy',
+        label: 'GitHub WIF + SA + access_token, HTTPS_PROXY',
+        env: runner.env(
+          {
+            workload_identity_provider: world.workloadIdentityProvider,
+            service_account: world.serviceAccount,
+            ...accessToken,
+            ...Object.fromEntries(
+              Object.entries(world.endpointInputs).map(([k, url]) => [k, named(url, k.replace(/_endpoint$/, ''))]),
+            ),
+          },
+          {
+            ...world.env,
+            ACTIONS_ID_TOKEN_REQUEST_URL: named(world.env.ACTIONS_ID_TOKEN_REQUEST_URL, 'github'),
+            HTTPS_PROXY: proxy.url,
+          },
+        ),
+        expect: 'access_token',
+        ideal: 5,
+      },
+      {
+        name: 'wif-direct',
+        label: 'GitHub WIF, direct',
+        env: runner.env({ workload_identity_provider: world.workloadIdentityProvider }, world.env),
+        expect: 'auth_token',
+        ideal: 4,
+      },
+      {
+        name: 'key-access-token',
+        label: 'service-account key + access_token',
+        env: runner.env({ credentials_json: JSON.stringify(key), ...accessToken }),
+        expect: 'access_token',
+        ideal: 3,
+      },
+      {
+        name: 'aws-env',
+        label: 'AWS env credentials + SA + access_token',
+        env: runner.env(
+          {
+            workload_identity_provider: AWS_PROVIDER,
+            subject_token_source: 'aws',
+            aws_region: 'eu-west-1',
+            service_account: AWS_SERVICE_ACCOUNT,
+            ...accessToken,
+          },
+          { AWS_ACCESS_KEY_ID: awsUser.accessKeyId, AWS_SECRET_ACCESS_KEY: awsUser.secretAccessKey },
+        ),
+        expect: 'access_token',
+        ideal: 4,
+      },
+    ].map((s) => ({ ...s, args: [mainOf(dist)] }));
 
-function table(headers, rows) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
+  /** @type {Scenario[]} */
+  const scenarios = [
+    { name: 'bare', label: 'bare `node -e 0`', args: ['-e', '0'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+    ...builds.flatMap((b) => tagged(scenariosFor(b.dist), b.tag)),
+  ];
+  const runScenario = scenarioRunner({
+    runner,
+    scenarios,
+    counters: {
+      requests: () => fakes.reduce((n, s) => n + s.requestCount, 0),
+      connections: () => relays.reduce((n, r) => n + r.connectionCount, 0),
+    },
+  });
 
-// ------------------------------------------------------------------ timing
-try {
-  const times = Object.fromEntries(scenarios.map((s) => [s.name, []]));
-  const counts = Object.fromEntries(scenarios.map((s) => [s.name, new Set()]));
-  console.log(
-    `Round trip ${RTT} ms. ${scenarios.length} scenarios round-robin: ${WARMUP} warm-up + ${RUNS} timed runs each ...`,
-  );
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    for (const s of scenarios) {
-      const r = await runScenario(s);
-      if (i < WARMUP) continue;
-      times[s.name].push(r.ms);
-      if (s.name !== 'bare') counts[s.name].add(`${r.requests}/${r.connections}`);
+  // ------------------------------------------------------------------ timing
+  try {
+    const times = Object.fromEntries(scenarios.map((s) => [s.name, []]));
+    const counts = Object.fromEntries(scenarios.map((s) => [s.name, new Set()]));
+    console.log(
+      `Round trip ${RTT} ms. ${scenarios.length} scenarios round-robin: ${WARMUP} warm-up + ${RUNS} timed runs each ...`,
+    );
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      for (const s of scenarios) {
+        const r = await runScenario(s);
+        if (i < WARMUP) continue;
+        times[s.name].push(r.ms);
+        if (s.name !== 'bare') counts[s.name].add(`${r.requests}/${r.connections}`);
+      }
     }
-  }
-  const bare = median(times['bare']);
-  const trips = (s) => (median(times[s.name]) - bare) / RTT;
-  const rows = scenarios.map((s) => [
-    s.label,
-    median(times[s.name]).toFixed(0),
-    s.name === 'bare' ? '-' : trips(s).toFixed(1),
-    s.ideal ?? '-',
-    s.ideal === undefined ? '-' : (trips(s) - s.ideal).toFixed(1),
-    [...counts[s.name]].join(', ') || '-',
-  ]);
-  const cpu = cpus();
-  console.log(
-    `\nNode ${execFileSync(NODE, ['--version']).toString().trim()}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ` +
-      `HTTPS through a relay with a ${RTT} ms round trip, median of ${RUNS} runs after ${WARMUP} warm-up, ` +
-      'wall ms from spawn to exit.\n',
-  );
-  console.log(
-    table(
-      ['scenario', 'median ms', 'round trips above bare', 'ideal', 'above ideal', 'requests/connections per run'],
-      rows,
-    ),
-  );
-  if (flag('json')) {
-    const out = {
-      rttMs: RTT,
-      runs: RUNS,
-      bareMedianMs: bare,
-      scenarios: Object.fromEntries(
-        scenarios
-          .filter((s) => s.name !== 'bare')
-          .map((s) => [s.name, { medianMs: median(times[s.name]), roundTrips: trips(s), ideal: s.ideal }]),
+    const bare = median(times['bare']);
+    const trips = (s) => (median(times[s.name]) - bare) / RTT;
+    const rows = scenarios.map((s) => [
+      s.label,
+      median(times[s.name]).toFixed(0),
+      s.name === 'bare' ? '-' : trips(s).toFixed(1),
+      s.ideal ?? '-',
+      s.ideal === undefined ? '-' : (trips(s) - s.ideal).toFixed(1),
+      [...counts[s.name]].join(', ') || '-',
+    ]);
+    console.log(
+      `\n${machineLine()}, HTTPS through a relay with a ${RTT} ms round trip, median of ${RUNS} runs after ${WARMUP} warm-up, ` +
+        'wall ms from spawn to exit.\n',
+    );
+    console.log(
+      table(
+        ['scenario', 'median ms', 'round trips above bare', 'ideal', 'above ideal', 'requests/connections per run'],
+        rows,
       ),
-    };
-    console.log(`\n${JSON.stringify(out, null, 2)}`);
+    );
+    if (flag('json')) {
+      const out = {
+        rttMs: RTT,
+        runs: RUNS,
+        bareMedianMs: bare,
+        scenarios: Object.fromEntries(
+          scenarios
+            .filter((s) => s.name !== 'bare')
+            .map((s) => [s.name, { medianMs: median(times[s.name]), roundTrips: trips(s), ideal: s.ideal }]),
+        ),
+      };
+      console.log(`\n${JSON.stringify(out, null, 2)}`);
+    }
+  } finally {
+    await Promise.all([...relays.map((r) => r.close()), proxy.close()]);
+    await world.close();
+    await certs.cleanup();
+    runner.cleanup();
   }
-} catch (err) {
-  process.exitCode = 1;
-  throw err;
-} finally {
-  await Promise.all([...relays.map((r) => r.close()), proxy.close()]);
-  await world.close();
-  await certs.cleanup();
-  rmSync(scratch, { recursive: true, force: true });
 }
+
+await runIfEntry(import.meta.url, run);

@@ -7,15 +7,15 @@
 // finished (the target is about 15 s), and the requests each job sent to the
 // failing endpoint meanwhile (the target is about a dozen).
 //
-//   npm run bench -- --outage                         # every endpoint, 60 s each (about 6 minutes)
-//   node scripts/bench-outage.mjs --seconds 20 --jobs 3 --only sts [--failure reset] [--dist DIR]
+//   npm run bench -- --outage                         # every endpoint, 60 s each, both failures (about 17 minutes)
+//   npm run bench -- --outage --seconds 20 --jobs 3 --only sts [--failure reset] [--no-build | --dist DIR]
+//   node scripts/bench-outage.mjs --seconds 20 ...     # the same
 //
 // Loopback only, bounded: a job is killed after 4 minutes, endpoints run one
 // after the other.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { awsSubjectTokenVerifier, createAwsWorld, startFakeAws } from '../__tests__/fakes/aws.mjs';
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
@@ -25,12 +25,15 @@ import {
   AWS_SERVICE_ACCOUNT as AWS_SA,
   benchArgs,
   DEFAULT_INPUTS,
+  JOB_TIMEOUT_MS,
+  mainOf,
+  median,
+  root,
+  runIfEntry,
   trustingAws,
-} from './bench-runner.mjs';
+} from './bench-core.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_MAIN = join(root, 'dist', 'main', 'index.js');
-const JOB_TIMEOUT_MS = 240_000;
+const DEFAULT_MAIN = mainOf(join(root, 'dist'));
 const SA = 'deployer@my-project.iam.gserviceaccount.com';
 const AWS_ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
@@ -105,11 +108,6 @@ const FAILURES = {
   reset: { reset: true },
 };
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
-};
-
 /** One endpoint down for `seconds`, `jobs` jobs started together at its start. */
 export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAULT_MAIN }) {
   const spec = ENDPOINTS[endpoint];
@@ -169,7 +167,7 @@ export async function runOutage({ endpoint, failure, seconds, jobs, main = DEFAU
 
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-export async function runOutages(args = []) {
+export async function run(args = []) {
   const { option } = benchArgs(args);
   const seconds = Number(option('seconds') ?? '60');
   const jobs = Number(option('jobs') ?? '4');
@@ -177,7 +175,7 @@ export async function runOutages(args = []) {
   const endpoints = only ? only.split(',') : Object.keys(ENDPOINTS);
   const failures = option('failure') ? [option('failure')] : ['503', 'reset'];
   // --dist DIR: another build's dist/ (to compare, or to keep measuring while dist/ is rebuilt).
-  const main = option('dist') ? join(option('dist'), 'main', 'index.js') : DEFAULT_MAIN;
+  const main = option('dist') ? mainOf(option('dist')) : DEFAULT_MAIN;
   console.log(`\nOutage of ${seconds} s, ${jobs} jobs per row, action.yml's defaults (retry_timeout 2m).\n`);
   console.log(
     '| endpoint | failure | succeeded | finished after the outage (median / slowest) | requests to it per job |',
@@ -199,6 +197,4 @@ export async function runOutages(args = []) {
   return all;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await runOutages(process.argv.slice(2));
-}
+await runIfEntry(import.meta.url, run);

@@ -7,22 +7,17 @@
 // spawn to last exit) against the ideal N/R.
 //
 //   npm run bench -- --storm                       # the four standard storms
-//   node scripts/bench-storm.mjs --jobs 40 --rate 4 [--retry-after 1] [--no-build]
+//   npm run bench -- --storm --jobs 40 --rate 4 [--retry-after 1] [--no-build | --dist DIR]
+//   node scripts/bench-storm.mjs --jobs 40 --rate 4 ...  # the same
 //
 // Loopback only. Bounded: a job is killed after 4 minutes, and the storms run
 // one after the other. The jobs share this machine's cores, so Node's start
 // of 200 processes at once is part of the figures (the drain starts at the
 // first spawn, not at the first request).
-import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { runAction, startEnvironment } from '../__tests__/fakes/index.mjs';
-import { benchArgs } from './bench-runner.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MAIN = join(root, 'dist', 'main', 'index.js');
-const JOB_TIMEOUT_MS = 240_000;
+import { benchArgs, JOB_TIMEOUT_MS, mainOf, median, root, runIfEntry } from './bench-core.mjs';
 
 /**
  * The storms of issue 10: 40 jobs at 4/s and 200 at 20/s, each with and
@@ -41,7 +36,7 @@ export const STANDARD_STORMS = [
  * One storm on fresh fakes; without `rate`, no quota at all.
  * @param {{ jobs: number, rate?: number, retryAfter?: number }} storm
  */
-export async function runStorm({ jobs, rate, retryAfter }) {
+export async function runStorm({ jobs, rate, retryAfter, main = mainOf(join(root, 'dist')) }) {
   const world = await startEnvironment();
   if (rate !== undefined) {
     const quota = { quota: { perSecond: rate }, ...(retryAfter !== undefined ? { retryAfter } : {}) };
@@ -53,7 +48,7 @@ export async function runStorm({ jobs, rate, retryAfter }) {
     const results = await Promise.all(
       Array.from({ length: jobs }, () =>
         runAction({
-          script: MAIN,
+          script: main,
           inputs: {
             workload_identity_provider: world.workloadIdentityProvider,
             service_account: 'deployer@my-project.iam.gserviceaccount.com',
@@ -74,7 +69,7 @@ export async function runStorm({ jobs, rate, retryAfter }) {
       rate: rate ?? null,
       retryAfter: retryAfter ?? null,
       succeeded: jobs - failures.length,
-      medianJobMs: times[Math.floor((times.length - 1) / 2)] ?? 0,
+      medianJobMs: median(times),
       longestJobMs: times.at(-1) ?? 0,
       drainMs,
       idealMs: rate === undefined ? null : (jobs / rate) * 1000,
@@ -92,8 +87,9 @@ export async function runStorm({ jobs, rate, retryAfter }) {
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs the storms one by one and prints a table (and JSON with --json). */
-export async function runStorms(args = []) {
+export async function run(args = []) {
   const { option } = benchArgs(args);
+  const main = mainOf(option('dist', join(root, 'dist')));
   const storms = option('jobs')
     ? [
         {
@@ -109,7 +105,7 @@ export async function runStorms(args = []) {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const storm of storms) {
-    const f = await runStorm(storm);
+    const f = await runStorm({ ...storm, main });
     all.push(f);
     console.log(
       `| ${f.jobs} | ${f.rate === null ? 'none (floor)' : `${f.rate}/s`} | ${f.retryAfter === null ? 'none' : `${f.retryAfter} s`} | ` +
@@ -128,10 +124,4 @@ export async function runStorms(args = []) {
   return all;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  if (!args.includes('--no-build')) {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-  }
-  await runStorms(args);
-}
+await runIfEntry(import.meta.url, run);
