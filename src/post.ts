@@ -3,8 +3,10 @@
  * same run created, and nothing else. It trusts only the saved state (which
  * the runner keeps per step), never an environment variable a later step
  * could have changed, and it never fails the job. Even the state must name a
- * file the main step would have created: `gha-creds-<16 hex>.json`, a plain
- * file (not a link), so that no state can make it remove anything else.
+ * file the main step would have created: `gha-creds-<16 hex>.json` (or
+ * gcloud's `application_default_credentials.json`, when the main step says it
+ * wrote that), a plain file (not a link), so that no state can make it remove
+ * anything else.
  *
  * It runs in every job that used the action, so it loads nothing it does not
  * need: the runner protocol (runner-commands.ts), the state names and
@@ -14,7 +16,13 @@
 import { lstatSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { CREDENTIALS_FILE_NAME, STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-state.js';
+import {
+  ADC_FILE_NAME,
+  CREDENTIALS_FILE_NAME,
+  STATE_ADC_FILE,
+  STATE_CLEANUP,
+  STATE_CREDENTIALS_FILE,
+} from './post-state.js';
 import * as runner from './runner-commands.js';
 
 export function cleanup(): void {
@@ -28,7 +36,7 @@ export function cleanup(): void {
       runner.info(`cleanup_credentials is false: leaving ${file} in place.`);
       return;
     }
-    if (!CREDENTIALS_FILE_NAME.test(basename(file))) {
+    if (!isNameTheMainStepCreates(file)) {
       runner.warning(`Not removing ${file}: this action only removes the gha-creds-<hex>.json files it creates.`);
       return;
     }
@@ -42,6 +50,12 @@ export function cleanup(): void {
   } catch (err) {
     runner.warning(`Could not remove the credentials file: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** gha-creds-<16 hex>.json, or gcloud's ADC file when the main step wrote it there (credentials_file_location: adc). */
+function isNameTheMainStepCreates(file: string): boolean {
+  const name = basename(file);
+  return CREDENTIALS_FILE_NAME.test(name) || (runner.getState(STATE_ADC_FILE) === 'true' && name === ADC_FILE_NAME);
 }
 
 function lstatIfPresent(file: string): ReturnType<typeof lstatSync> | undefined {

@@ -248,6 +248,16 @@ describe('the call sites that take an outside value', () => {
 });
 
 describe('the post step removes only what the main step creates (issue 21)', () => {
+  it("removes gcloud's ADC file only when the main step says it wrote it there", () => {
+    const adc = join(dir, 'application_default_credentials.json');
+    writeFileSync(adc, '{}');
+    process.env['STATE_cleanup_credentials'] = 'true';
+    process.env['STATE_credentials_file_path'] = adc;
+    expect(captureStdout(cleanup)).toContain('::warning::Not removing');
+    process.env['STATE_credentials_file_adc'] = 'true';
+    expect(captureStdout(cleanup)).toBe(`Removed credentials file ${adc}\n`);
+  });
+
   it('removes a gha-creds-<16 hex>.json file; leaves any other path, and a link of that name', () => {
     const file = join(dir, 'gha-creds-0123456789abcdef.json');
     writeFileSync(file, '{}');
