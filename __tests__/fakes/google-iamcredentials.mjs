@@ -34,7 +34,8 @@ export const IAM_PERMISSIONS = {
 };
 
 /** Scopes that let a token call IAM Credentials. */
-const IAM_SCOPES = ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/iam'];
+/** The scopes that cover IAM Credentials, in any universe (https://www.UNIVERSE/auth/cloud-platform). */
+const IAM_SCOPE = /^https:\/\/www\.[^/]+\/auth\/(?:cloud-platform|iam)$/;
 
 /**
  * What IAM Credentials answers a token whose scopes do not cover it.
@@ -134,7 +135,7 @@ export function createIamCredentialsHandler(state) {
     if ('error' in auth) return auth.error;
     const caller = auth.principal;
     // A token with scopes but neither cloud-platform nor iam (a VM created with narrow access scopes).
-    if (auth.scopes && auth.scopes.length > 0 && !auth.scopes.some((s) => IAM_SCOPES.includes(s))) {
+    if (auth.scopes && auth.scopes.length > 0 && !auth.scopes.some((s) => IAM_SCOPE.test(s))) {
       return insufficientScopes();
     }
 
