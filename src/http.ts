@@ -18,16 +18,10 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import { HttpClient } from '@actions/http-client';
 
 import { Connections } from './connections.js';
+import { formatDuration } from './duration.js';
 import { ServiceError } from './errors.js';
 import { clipForDisplay, type Log } from './log.js';
-import {
-  decide,
-  DEFAULT_RETRY_TIMEOUT_MS,
-  describeStop,
-  type Failure,
-  formatDuration,
-  type RetryLimits,
-} from './retry-policy.js';
+import { decide, DEFAULT_RETRY_TIMEOUT_MS, describeStop, type Failure, type RetryLimits } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 

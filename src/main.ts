@@ -9,12 +9,12 @@
  * at any stage ends in one `::error::` line from `describeFailure`.
  */
 import { readConfig } from './config.js';
-import { originsFor } from './connections.js';
 import { credentialsDirectory, credentialsFileName, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
 import { Http } from './http.js';
 import { startSignIn } from './identity/index.js';
 import { type Log, runnerLog } from './log.js';
+import { originsFor } from './preconnect-plan.js';
 import { Results } from './results.js';
 import * as runner from './runner-commands.js';
 import { mintTokens } from './tokens.js';
