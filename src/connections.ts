@@ -28,7 +28,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 import type { RequestHandler } from '@actions/http-client/lib/interfaces';
-import { getProxyUrl } from '@actions/http-client/lib/proxy';
+
+import { proxyFor } from './proxy.js';
 
 /** What http-client's agents pass on to new sockets (keepAlive: true), kept the same for ours. */
 const KEEP_ALIVE_INITIAL_DELAY_MS = 1000;
@@ -211,7 +212,7 @@ export class Connections {
         continue; // the request itself reports a bad URL
       }
       if (this.preconnections.has(url.origin) || !/^https?:$/.test(url.protocol)) continue;
-      const proxy = getProxyUrl(url);
+      const proxy = proxyFor(url);
       // http-client tunnels https:// only through http:// proxies with its CONNECT agent; leave the rest as it is.
       if (proxy && (proxy.protocol !== 'http:' || url.protocol !== 'https:')) continue;
       try {
