@@ -23,7 +23,7 @@ import { unpinnedRefWarning, userAgent } from './version.js';
 /** No single step may hang a job: no new request starts after this. */
 const STEP_DEADLINE_MS = 5 * 60_000;
 
-/** Seams for in-process tests; a real run uses none. */
+/** Options for in-process tests; a real run uses none. */
 export interface RunOptions {
   /**
    * false: open no connection early. Preconnect opens sockets itself, which
@@ -33,6 +33,15 @@ export interface RunOptions {
   preconnect?: boolean;
 }
 
+/**
+ * `env`: the step's environment, the one source of what the run reads: its
+ * inputs (INPUT_*), the runner's variables, a source's own (AWS_*, ...), the
+ * endpoint overrides. Nothing here writes to it. Two things are process-wide
+ * by nature and use process.env whatever `env` is: the runner's file commands
+ * (GITHUB_OUTPUT, GITHUB_ENV, ...; runner-files.ts, whose exportVariable also
+ * sets the variable in process.env, as @actions/core does) and
+ * @actions/http-client's proxy variables (HTTPS_PROXY, NO_PROXY).
+ */
 export async function run(
   env: NodeJS.ProcessEnv = process.env,
   log: Log = runnerLog,
@@ -41,7 +50,7 @@ export async function run(
   const context: FailureContext = {};
   let http: Http | undefined;
   try {
-    const config = readConfig((name) => runner.getInput(name), env);
+    const config = readConfig((name) => runner.getInput(name, env), env);
     context.config = config;
     http = new Http({
       userAgent: userAgent(env),
