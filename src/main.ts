@@ -36,11 +36,12 @@ export interface RunOptions {
 /**
  * `env`: the step's environment, the one source of what the run reads: its
  * inputs (INPUT_*), the runner's variables, a source's own (AWS_*, ...), the
- * endpoint overrides. Nothing here writes to it. Two things are process-wide
- * by nature and use process.env whatever `env` is: the runner's file commands
- * (GITHUB_OUTPUT, GITHUB_ENV, ...; runner-files.ts, whose exportVariable also
- * sets the variable in process.env, as @actions/core does) and
- * @actions/http-client's proxy variables (HTTPS_PROXY, NO_PROXY).
+ * endpoint overrides. Two things are process-wide by nature and use
+ * process.env whatever `env` is: the runner's file commands (GITHUB_OUTPUT,
+ * GITHUB_ENV, ...: runner-files.ts) and @actions/http-client's proxy
+ * variables (HTTPS_PROXY, NO_PROXY). The one write to an environment is
+ * runner-files.ts's exportVariable, which sets the variable in process.env
+ * (the same object as `env` in a real run) as @actions/core does.
  */
 export async function run(
   env: NodeJS.ProcessEnv = process.env,
