@@ -28,37 +28,11 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 import type { RequestHandler } from '@actions/http-client/lib/interfaces';
-import { getProxyUrl } from '@actions/http-client/lib/proxy';
 
-import type { Config } from './config.js';
+import { proxyFor } from './proxy.js';
 
 /** What http-client's agents pass on to new sockets (keepAlive: true), kept the same for ours. */
 const KEEP_ALIVE_INITIAL_DELAY_MS = 1000;
-
-/**
- * The origins a configuration will call after its first request: the ones
- * worth opening early. The first request itself (GitHub OIDC, the AWS
- * credential lookup, or the only call of a key) connects as usual.
- */
-export function originsFor(config: Config, env: NodeJS.ProcessEnv): string[] {
-  const urls: string[] = [];
-  const { endpoints, serviceAccount: sa, tokenFormat } = config;
-  // A key signs the delegation JWT itself; federation and the metadata server's account ask IAM Credentials to.
-  const asksIamToSign = config.auth.kind !== 'service_account_key';
-  if (config.auth.kind === 'workload_identity') {
-    urls.push(endpoints.sts, ...(config.auth.source.laterOrigins?.(env) ?? []));
-  }
-  const delegation = tokenFormat === 'access_token' && config.accessToken.subject !== undefined;
-  if (sa) {
-    const iam =
-      config.checkImpersonation ||
-      (tokenFormat === 'access_token' && (!delegation || asksIamToSign)) ||
-      (tokenFormat === 'id_token' && config.idToken.audience !== undefined);
-    if (iam) urls.push(endpoints.iamcredentials);
-    if (delegation) urls.push(endpoints.oauth2);
-  }
-  return urls;
-}
 
 /** One early connection: opened once, handed over at most once. */
 class Preconnection {
@@ -238,7 +212,7 @@ export class Connections {
         continue; // the request itself reports a bad URL
       }
       if (this.preconnections.has(url.origin) || !/^https?:$/.test(url.protocol)) continue;
-      const proxy = getProxyUrl(url);
+      const proxy = proxyFor(url);
       // http-client tunnels https:// only through http:// proxies with its CONNECT agent; leave the rest as it is.
       if (proxy && (proxy.protocol !== 'http:' || url.protocol !== 'https:')) continue;
       try {

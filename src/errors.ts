@@ -4,7 +4,7 @@
  * dumping a stack trace or a request body (which could hold a secret).
  */
 import { redactSecrets } from './log.js';
-import { formatDuration } from './retry-policy.js';
+import { formatDuration } from './duration.js';
 import { escapeInvisible } from './runner-commands.js';
 
 /**

@@ -112,7 +112,7 @@ export function validatePoolOrProviderId(value: string, kind: 'pool' | 'provider
   return value;
 }
 
-/** The project number inside workload_identity_provider (the form check is in config.ts, which explains IDs). */
+/** The project number inside workload_identity_provider (provider-name.ts says what is wrong when it is not one). */
 export function isProjectNumber(value: string): boolean {
   return PROJECT_NUMBER.test(value);
 }

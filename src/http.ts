@@ -8,7 +8,8 @@
  *   - retries on what is safe to retry, decided by src/retry-policy.ts (time
  *     budget, capped exponential backoff with full jitter, Retry-After), with
  *     one log line per wait and one when an answer came after retries;
- *   - proxies from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (via @actions/http-client);
+ *   - proxies from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (via @actions/http-client),
+ *     never for instance metadata (src/proxy.ts);
  *   - one error type, `ServiceError`, carrying the service, the status and the
  *     service's own message.
  * Callers never see a raw response with a non-2xx status.
@@ -18,16 +19,11 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import { HttpClient } from '@actions/http-client';
 
 import { Connections } from './connections.js';
+import { formatDuration } from './duration.js';
 import { ServiceError } from './errors.js';
 import { clipForDisplay, type Log } from './log.js';
-import {
-  decide,
-  DEFAULT_RETRY_TIMEOUT_MS,
-  describeStop,
-  type Failure,
-  formatDuration,
-  type RetryLimits,
-} from './retry-policy.js';
+import { directHandler, isInstanceMetadata } from './proxy.js';
+import { decide, DEFAULT_RETRY_TIMEOUT_MS, describeStop, type Failure, type RetryLimits } from './retry-policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -110,6 +106,8 @@ export class Http {
   // and an https:// origin would send TLS traffic through a plain agent.
   private readonly clients = new Map<string, HttpClient>();
   private readonly connections = new Connections();
+  /** Closes the direct agents of instance metadata clients (proxy.ts). */
+  private readonly directAgents: Array<() => void> = [];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -117,7 +115,6 @@ export class Http {
   private nextSignal: AbortSignal | undefined;
 
   constructor(private readonly options: HttpOptions) {
-    neverProxyInstanceMetadata(process.env);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
@@ -276,7 +273,11 @@ export class Http {
         canHandleAuthentication: () => false,
         handleAuthentication: () => Promise.reject(new Error('not an authentication handler')),
       };
-      client = new HttpClient(this.options.userAgent, [this.connections.handlerFor(url.origin), signalHandler], {
+      // Instance metadata goes direct whatever the proxy variables say (proxy.ts); a preconnected agent, if any, wins.
+      const direct = isInstanceMetadata(url) ? directHandler(url) : undefined;
+      if (direct) this.directAgents.push(direct.close);
+      const handlers = [...(direct ? [direct.handler] : []), this.connections.handlerFor(url.origin), signalHandler];
+      client = new HttpClient(this.options.userAgent, handlers, {
         allowRetries: false, // retries are ours: one policy, logged, with a deadline
         allowRedirects: false, // none of the APIs we call redirect; a redirect is a misconfigured endpoint
         keepAlive: true,
@@ -300,6 +301,7 @@ export class Http {
   dispose(): void {
     for (const client of this.clients.values()) client.dispose();
     this.clients.clear();
+    for (const close of this.directAgents.splice(0)) close();
     this.connections.close();
   }
 }
@@ -439,34 +441,4 @@ export function parseErrorBody(body: string): { message: string; reason?: string
 /** The service's words as shown: secrets it echoed redacted before the cut (log.ts says why). */
 function clip(text: string): string {
   return clipForDisplay(text, MAX_ERROR_TEXT);
-}
-
-/**
- * Instance and container metadata (EC2 IMDS, ECS credentials, Google Cloud's
- * metadata server at metadata.google.internal) live on
- * link-local addresses that only the machine itself can reach: a proxy cannot
- * reach them, and IMDSv2 refuses proxied requests on purpose. The AWS SDKs
- * never proxy them; neither do we. @actions/http-client decides through
- * NO_PROXY (it reads `no_proxy` first), so these hosts are added there, for
- * this process only, when a proxy is configured.
- */
-const METADATA_HOSTS = [
-  '169.254.169.254',
-  '169.254.170.2',
-  '169.254.170.23',
-  '[fd00:ec2::254]',
-  '[fd00:ec2::23]',
-  'metadata.google.internal',
-];
-
-export function neverProxyInstanceMetadata(env: NodeJS.ProcessEnv): void {
-  const proxied = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => env[name]);
-  if (!proxied) return;
-  const variable = env['no_proxy'] ? 'no_proxy' : 'NO_PROXY';
-  const entries = (env[variable] ?? '')
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
-  const missing = METADATA_HOSTS.filter((host) => !entries.includes(host));
-  if (missing.length > 0) env[variable] = [...entries, ...missing].join(',');
 }

@@ -9,12 +9,12 @@
  * at any stage ends in one `::error::` line from `describeFailure`.
  */
 import { readConfig } from './config.js';
-import { originsFor } from './connections.js';
 import { credentialsDirectory, credentialsFileName, writeCredentialsFile } from './credentials-file.js';
 import { describeFailure, type FailureContext } from './diagnose.js';
 import { Http } from './http.js';
 import { startSignIn } from './identity/index.js';
 import { type Log, runnerLog } from './log.js';
+import { originsFor } from './preconnect-plan.js';
 import { Results } from './results.js';
 import * as runner from './runner-commands.js';
 import { mintTokens } from './tokens.js';
@@ -23,7 +23,7 @@ import { unpinnedRefWarning, userAgent } from './version.js';
 /** No single step may hang a job: no new request starts after this. */
 const STEP_DEADLINE_MS = 5 * 60_000;
 
-/** Seams for in-process tests; a real run uses none. */
+/** Options for in-process tests; a real run uses none. */
 export interface RunOptions {
   /**
    * false: open no connection early. Preconnect opens sockets itself, which
@@ -33,6 +33,16 @@ export interface RunOptions {
   preconnect?: boolean;
 }
 
+/**
+ * `env`: the step's environment, the one source of what the run reads: its
+ * inputs (INPUT_*), the runner's variables, a source's own (AWS_*, ...), the
+ * endpoint overrides. Two things are process-wide by nature and use
+ * process.env whatever `env` is: the runner's file commands (GITHUB_OUTPUT,
+ * GITHUB_ENV, ...: runner-files.ts) and @actions/http-client's proxy
+ * variables (HTTPS_PROXY, NO_PROXY). The one write to an environment is
+ * runner-files.ts's exportVariable, which sets the variable in process.env
+ * (the same object as `env` in a real run) as @actions/core does.
+ */
 export async function run(
   env: NodeJS.ProcessEnv = process.env,
   log: Log = runnerLog,
@@ -41,7 +51,7 @@ export async function run(
   const context: FailureContext = {};
   let http: Http | undefined;
   try {
-    const config = readConfig((name) => runner.getInput(name), env);
+    const config = readConfig((name) => runner.getInput(name, env), env);
     context.config = config;
     http = new Http({
       userAgent: userAgent(env),

@@ -61,11 +61,6 @@ export function principalSetOf(provider: ProviderName, attribute: string, value:
   return `principalSet://${provider.iamHost}/${provider.poolName}/attribute.${attribute}/${value}`;
 }
 
-/** principalSet://iam.<universe>/<pool>/*: the whole pool. */
-export function wholePoolOf(provider: ProviderName): string {
-  return `principalSet://${provider.iamHost}/${provider.poolName}/*`;
-}
-
 /** The gcloud command that lists the pool's providers. */
 export function providersListCommand(provider: ProviderName | undefined): string {
   const pool = provider?.poolId ?? 'POOL';

@@ -12,6 +12,7 @@ import { STATE_ADC_FILE, STATE_CLEANUP, STATE_CREDENTIALS_FILE } from './post-st
 import { escapeInvisible } from './runner-commands.js';
 import * as runner from './runner-files.js';
 import type { SourceEnvironment } from './sources/subject-source.js';
+import { rfc3339 } from './timestamp.js';
 
 const PROJECT_VARIABLES = [
   'CLOUDSDK_CORE_PROJECT',
@@ -181,11 +182,6 @@ export class Results {
     runner.exportVariable(name, value);
     this.exported.push(name);
   }
-}
-
-/** RFC 3339 in UTC without fractions: 2026-01-02T03:04:05Z. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The summary is HTML; values such as an audience come from inputs, a principal from a token's claims. */

@@ -10,6 +10,7 @@
  * requests per job small (a thousand jobs retrying must not turn an outage
  * into a self-made denial of service).
  */
+import { formatDuration } from './duration.js';
 
 /**
  * Retry budget of one request when `retry_timeout` is not set. Rides out a
@@ -219,15 +220,6 @@ function typoStop(failure: Failure, limits: RetryLimits): 'unresolved-host' | 'u
   if (failure.code === 'ENOTFOUND') return 'unresolved-host';
   if (limits.userEndpoint && UNREACHABLE_CODES.has(failure.code ?? '')) return 'unreachable-endpoint';
   return undefined;
-}
-
-/** "1.2s", "41s", "2m5s": short, for logs and errors. */
-export function formatDuration(ms: number): string {
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const rest = seconds % 60;
-  return `${Math.floor(seconds / 60)}m${rest ? `${rest}s` : ''}`;
 }
 
 /** Why the request stopped, as the end of the error message; undefined for a permanent answer (nothing to add). */

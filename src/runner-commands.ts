@@ -53,9 +53,9 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
-/** An input as the runner passes it (INPUT_<NAME>, spaces as '_'), trimmed; '' when absent. */
-export function getInput(name: string): string {
-  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+/** An input as the runner passes it (INPUT_<NAME>, spaces as '_') in the step's environment, trimmed; '' when absent. */
+export function getInput(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 
 /** State the main step saved (the runner hands it to the post step as STATE_<name>). */

@@ -10,7 +10,7 @@ import * as nodeHttp from 'node:http';
 import * as net from 'node:net';
 
 import { type Config, readConfig } from '../../src/config.js';
-import { originsFor } from '../../src/connections.js';
+import { originsFor } from '../../src/preconnect-plan.js';
 import { Http } from '../../src/http.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import {

@@ -5,8 +5,6 @@
  * and what src/diagnose.ts prints with its claims and hints.
  */
 
-import { getProxyUrl } from '@actions/http-client';
-
 import { type Config, readConfig, type WorkloadIdentityAuth } from '../../src/config.js';
 import { externalAccountConfig } from '../../src/credentials-file.js';
 import { describeFailure } from '../../src/diagnose.js';
@@ -15,6 +13,7 @@ import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
 import type { Log } from '../../src/log.js';
+import { proxyFor } from '../../src/proxy.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import { AZURE_IMDS_TEST_ENDPOINT, AzureSource } from '../../src/sources/azure/azure-source.js';
 import type { AzureSourceOptions } from '../../src/sources/azure/index.js';
@@ -254,10 +253,10 @@ describe('the subject token', () => {
       process.env['HTTP_PROXY'] = 'http://proxy.example:3128';
       delete process.env['NO_PROXY'];
       delete process.env['no_proxy'];
-      const source = sourceFor({}, {}); // its Http adds the metadata hosts to NO_PROXY
+      const source = sourceFor({}, {});
       expect(source.tokenUrl).toMatch(/^http:\/\/169\.254\.169\.254\//);
-      expect(getProxyUrl(source.tokenUrl)).toBe('');
-      expect(getProxyUrl('http://example.com/')).toBe('http://proxy.example:3128/');
+      expect(proxyFor(new URL(source.tokenUrl))).toBeUndefined();
+      expect(proxyFor(new URL('http://example.com/'))?.href).toBe('http://proxy.example:3128/');
     } finally {
       process.env = saved;
     }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import { type Config, parseList, readConfig } from '../../src/config.js';
+import { type Config, readConfig } from '../../src/config.js';
+import { parseList } from '../../src/inputs.js';
 import { parseDuration } from '../../src/duration.js';
 import { ConfigError } from '../../src/errors.js';
 import { captureRunnerOutput } from '../support/runner-output.js';

@@ -4,7 +4,8 @@ import { getProxyUrl } from '@actions/http-client';
 import nock from 'nock';
 import { ServiceError } from '../../src/errors.js';
 
-import { Http, type HttpOptions, neverProxyInstanceMetadata, parseErrorBody } from '../../src/http.js';
+import { Http, type HttpOptions, parseErrorBody } from '../../src/http.js';
+import { proxyFor } from '../../src/proxy.js';
 import { recordingLog } from '../support/unit.js';
 
 const BASE = 'https://sts.example.test';
@@ -418,38 +419,48 @@ describe('parseErrorBody', () => {
 });
 
 describe('proxies and instance metadata', () => {
-  it("never proxies EC2/ECS metadata addresses nor Google Cloud's metadata server, keeping the user NO_PROXY entries", () => {
-    const env: NodeJS.ProcessEnv = { HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'internal.example.com' };
-    neverProxyInstanceMetadata(env);
-    expect(env['NO_PROXY']).toBe(
-      'internal.example.com,169.254.169.254,169.254.170.2,169.254.170.23,[fd00:ec2::254],[fd00:ec2::23],' +
-        'metadata.google.internal',
-    );
-    neverProxyInstanceMetadata(env); // idempotent
-    expect(env['NO_PROXY']?.split(',')).toHaveLength(7);
-    const lower: NodeJS.ProcessEnv = { https_proxy: 'http://proxy:3128', no_proxy: 'a.example' };
-    neverProxyInstanceMetadata(lower);
-    expect(lower['no_proxy']).toMatch(/^a\.example,169\.254\.169\.254,/);
-    const none: NodeJS.ProcessEnv = {};
-    neverProxyInstanceMetadata(none);
-    expect(none).toEqual({});
-  });
-
-  it('leaves http-client proxying Google but not metadata', () => {
+  /** Runs `body` with these proxy variables (and no others) in process.env, restoring it after. */
+  async function withProxyEnv(vars: Record<string, string>, body: () => Promise<void> | void): Promise<void> {
     const saved = { ...process.env };
     try {
-      process.env['HTTP_PROXY'] = 'http://proxy.example:3128';
-      process.env['HTTPS_PROXY'] = 'http://proxy.example:3128';
-      delete process.env['NO_PROXY'];
-      delete process.env['no_proxy'];
-      makeHttp().http.dispose();
-      expect(getProxyUrl('http://169.254.169.254/latest/api/token')).toBe('');
-      expect(getProxyUrl('http://169.254.170.2/v2/credentials/x')).toBe('');
-      expect(getProxyUrl('https://sts.googleapis.com/v1/token')).toBe('http://proxy.example:3128/');
+      for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy']) {
+        delete process.env[name];
+      }
+      Object.assign(process.env, vars);
+      await body();
     } finally {
       process.env = saved;
     }
-  });
+  }
+  const proxyOf = (url: string) => proxyFor(new URL(url))?.href;
+
+  it("never proxies EC2/ECS metadata addresses nor Google Cloud's metadata server, keeping the user NO_PROXY entries", () =>
+    withProxyEnv({ HTTP_PROXY: 'http://proxy:3128', NO_PROXY: 'internal.example.com' }, () => {
+      for (const host of [
+        '169.254.169.254',
+        '169.254.170.2',
+        '169.254.170.23',
+        '[fd00:ec2::254]',
+        '[fd00:ec2::23]',
+        'metadata.google.internal',
+      ]) {
+        expect([host, proxyOf(`http://${host}/latest/api/token`)]).toEqual([host, undefined]);
+      }
+      expect(proxyOf('http://internal.example.com/x')).toBeUndefined();
+      expect(proxyOf('http://example.com/x')).toBe('http://proxy:3128/');
+      expect(process.env['NO_PROXY']).toBe('internal.example.com'); // the environment is left as it was
+    }));
+
+  it('leaves http-client proxying Google but not metadata, and the environment as it was', () =>
+    withProxyEnv({ HTTP_PROXY: 'http://proxy.example:3128', HTTPS_PROXY: 'http://proxy.example:3128' }, () => {
+      const before = { ...process.env };
+      makeHttp().http.dispose();
+      expect(process.env).toEqual(before);
+      expect(proxyOf('http://169.254.169.254/latest/api/token')).toBeUndefined();
+      expect(proxyOf('http://169.254.170.2/v2/credentials/x')).toBeUndefined();
+      expect(proxyOf('https://sts.googleapis.com/v1/token')).toBe('http://proxy.example:3128/');
+      expect(getProxyUrl('https://sts.googleapis.com/v1/token')).toBe('http://proxy.example:3128/');
+    }));
 });
 
 describe('bounds: answer size, aborted attempts, the step deadline', () => {

@@ -40,11 +40,11 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the main step with these inputs, as the runner would pass them (INPUT_*). */
+/** Runs the main step with these inputs, as the runner would pass them (INPUT_* in the step's environment). */
 async function runWith(inputs: Record<string, string>): Promise<void> {
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
   await run(
     {
+      ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
       GITHUB_WORKSPACE: dir,
       ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNNER}/token?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
@@ -151,5 +151,32 @@ describe('run()', () => {
     expect(requests).toEqual([]);
     expect(readdirSync(dir).filter((f) => f.startsWith('gha-creds-'))).toEqual([]);
     expect(fileCommands('GITHUB_OUTPUT')).toEqual({});
+  });
+
+  it('reads its inputs from the environment it is given and changes neither that nor process.env but to export', async () => {
+    process.env['INPUT_WORKLOAD_IDENTITY_PROVIDER'] = 'not-read'; // only the given environment holds inputs
+    process.env['HTTPS_PROXY'] = 'http://proxy.example:3128';
+    nock(RUNNER).get('/token').query(true).reply(200, { value: SUBJECT });
+    nock(STS).post('/v1/token').reply(200, { access_token: 'ya29.federated', expires_in: 3600 });
+    const env: NodeJS.ProcessEnv = {
+      INPUT_WORKLOAD_IDENTITY_PROVIDER: PROVIDER,
+      INPUT_PROJECT_ID: 'my-project',
+      GITHUB_WORKSPACE: dir,
+      ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNNER}/token?api-version=2.0`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    };
+    const given = { ...env };
+    const before = { ...process.env };
+
+    await run(env, undefined, { preconnect: false });
+
+    expect(process.exitCode).toBeUndefined();
+    expect(env).toEqual(given);
+    const exported = fileCommands('GITHUB_ENV');
+    expect(Object.keys(exported)).toEqual(
+      expect.arrayContaining(['GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_CLOUD_PROJECT']),
+    );
+    // process.env gained exactly the exported variables (as @actions/core's exportVariable does), nothing else.
+    expect(process.env).toEqual({ ...before, ...exported });
   });
 });

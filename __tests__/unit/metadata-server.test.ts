@@ -10,7 +10,7 @@ import nock from 'nock';
 
 import { gcloudConfigDirectory } from '../../src/adc-file.js';
 import { type Config, readConfig } from '../../src/config.js';
-import { originsFor } from '../../src/connections.js';
+import { originsFor } from '../../src/preconnect-plan.js';
 import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js';
 import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { MetadataServer, metadataServerOrigin } from '../../src/google/metadata-server.js';

@@ -1,12 +1,6 @@
 /** workload_identity_provider, parsed once (src/provider-name.ts), and the names derived from it. */
 import { ConfigError } from '../../src/errors.js';
-import {
-  parseProviderName,
-  principalOf,
-  principalSetOf,
-  providersListCommand,
-  wholePoolOf,
-} from '../../src/provider-name.js';
+import { parseProviderName, principalOf, principalSetOf, providersListCommand } from '../../src/provider-name.js';
 
 const NAME = 'projects/123456789012/locations/global/workloadIdentityPools/gh-pool/providers/gh-provider';
 
@@ -36,7 +30,6 @@ describe('parseProviderName', () => {
     expect(principalSetOf(provider, 'repository', 'o/r')).toBe(
       `principalSet://iam.example.goog/${pool}/attribute.repository/o/r`,
     );
-    expect(wholePoolOf(provider)).toBe(`principalSet://iam.example.goog/${pool}/*`);
     expect(providersListCommand(provider)).toBe(
       'gcloud iam workload-identity-pools providers list --location=global --workload-identity-pool=gh-pool ' +
         '--project=123456789012',

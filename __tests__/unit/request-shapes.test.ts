@@ -402,19 +402,19 @@ describe('in-process: random and hostile inputs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The process environment of one step: its inputs, the runner's files, nothing from the test runner. */
+  /** The environment of one step, inputs included; the runner's files in process.env (runner-files.ts); nothing from the test runner. */
   function stepEnvironment(inputs: Record<string, string>): NodeJS.ProcessEnv {
     for (const name of Object.keys(process.env)) {
       if (/^(INPUT_|STATE_|GITHUB_|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy|AWS_|GOOGLE_|CLOUDSDK_)/.test(name)) {
         delete process.env[name];
       }
     }
-    for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
     for (const file of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
       process.env[file] = join(dir, file);
       writeFileSync(join(dir, file), '');
     }
     return {
+      ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
       GITHUB_WORKSPACE: dir,
       ACTIONS_ID_TOKEN_REQUEST_URL: OIDC_URL,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',

@@ -5,12 +5,12 @@ import {
   DEFAULT_RETRY_TIMEOUT_MS,
   describeStop,
   type Failure,
-  formatDuration,
   isRetryable,
   retryAfterMs,
   type RetryLimits,
   type RetryState,
 } from '../../src/retry-policy.js';
+import { formatDuration } from '../../src/duration.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const defaults: RetryLimits = { budgetMs: DEFAULT_RETRY_TIMEOUT_MS };

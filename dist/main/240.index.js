@@ -97,8 +97,8 @@ var jwt = __webpack_require__(962);
 var provider_name = __webpack_require__(556);
 // EXTERNAL MODULE: ./src/regular-file.ts
 var regular_file = __webpack_require__(702);
-// EXTERNAL MODULE: ./src/results.ts + 1 modules
-var results = __webpack_require__(834);
+// EXTERNAL MODULE: ./src/timestamp.ts
+var timestamp = __webpack_require__(699);
 // EXTERNAL MODULE: ./src/sources/token-type.ts
 var token_type = __webpack_require__(648);
 // EXTERNAL MODULE: ./src/sources/executable/command.ts
@@ -523,7 +523,7 @@ class ExecutableSource {
                 'client libraries would otherwise reuse the cached answer forever). Add "expiration_time" (Unix seconds).');
         }
         if (isExpired(answer, this.now())) {
-            throw new errors/* EnvironmentError */.eG(`${this.label} answered with a token that expired at ${(0,results/* rfc3339 */.a)(answer.expiresAt ?? this.now())}: ` +
+            throw new errors/* EnvironmentError */.eG(`${this.label} answered with a token that expired at ${(0,timestamp/* rfc3339 */.a)(answer.expiresAt ?? this.now())}: ` +
                 "make it fetch a fresh one (and check the runner's clock).");
         }
         if (answer.tokenType !== this.subjectTokenType) {
@@ -561,7 +561,7 @@ class ExecutableSource {
                 `running ${this.label}.`);
             return undefined;
         }
-        const until = answer.expiresAt ? `, valid until ${(0,results/* rfc3339 */.a)(answer.expiresAt)}` : '';
+        const until = answer.expiresAt ? `, valid until ${(0,timestamp/* rfc3339 */.a)(answer.expiresAt)}` : '';
         this.log.info(`Used the cached answer in ${file} (executable_output_file${until}); ${this.label} was not run.`);
         return answer;
     }

@@ -87,8 +87,8 @@ __webpack_require__.d(__webpack_exports__, {
 var sts = __webpack_require__(75);
 // EXTERNAL MODULE: ./src/provider-name.ts
 var provider_name = __webpack_require__(556);
-// EXTERNAL MODULE: ./src/results.ts + 1 modules
-var results = __webpack_require__(834);
+// EXTERNAL MODULE: ./src/timestamp.ts
+var timestamp = __webpack_require__(699);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(625);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -1331,7 +1331,7 @@ function reachable(provider) {
     return provider === 'environment' || provider === 'instance-metadata';
 }
 function until(credentials) {
-    return credentials.expiration ? `, expiring ${(0,results/* rfc3339 */.a)(credentials.expiration)}` : '';
+    return credentials.expiration ? `, expiring ${(0,timestamp/* rfc3339 */.a)(credentials.expiration)}` : '';
 }
 
 

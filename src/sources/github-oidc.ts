@@ -3,7 +3,7 @@
  * URL and a request token; a GET on that URL with an `audience` parameter
  * returns a signed JWT describing the workflow run.
  */
-import type { InputReader } from '../config.js';
+import type { InputReader } from '../inputs.js';
 import { EnvironmentError, isCertificateRejection, type ServiceError } from '../errors.js';
 import { validateAudience } from '../forms.js';
 import type { Http } from '../http.js';

@@ -14,7 +14,7 @@
  *
  * Adding a source is one new module plus one line in `sources/index.ts`.
  */
-import type { InputReader } from '../config.js';
+import type { InputReader } from '../inputs.js';
 import type { ServiceError } from '../errors.js';
 import type { Http } from '../http.js';
 import type { JwtClaims } from '../jwt.js';

@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 
-import type { InputReader } from '../config.js';
+import type { InputReader } from '../inputs.js';
 import { ConfigError } from '../errors.js';
 import { validatePath } from '../forms.js';
 import type { SourceDefinition, SourcePlan } from './subject-source.js';

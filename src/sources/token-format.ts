@@ -5,7 +5,7 @@
  * inputs, the `format` of their `credential_source`, and taking the token out
  * of what was read, with an error per way that can go wrong.
  */
-import type { InputReader } from '../config.js';
+import type { InputReader } from '../inputs.js';
 import { ConfigError, EnvironmentError } from '../errors.js';
 
 export const TOKEN_FORMAT_INPUTS = ['subject_token_format', 'subject_token_field'] as const;

@@ -9,7 +9,7 @@
  * This is the definition half (see subject-source.ts); the source itself is
  * token-url-source.ts.
  */
-import type { InputReader } from '../config.js';
+import type { InputReader } from '../inputs.js';
 import { ConfigError } from '../errors.js';
 import { allowsPlainHttp } from '../forms.js';
 import { maskSecret } from '../log.js';

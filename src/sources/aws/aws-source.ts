@@ -13,7 +13,7 @@ import type { Http } from '../../http.js';
 import type { JwtClaims } from '../../jwt.js';
 import type { Log } from '../../log.js';
 import { principalSetOf, type ProviderName } from '../../provider-name.js';
-import { rfc3339 } from '../../results.js';
+import { rfc3339 } from '../../timestamp.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { assumeRole, type StsContext } from './assume-role.js';
 import { AWS_SUBJECT_TOKEN_TYPE, callerIdentityToken, callerIdentityUrl } from './caller-identity.js';

@@ -4,7 +4,7 @@
  * (aws-source.ts and the credential chain) is loaded only when a run selects
  * it, so the GitHub path never loads or pays for the AWS code.
  */
-import type { InputReader } from '../../config.js';
+import type { InputReader } from '../../inputs.js';
 import { ConfigError } from '../../errors.js';
 import type { SourceDefinition, SourcePlan } from '../subject-source.js';
 import { DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';

@@ -4,7 +4,7 @@
  * (azure-source.ts: instance metadata, claims, hints) is loaded only when a
  * run selects it.
  */
-import type { InputReader } from '../../config.js';
+import type { InputReader } from '../../inputs.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderName } from '../../provider-name.js';
 import type { SourceDefinition, SourcePlan } from '../subject-source.js';

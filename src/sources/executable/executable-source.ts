@@ -16,7 +16,7 @@ import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
 import type { Log } from '../../log.js';
 import { principalOf, type ProviderName, subjectPrincipal } from '../../provider-name.js';
 import { describeLimit, MAX_SMALL_FILE_BYTES, readSmallRegularFile, type SmallFile } from '../../regular-file.js';
-import { rfc3339 } from '../../results.js';
+import { rfc3339 } from '../../timestamp.js';
 import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
 import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
 import { COMMAND_INPUT } from './command.js';

@@ -5,7 +5,7 @@
  * The source itself (and node:child_process) is loaded only when a run
  * selects it.
  */
-import type { InputReader } from '../../config.js';
+import type { InputReader } from '../../inputs.js';
 import { parseDuration } from '../../duration.js';
 import { ConfigError } from '../../errors.js';
 import { validatePath } from '../../forms.js';
