@@ -12,10 +12,10 @@ import crypto from 'node:crypto';
 
 import { AwsError, verifySignedRequest } from './aws-sigv4-verify.mjs';
 
-/** @typedef {import('./aws.mjs').AwsKeyRecord} AwsKeyRecord */
-/** @typedef {import('./aws.mjs').AwsRoleConfig} AwsRoleConfig */
-/** @typedef {import('./aws.mjs').AwsWorld} AwsWorld */
-/** @typedef {import('./aws.mjs').AwsWorldOptions} AwsWorldOptions */
+/** @typedef {import('./aws-types.mjs').AwsKeyRecord} AwsKeyRecord */
+/** @typedef {import('./aws-types.mjs').AwsRoleConfig} AwsRoleConfig */
+/** @typedef {import('./aws-types.mjs').AwsWorld} AwsWorld */
+/** @typedef {import('./aws-types.mjs').AwsWorldOptions} AwsWorldOptions */
 
 export const GET_CALLER_IDENTITY = 'Action=GetCallerIdentity&Version=2011-06-15';
 
