@@ -12,12 +12,12 @@ import crypto from 'node:crypto';
 import { AwsError } from './aws-sigv4-verify.mjs';
 import { startFakeServer } from './http-server.mjs';
 
-/** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
-/** @typedef {import('./aws.mjs').AwsWorld} AwsWorld */
-/** @typedef {import('./aws.mjs').AwsKeyRecord} AwsKeyRecord */
-/** @typedef {import('./aws.mjs').FakeImdsOptions} FakeImdsOptions */
-/** @typedef {import('./aws.mjs').FakeEcsOptions} FakeEcsOptions */
+/** @typedef {import('./types.mjs').FakeRequest} FakeRequest */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./aws-types.mjs').AwsWorld} AwsWorld */
+/** @typedef {import('./aws-types.mjs').AwsKeyRecord} AwsKeyRecord */
+/** @typedef {import('./aws-types.mjs').FakeImdsOptions} FakeImdsOptions */
+/** @typedef {import('./aws-types.mjs').FakeEcsOptions} FakeEcsOptions */
 
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 

@@ -195,7 +195,14 @@ export function verifySignedRequest(req, options) {
       `Credential scope date ${auth.day} does not match x-amz-date ${amzDate}.`,
     );
   }
-  const signedAt = Date.UTC(+dm[1], +dm[2] - 1, +dm[3], +dm[4], +dm[5], +dm[6]);
+  const signedAt = Date.UTC(
+    Number(dm[1]),
+    Number(dm[2]) - 1,
+    Number(dm[3]),
+    Number(dm[4]),
+    Number(dm[5]),
+    Number(dm[6]),
+  );
   const now = options.nowMs ?? Date.now();
   if (Math.abs(now - signedAt) > MAX_SKEW_MS) {
     const nowText = new Date(now).toISOString().replace(/[-:]|\.\d+/g, '');

@@ -12,10 +12,10 @@ import crypto from 'node:crypto';
 
 import { AwsError, verifySignedRequest } from './aws-sigv4-verify.mjs';
 
-/** @typedef {import('./aws.mjs').AwsKeyRecord} AwsKeyRecord */
-/** @typedef {import('./aws.mjs').AwsRoleConfig} AwsRoleConfig */
-/** @typedef {import('./aws.mjs').AwsWorld} AwsWorld */
-/** @typedef {import('./aws.mjs').AwsWorldOptions} AwsWorldOptions */
+/** @typedef {import('./aws-types.mjs').AwsKeyRecord} AwsKeyRecord */
+/** @typedef {import('./aws-types.mjs').AwsRoleConfig} AwsRoleConfig */
+/** @typedef {import('./aws-types.mjs').AwsWorld} AwsWorld */
+/** @typedef {import('./aws-types.mjs').AwsWorldOptions} AwsWorldOptions */
 
 export const GET_CALLER_IDENTITY = 'Action=GetCallerIdentity&Version=2011-06-15';
 
@@ -169,7 +169,7 @@ export function awsSubjectTokenVerifier(world, options = {}) {
       // Like Google, require the target header's presence and value (checked
       // above) but not its signature: google-auth-library sends it unsigned
       // (SignedHeaders=host;x-amz-date), and real Google STS accepts that.
-      // The action signs it anyway (see aws-sigv4.test.ts).
+      // The action signs it anyway (see unit/aws-caller-identity.test.ts).
       const { record, auth } = world.authenticate({ method: 'POST', url: request.url, headers });
       const region = host[1] ?? 'us-east-1';
       if (auth.region !== region || auth.service !== 'sts') {

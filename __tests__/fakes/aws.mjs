@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Entry point of the AWS fakes (types in aws.d.mts): an AwsWorld, the fake
+ * Entry point of the AWS fakes (shapes in aws-types.d.mts): an AwsWorld, the fake
  * AWS STS / instance metadata / container endpoints over it, the verifier
  * fake Google STS uses for AWS subject tokens, and small test helpers.
  */
@@ -18,8 +18,9 @@ export {
 } from './aws-sigv4-verify.mjs';
 export { accountOf, awsSubjectTokenVerifier, createAwsWorld, GET_CALLER_IDENTITY } from './aws-world.mjs';
 
-/** @typedef {import('./aws.mjs').FakeAws} FakeAws */
-/** @typedef {import('./aws.mjs').FakeAwsOptions} FakeAwsOptions */
+/** @typedef {import('./aws-types.mjs').FakeAws} FakeAws */
+/** @typedef {import('./aws-types.mjs').FakeAwsOptions} FakeAwsOptions */
+/** @typedef {import('./aws-types.mjs').AwsWorld} AwsWorld */
 
 /**
  * Start a world and the three fake endpoints. `env` holds the variables that

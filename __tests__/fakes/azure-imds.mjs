@@ -18,10 +18,10 @@ import crypto from 'node:crypto';
 import { json, startFakeServer } from './http-server.mjs';
 import { getKeyPair, signJwt } from './jwt.mjs';
 
-/** @typedef {import('./azure-imds.mjs').FakeAzureImds} FakeAzureImds */
-/** @typedef {import('./azure-imds.mjs').FakeAzureImdsOptions} FakeAzureImdsOptions */
-/** @typedef {import('./azure-imds.mjs').AzureIdentity} AzureIdentity */
-/** @typedef {import('./index.mjs').ProviderConfig} ProviderConfig */
+/** @typedef {import('./azure-imds-types.mjs').FakeAzureImds} FakeAzureImds */
+/** @typedef {import('./azure-imds-types.mjs').FakeAzureImdsOptions} FakeAzureImdsOptions */
+/** @typedef {import('./azure-imds-types.mjs').AzureIdentity} AzureIdentity */
+/** @typedef {import('./types.mjs').ProviderConfig} ProviderConfig */
 
 export const AZURE_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const AZURE_SUBSCRIPTION_ID = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
@@ -77,7 +77,7 @@ export async function startFakeAzureImds(options = {}) {
 
   /**
    * @param {string | undefined} clientId
-   * @returns {{ identity: AzureIdentity } | { error: import('./index.mjs').FakeResponse }}
+   * @returns {{ identity: AzureIdentity } | { error: import('./types.mjs').FakeResponse }}
    */
   function identityFor(clientId) {
     if (clientId !== undefined) {

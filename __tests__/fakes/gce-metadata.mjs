@@ -27,9 +27,9 @@
 import { startFakeServer } from './http-server.mjs';
 import { getKeyPair, signJwt } from './jwt.mjs';
 
-/** @typedef {import('./gce-metadata.mjs').FakeMetadataServer} FakeMetadataServer */
-/** @typedef {import('./gce-metadata.mjs').FakeMetadataServerOptions} FakeMetadataServerOptions */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./gce-metadata-types.mjs').FakeMetadataServer} FakeMetadataServer */
+/** @typedef {import('./gce-metadata-types.mjs').FakeMetadataServerOptions} FakeMetadataServerOptions */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
 
 export const MACHINE_SERVICE_ACCOUNT = '123456789012-compute@developer.gserviceaccount.com';
 export const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';

@@ -14,10 +14,10 @@ import crypto from 'node:crypto';
 import { json, startFakeServer } from './http-server.mjs';
 import { getKeyPair, jwks, signJwt } from './jwt.mjs';
 
-/** @typedef {import('./index.mjs').FakeGithubOidc} FakeGithubOidc */
-/** @typedef {import('./index.mjs').FakeGithubOidcOptions} FakeGithubOidcOptions */
-/** @typedef {import('./index.mjs').GithubClaims} GithubClaims */
-/** @typedef {import('./index.mjs').MintGithubTokenOptions} MintGithubTokenOptions */
+/** @typedef {import('./types.mjs').FakeGithubOidc} FakeGithubOidc */
+/** @typedef {import('./types.mjs').FakeGithubOidcOptions} FakeGithubOidcOptions */
+/** @typedef {import('./types.mjs').GithubClaims} GithubClaims */
+/** @typedef {import('./types.mjs').MintGithubTokenOptions} MintGithubTokenOptions */
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 

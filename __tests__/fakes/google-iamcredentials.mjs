@@ -18,9 +18,9 @@ import { signJwt } from './jwt.mjs';
 
 /** @typedef {import('./google-state.mjs').GoogleState} GoogleState */
 /** @typedef {import('./google-state.mjs').ServiceAccountState} ServiceAccountState */
-/** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
-/** @typedef {import('./index.mjs').Principal} Principal */
+/** @typedef {import('./types.mjs').FakeRequest} FakeRequest */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./types.mjs').Principal} Principal */
 
 const PATH_RE =
   /^\/v1\/projects\/([^/]+)\/serviceAccounts\/([^/:]+):(generateAccessToken|generateIdToken|signJwt|signBlob)$/;

@@ -16,9 +16,9 @@ import { json } from './http-server.mjs';
 import { decodeJwt, jwks, signJwt, verifyJwt } from './jwt.mjs';
 
 /** @typedef {import('./google-state.mjs').GoogleState} GoogleState */
-/** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
-/** @typedef {import('./index.mjs').Principal} Principal */
+/** @typedef {import('./types.mjs').FakeRequest} FakeRequest */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./types.mjs').Principal} Principal */
 
 const SHORT_LIVED =
   'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.';

@@ -13,15 +13,15 @@ import crypto from 'node:crypto';
 import { json } from './http-server.mjs';
 import { createServiceAccountKey, decodeJwt, getKeyPair, randomNumericId, verifyJwt } from './jwt.mjs';
 
-/** @typedef {import('./index.mjs').FakeGoogleOptions} FakeGoogleOptions */
-/** @typedef {import('./index.mjs').ProviderConfig} ProviderConfig */
-/** @typedef {import('./index.mjs').ServiceAccountConfig} ServiceAccountConfig */
-/** @typedef {import('./index.mjs').Principal} Principal */
-/** @typedef {import('./index.mjs').IssuedToken} IssuedToken */
-/** @typedef {import('./index.mjs').ServiceAccountKeyJson} ServiceAccountKeyJson */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
-/** @typedef {import('./index.mjs').KeyPair} KeyPair */
-/** @typedef {import('./index.mjs').AllowContext} AllowContext */
+/** @typedef {import('./types.mjs').FakeGoogleOptions} FakeGoogleOptions */
+/** @typedef {import('./types.mjs').ProviderConfig} ProviderConfig */
+/** @typedef {import('./types.mjs').ServiceAccountConfig} ServiceAccountConfig */
+/** @typedef {import('./types.mjs').Principal} Principal */
+/** @typedef {import('./types.mjs').IssuedToken} IssuedToken */
+/** @typedef {import('./types.mjs').ServiceAccountKeyJson} ServiceAccountKeyJson */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./types.mjs').KeyPair} KeyPair */
+/** @typedef {import('./types.mjs').AllowContext} AllowContext */
 
 export const DEFAULT_PROVIDER =
   'projects/123456789012/locations/global/workloadIdentityPools/github-pool/providers/github-provider';

@@ -25,9 +25,9 @@ import { decodeJwt, JwtError, verifyJwt } from './jwt.mjs';
 
 /** @typedef {import('./google-state.mjs').GoogleState} GoogleState */
 /** @typedef {import('./google-state.mjs').ProviderState} ProviderState */
-/** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
-/** @typedef {import('./index.mjs').Principal} Principal */
+/** @typedef {import('./types.mjs').FakeRequest} FakeRequest */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./types.mjs').Principal} Principal */
 
 /** Clock skew STS tolerates on iat / nbf. */
 const SKEW_SECONDS = 60;

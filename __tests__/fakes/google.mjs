@@ -30,11 +30,11 @@ export {
   TOKEN_EXCHANGE_GRANT,
 } from './google-state.mjs';
 
-/** @typedef {import('./index.mjs').FakeGoogle} FakeGoogle */
-/** @typedef {import('./index.mjs').FakeGoogleOptions} FakeGoogleOptions */
-/** @typedef {import('./index.mjs').RecordedRequest} RecordedRequest */
-/** @typedef {import('./index.mjs').Principal} Principal */
-/** @typedef {import('./index.mjs').AllowPredicate} AllowPredicate */
+/** @typedef {import('./types.mjs').FakeGoogle} FakeGoogle */
+/** @typedef {import('./types.mjs').FakeGoogleOptions} FakeGoogleOptions */
+/** @typedef {import('./types.mjs').RecordedRequest} RecordedRequest */
+/** @typedef {import('./types.mjs').Principal} Principal */
+/** @typedef {import('./types.mjs').AllowPredicate} AllowPredicate */
 
 /**
  * Start the three fake Google services.

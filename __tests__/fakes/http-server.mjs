@@ -11,12 +11,12 @@
 import http from 'node:http';
 import https from 'node:https';
 
-/** @typedef {import('./index.mjs').Fault} Fault */
-/** @typedef {import('./index.mjs').RecordedRequest} RecordedRequest */
-/** @typedef {import('./index.mjs').FakeServer} FakeServer */
-/** @typedef {import('./index.mjs').FakeRequest} FakeRequest */
-/** @typedef {import('./index.mjs').FakeResponse} FakeResponse */
-/** @typedef {import('./index.mjs').TlsOptions} TlsOptions */
+/** @typedef {import('./types.mjs').Fault} Fault */
+/** @typedef {import('./types.mjs').RecordedRequest} RecordedRequest */
+/** @typedef {import('./types.mjs').FakeServer} FakeServer */
+/** @typedef {import('./types.mjs').FakeRequest} FakeRequest */
+/** @typedef {import('./types.mjs').FakeResponse} FakeResponse */
+/** @typedef {import('./types.mjs').TlsOptions} TlsOptions */
 
 /**
  * @callback Handler
@@ -134,10 +134,6 @@ export async function startFakeServer({ name, handler, sharedLog, tls }) {
     });
 
   /**
-   * @param {http.IncomingMessage} req
-   * @param {http.ServerResponse} res
-   */
-  /**
    * The fault for this request. Most faults answer one request and are gone;
    * two kinds stand at the head of the queue instead: an outage window
    * (`forMs`) answers every request until its time is up (counted from the
@@ -180,6 +176,10 @@ export async function startFakeServer({ name, handler, sharedLog, tls }) {
     return { status: 429, ...fault };
   };
 
+  /**
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
   const listener = async (req, res) => {
     requestCount += 1;
     const fault = nextFault(Date.now());

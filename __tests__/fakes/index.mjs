@@ -3,8 +3,9 @@
  * Entry point for tests, the local demo script and the benchmark: re-exports
  * every fake and adds startEnvironment(), which wires the GitHub OIDC fake to
  * fake Google the way a typical Workload Identity Federation setup looks.
- * Types live in index.d.mts (these are plain .mjs files so `node` can import
- * them without a build step).
+ * Plain .mjs files so `node` can import them without a build step, typed by
+ * their JSDoc and type-checked with the tests (tsconfig.json: allowJs, and
+ * `// @ts-check` in every fake); the shapes they share are in types.d.mts.
  */
 
 import { fileURLToPath } from 'node:url';
@@ -19,8 +20,12 @@ export * from './jwt.mjs';
 export * from './run-action.mjs';
 export * from './tls.mjs';
 
-/** @typedef {import('./index.mjs').StartEnvironmentOptions} StartEnvironmentOptions */
-/** @typedef {import('./index.mjs').FakeEnvironment} FakeEnvironment */
+/** @typedef {import('./types.mjs').StartEnvironmentOptions} StartEnvironmentOptions */
+/** @typedef {import('./types.mjs').FakeEnvironment} FakeEnvironment */
+// Shapes the suites name, re-exported from types.d.mts.
+/** @typedef {import('./types.mjs').FakeServer} FakeServer */
+/** @typedef {import('./types.mjs').Fault} Fault */
+/** @typedef {import('./types.mjs').ProviderConfig} ProviderConfig */
 
 export const DEFAULT_SERVICE_ACCOUNT = 'deployer@my-project.iam.gserviceaccount.com';
 

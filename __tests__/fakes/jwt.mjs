@@ -9,11 +9,11 @@
  */
 import crypto from 'node:crypto';
 
-/** @typedef {import('./index.mjs').KeyPair} KeyPair */
-/** @typedef {import('./index.mjs').DecodedJwt} DecodedJwt */
-/** @typedef {import('./index.mjs').VerifyJwtOptions} VerifyJwtOptions */
-/** @typedef {import('./index.mjs').ServiceAccountKeyJson} ServiceAccountKeyJson */
-/** @typedef {import('./index.mjs').CreateServiceAccountKeyOptions} CreateServiceAccountKeyOptions */
+/** @typedef {import('./types.mjs').KeyPair} KeyPair */
+/** @typedef {import('./types.mjs').DecodedJwt} DecodedJwt */
+/** @typedef {import('./types.mjs').VerifyJwtOptions} VerifyJwtOptions */
+/** @typedef {import('./types.mjs').ServiceAccountKeyJson} ServiceAccountKeyJson */
+/** @typedef {import('./types.mjs').CreateServiceAccountKeyOptions} CreateServiceAccountKeyOptions */
 
 /**
  * Encode bytes or a UTF-8 string as base64url without padding (RFC 7515).

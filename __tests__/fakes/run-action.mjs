@@ -20,10 +20,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** @typedef {import('./index.mjs').RunActionOptions} RunActionOptions */
-/** @typedef {import('./index.mjs').RunActionResult} RunActionResult */
-/** @typedef {import('./index.mjs').WorkflowCommand} WorkflowCommand */
-/** @typedef {import('./index.mjs').RunnerEnvironmentOptions} RunnerEnvironmentOptions */
+/** @typedef {import('./types.mjs').RunActionOptions} RunActionOptions */
+/** @typedef {import('./types.mjs').RunActionResult} RunActionResult */
+/** @typedef {import('./types.mjs').WorkflowCommand} WorkflowCommand */
+/** @typedef {import('./types.mjs').RunnerEnvironmentOptions} RunnerEnvironmentOptions */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The Node 24 binary from the `node` devDependency, located relative to this file so any clone works. */

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * A fake SAML 2.0 identity provider for fake Google STS (types in
- * saml.d.mts): it issues base64 SAML responses, and `verifier()` is the
+ * A fake SAML 2.0 identity provider for fake Google STS (shapes in
+ * saml-types.d.mts): it issues base64 SAML responses, and `verifier()` is the
  * `verifySamlAssertion` of a provider that trusts it.
  *
  * Simplified on purpose: the signature is RSA-SHA256 over the exact text of
@@ -12,9 +12,9 @@
 import crypto from 'node:crypto';
 import { getKeyPair } from './jwt.mjs';
 
-/** @typedef {import('./saml.mjs').SamlIdpOptions} SamlIdpOptions */
-/** @typedef {import('./saml.mjs').SamlIdp} SamlIdp */
-/** @typedef {import('./saml.mjs').MintSamlOptions} MintSamlOptions */
+/** @typedef {import('./saml-types.mjs').SamlIdpOptions} SamlIdpOptions */
+/** @typedef {import('./saml-types.mjs').SamlIdp} SamlIdp */
+/** @typedef {import('./saml-types.mjs').MintSamlOptions} MintSamlOptions */
 
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-/** @typedef {import('./index.mjs').TestCertificates} TestCertificates */
+/** @typedef {import('./types.mjs').TestCertificates} TestCertificates */
 
 const run = promisify(execFile);
 
@@ -134,9 +134,8 @@ export async function createTestCertificates(options = {}) {
       '-out', file('server.pem'),
     ]);
 
-    const [key, cert, ca] = await Promise.all(
-      ['server.key', 'server.pem', 'ca.pem'].map((name) => readFile(file(name), 'utf8')),
-    );
+    const read = (/** @type {string} */ name) => readFile(file(name), 'utf8');
+    const [key, cert, ca] = await Promise.all([read('server.key'), read('server.pem'), read('ca.pem')]);
     // Only the CA certificate must outlive this call (each child process reads
     // NODE_EXTRA_CA_CERTS when it starts). The keys go at once: nothing else
     // can be signed with the CA key, and no key lingers on disk.

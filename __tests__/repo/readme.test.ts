@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 
 import yaml from 'js-yaml';
 
-// @ts-expect-error -- plain ESM script without type declarations
 import { renderTables, updateReadme } from '../../scripts/readme-tables.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,6 +1,7 @@
 /** What the in-process unit suites share. */
 import nock from 'nock';
 
+import { ConfigError } from '../../src/errors.js';
 import type { Log } from '../../src/log.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import { captureMasks } from '../fakes/aws.mjs';
@@ -32,4 +33,15 @@ export function recordingLog(): Log & { lines: string[] } {
     info: (m) => lines.push(`info: ${m}`),
     warning: (m) => lines.push(`warning: ${m}`),
   };
+}
+
+/** The ConfigError message of `fn`, which must throw one. */
+export function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
 }

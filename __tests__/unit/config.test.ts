@@ -2,7 +2,6 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import { type Config, readConfig } from '../../src/config.js';
 import { parseList } from '../../src/inputs.js';
-import { parseDuration } from '../../src/duration.js';
 import { ConfigError } from '../../src/errors.js';
 import { captureRunnerOutput } from '../support/runner-output.js';
 import { GITHUB_PROVIDER as PROVIDER } from '../support/fixtures.js';
@@ -469,13 +468,5 @@ describe('retries and time limits', () => {
     expect(errorOf({ workload_identity_provider: PROVIDER, retries: text })).toMatch(
       /^"retries" must be a whole number from 0 to 100 \(0: no retries\), or empty for as many as retry_timeout allows; got "/,
     );
-  });
-});
-
-describe('parseDuration', () => {
-  it('reads h/m/s combinations', () => {
-    expect(parseDuration('1h30m15s')).toBe(5415);
-    expect(parseDuration('')).toBeUndefined();
-    expect(parseDuration('1.5h')).toBeUndefined();
   });
 });

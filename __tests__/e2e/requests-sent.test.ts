@@ -1,6 +1,6 @@
 /**
  * The request-shape invariant (issue 11) for the bundled action: a sample of
- * the inputs that unit/request-shapes.test.ts throws at run() in-process, run
+ * the inputs that unit/request-fuzz.test.ts throws at run() in-process, run
  * as the runner runs dist/main against the fakes, whose request logs show
  * that an invalid value reaches no service and a valid one makes exactly the
  * requests of its shape.

@@ -1,7 +1,7 @@
 /** Types of saml.mjs: a fake SAML 2.0 identity provider for fake Google STS. */
 import type { KeyObject } from 'node:crypto';
 
-import type { KeyPair } from './index.mjs';
+import type { KeyPair } from './types.mjs';
 
 export interface SamlIdpOptions {
   /** Default https://idp.example.test/saml/metadata */
@@ -30,4 +30,3 @@ export interface SamlIdp {
   /** The `verifySamlAssertion` of a provider that trusts this IdP; returns { subject, issuer, audience }. */
   verifier(): (token: string, provider: { name: string }) => Record<string, string>;
 }
-export declare function createSamlIdp(options?: SamlIdpOptions): SamlIdp;

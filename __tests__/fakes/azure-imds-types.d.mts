@@ -1,9 +1,9 @@
 /**
- * Types of the Azure instance metadata fake (azure-imds.mjs), the way index.d.mts types the others.
+ * Types of the Azure instance metadata fake (azure-imds.mjs), beside types.d.mts (see there).
  */
 import type { KeyObject } from 'node:crypto';
 
-import type { FakeServer, KeyPair, ProviderConfig, TlsOptions } from './index.mjs';
+import type { FakeServer, KeyPair, TlsOptions } from './types.mjs';
 
 export interface AzureIdentity {
   name: string;
@@ -40,12 +40,3 @@ export interface FakeAzureImds extends FakeServer {
   env: { AZURE_IMDS_TEST_ENDPOINT: string };
   addResource(resource: string): void;
 }
-export declare const AZURE_TENANT_ID: string;
-export declare const AZURE_SUBSCRIPTION_ID: string;
-export declare const AZURE_TOKEN_PATH: string;
-export declare function azureIdentity(name: string, kind?: 'system' | 'user'): AzureIdentity;
-export declare function startFakeAzureImds(options?: FakeAzureImdsOptions): Promise<FakeAzureImds>;
-export declare function azureProvider(
-  imds: FakeAzureImds,
-  config: { allowedAudiences: string[]; attributeCondition?: ProviderConfig['attributeCondition'] },
-): ProviderConfig;

@@ -1,7 +1,7 @@
 /**
- * Types of the Google Cloud metadata server fake (gce-metadata.mjs), the way index.d.mts types the others.
+ * Types of the Google Cloud metadata server fake (gce-metadata.mjs), beside types.d.mts (see there).
  */
-import type { FakeGoogle, FakeServer } from './index.mjs';
+import type { FakeGoogle, FakeServer } from './types.mjs';
 
 export interface FakeMetadataServerOptions {
   /** The fake Google whose IAM Credentials must accept the machine's tokens. */
@@ -32,6 +32,3 @@ export interface FakeMetadataServer extends FakeServer {
   setScopes(scopes: string[]): void;
   omitFlavor(omit: boolean): void;
 }
-export declare const MACHINE_SERVICE_ACCOUNT: string;
-export declare const CLOUD_PLATFORM: string;
-export declare function startFakeMetadataServer(options: FakeMetadataServerOptions): Promise<FakeMetadataServer>;

@@ -1,15 +1,9 @@
 /**
- * Types of the AWS fakes (aws*.mjs), the way index.d.mts types the others.
+ * Types of the AWS fakes (aws*.mjs), beside types.d.mts (see there).
  */
-import type { FakeServer } from './index.mjs';
+import type { FakeServer } from './types.mjs';
 
 // ------------------------------------------------------ aws-sigv4-verify.mjs
-export declare const MAX_SKEW_MS: number;
-export declare class AwsError extends Error {
-  constructor(code: string, message: string, status?: number);
-  code: string;
-  status: number;
-}
 export interface IncomingSignedRequest {
   method: string;
   /** Absolute URL: scheme, host, path and query as received. */
@@ -31,12 +25,6 @@ export interface VerifyOptions {
   expectService?: string;
   mustSign?: string[];
 }
-export declare function parseAuthorization(value: string | undefined): ParsedAuthorization;
-export declare function canonicalRequestOf(req: IncomingSignedRequest, signedHeaders: string[]): string;
-export declare function verifySignedRequest(
-  req: IncomingSignedRequest,
-  options: VerifyOptions,
-): ParsedAuthorization & { amzDate: string };
 
 // ------------------------------------------------------------ aws-world.mjs
 export interface AwsKeyRecord {
@@ -74,13 +62,6 @@ export interface AwsWorld {
   authenticate(req: IncomingSignedRequest, mustSign?: string[]): { record: AwsKeyRecord; auth: ParsedAuthorization };
   callerIdentity(record: AwsKeyRecord): { arn: string; account: string; userId: string };
 }
-export declare const GET_CALLER_IDENTITY: string;
-export declare function accountOf(arn: string): string;
-export declare function createAwsWorld(options?: AwsWorldOptions): AwsWorld;
-export declare function awsSubjectTokenVerifier(
-  world: AwsWorld,
-  options?: { universe?: string; accountId?: string },
-): (subjectToken: string, provider: { name: string }) => Record<string, any>;
 
 // ---------------------------------------------------------- aws-servers.mjs
 export interface FakeImdsOptions {
@@ -97,9 +78,6 @@ export interface FakeEcsOptions {
   /** Demand this exact Authorization header. */
   authorizationToken?: string;
 }
-export declare function startFakeAwsSts(world: AwsWorld): Promise<FakeServer>;
-export declare function startFakeImds(world: AwsWorld, options: FakeImdsOptions): Promise<FakeServer>;
-export declare function startFakeEcs(world: AwsWorld, options: FakeEcsOptions): Promise<FakeServer>;
 
 // ------------------------------------------------------------------ aws.mjs
 export interface FakeAwsOptions {
@@ -118,5 +96,3 @@ export interface FakeAws {
   ecsUrl: string;
   close(): Promise<void>;
 }
-export declare function startFakeAws(options?: FakeAwsOptions): Promise<FakeAws>;
-export declare function captureMasks(stdout: { write(text: string): unknown }): { values: string[]; stop(): void };

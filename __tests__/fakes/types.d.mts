@@ -1,8 +1,11 @@
 /**
- * Type declarations for the fake servers and runner harness (the code is
- * plain .mjs so `node` scripts can import it; TypeScript tests import
- * `./fakes/index.mjs` and get these types). The .mjs modules reference these
- * types from their JSDoc, so this file is the single source of truth.
+ * The shapes the fake servers and the runner harness share: options, the
+ * servers they return, recorded requests, results. Types only: the .mjs
+ * modules name these in their JSDoc, and tsc checks the code against them
+ * (tsconfig.json's allowJs and `// @ts-check` in every fake). The functions'
+ * signatures are the code's own JSDoc, which tests read through `index.mjs`
+ * (no .d.mts may sit beside a .mjs: it would hide the code from the check;
+ * __tests__/repo/fakes-typed.test.ts holds that).
  */
 import type { KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -52,33 +55,6 @@ export interface CreateServiceAccountKeyOptions {
 }
 export type JwtErrorReason =
   'malformed' | 'unsupported_alg' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'issued_in_future';
-export declare class JwtError extends Error {
-  constructor(reason: JwtErrorReason, message: string);
-  reason: JwtErrorReason;
-}
-export declare function base64url(input: Buffer | string): string;
-export declare function base64urlDecode(input: string): Buffer;
-export declare function keyIdFor(publicKey: KeyObject): string;
-export declare function generateKeyPair(): KeyPair;
-export declare function getKeyPair(slot?: string): KeyPair;
-export declare function signJwt(
-  payload: Record<string, unknown>,
-  privateKey: KeyObject | string,
-  options?: { kid?: string; header?: Record<string, unknown> },
-): string;
-export declare function decodeJwt(token: string): DecodedJwt;
-export declare function verifyJwt(
-  token: string,
-  keys: KeyObject | string | Array<KeyObject | string>,
-  options?: VerifyJwtOptions,
-): DecodedJwt;
-export declare function exportPublicKeyPem(publicKey: KeyObject): string;
-export declare function publicKeyToJwk(publicKey: KeyObject, kid?: string): Record<string, string>;
-export declare function jwks(keys: Array<{ publicKey: KeyObject; kid?: string }>): {
-  keys: Array<Record<string, string>>;
-};
-export declare function randomNumericId(digits?: number): string;
-export declare function createServiceAccountKey(options?: CreateServiceAccountKeyOptions): ServiceAccountKeyJson;
 
 // -------------------------------------------------------- http-server.mjs
 /**
@@ -174,18 +150,6 @@ export interface FakeServer {
   reset(): void;
   close(): Promise<void>;
 }
-export declare function startFakeServer(options: {
-  name: string;
-  handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
-  sharedLog?: RecordedRequest[];
-  /** Serve HTTPS with this key and certificate (default: plain HTTP). */
-  tls?: TlsOptions;
-}): Promise<FakeServer>;
-export declare function parseBody(
-  body: string,
-  contentType?: string,
-): { json?: unknown; form?: Record<string, string> };
-export declare function jsonResponse(status: number, body: unknown, headers?: Record<string, string>): FakeResponse;
 
 // -------------------------------------------------------- github-oidc.mjs
 export interface GithubClaims {
@@ -259,9 +223,6 @@ export interface FakeGithubOidc extends FakeServer {
   setClaims(claims: Record<string, unknown>): void;
   setLifetimeSeconds(seconds: number): void;
 }
-export declare const GITHUB_ISSUER: string;
-export declare function defaultGithubClaims(overrides?: Record<string, unknown>): GithubClaims;
-export declare function startFakeGithubOidc(options?: FakeGithubOidcOptions): Promise<FakeGithubOidc>;
 
 // ------------------------------------------------------------- google.mjs
 export interface FederatedPrincipal {
@@ -404,29 +365,6 @@ export interface EndpointInputs {
   iamcredentials_endpoint: string;
   oauth2_endpoint: string;
 }
-export declare const DEFAULT_PROVIDER: string;
-export declare const TOKEN_EXCHANGE_GRANT: string;
-export declare const ACCESS_TOKEN_TYPE: string;
-export declare const JWT_TOKEN_TYPE: string;
-export declare const ID_TOKEN_TYPE: string;
-export declare const AWS_TOKEN_TYPE: string;
-export declare const SAML2_TOKEN_TYPE: string;
-export declare const JWT_BEARER_GRANT: string;
-export declare const IAM_PERMISSIONS: Record<string, string>;
-export declare function startFakeGoogle(options?: FakeGoogleOptions): Promise<FakeGoogle>;
-export declare function allowGithubRepository(...repos: string[]): AllowPredicate;
-export declare function allowServiceAccount(...emails: string[]): AllowPredicate;
-export declare function allowAnyOf(...predicates: AllowPredicate[]): AllowPredicate;
-export declare const allowAll: AllowPredicate;
-export declare function googleApiError(
-  code: number,
-  status: string,
-  message: string,
-  details?: unknown[],
-  headers?: Record<string, string>,
-): FakeResponse;
-export declare function oauthError(error: string, description: string, status?: number): FakeResponse;
-export declare function parseProviderName(value: string, universe: string): string | undefined;
 
 // --------------------------------------------------------- run-action.mjs
 export interface WorkflowCommand {
@@ -500,16 +438,6 @@ export interface RunnerEnvironmentOptions {
   /** Applied last; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
 }
-/** 'Linux', 'macOS' or 'Windows', for this machine. */
-export declare const RUNNER_OS: string;
-export declare function runnerEnvironment(options: RunnerEnvironmentOptions): Record<string, string>;
-export declare const DEFAULT_NODE_BINARY: string;
-export declare function inputEnvName(name: string): string;
-export declare function parseFileCommands(text: string): Record<string, string>;
-export declare function unescapeCommandValue(s: string, property?: boolean): string;
-export declare function parseWorkflowCommands(text: string, stream?: 'stdout' | 'stderr'): WorkflowCommand[];
-export declare function findLeakedSecrets(text: string, secrets: Iterable<string>, masked?: Iterable<string>): string[];
-export declare function runAction(options: RunActionOptions): Promise<RunActionResult>;
 
 // -------------------------------------------------------------- index.mjs
 export interface StartEnvironmentOptions {
@@ -531,8 +459,6 @@ export interface FakeEnvironment {
   endpointInputs: EndpointInputs;
   close(): Promise<void>;
 }
-export declare const DEFAULT_SERVICE_ACCOUNT: string;
-export declare function startEnvironment(options?: StartEnvironmentOptions): Promise<FakeEnvironment>;
 
 // ---------------------------------------------------------- connect-proxy.mjs
 export interface ConnectProxy {
@@ -542,9 +468,6 @@ export interface ConnectProxy {
   requests: Array<{ method: string; target: string }>;
   close(): Promise<void>;
 }
-export declare function startConnectProxy(): Promise<ConnectProxy>;
-/** Preload (node --require) that resolves "*.test" host names to 127.0.0.1. */
-export declare const RESOLVE_TEST_HOSTS: string;
 
 // ------------------------------------------------------------------ tls.mjs
 export interface TestCertificates {
@@ -559,10 +482,3 @@ export interface TestCertificates {
   /** Remove the temp directory. */
   cleanup(): Promise<void>;
 }
-/** subjectAltName entries of every server certificate (`IP:...`, `DNS:...`). */
-export declare const TEST_CERTIFICATE_NAMES: string[];
-/** A throw-away CA and a server certificate it signed, made with the openssl CLI. */
-export declare function createTestCertificates(options?: {
-  /** Extra subjectAltName entries, e.g. `DNS:metadata.test`. */
-  names?: string[];
-}): Promise<TestCertificates>;

@@ -11,7 +11,7 @@
  * config parser to its contract (was config-fuzz.test.ts): only ConfigErrors,
  * one line, short, never quoting credentials_json. A small sample of the
  * same inputs runs the bundled action against the fakes in
- * e2e/request-shapes.test.ts.
+ * e2e/requests-sent.test.ts.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
