@@ -11,22 +11,22 @@ import { OAUTH2_SERVICE } from '../../src/google/oauth2.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
 import { GitHubOidcSource } from '../../src/sources/github-oidc.js';
-import type { SubjectSource } from '../../src/sources/subject-source.js';
+import type { SourceFacts } from '../../src/sources/subject-source.js';
 import { SA } from '../support/fixtures.js';
 import { captureRunnerOutput } from '../support/runner-output.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/k8s-pool/providers/k8s-provider';
 
-/** A source that is not GitHub: its own claims, member and hint. */
-const otherSource: SubjectSource = {
+/** A source that is not GitHub: its own claims, member and hints. */
+const otherSource: SourceFacts = {
   name: 'Kubernetes token',
-  subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
   diagnosticClaims: ['sub', 'iss'],
-  credentialSource: async () => ({}),
-  subjectToken: async () => ({ token: 't', claims: {} }),
-  principal: () => 'principal://x',
-  impersonationMember: (claims) => `principal://iam.googleapis.com/pool/subject/${String(claims?.['sub'])}`,
-  hints: (err) => (err.service === STS_SERVICE ? ['Check the projected token audience.'] : []),
+  principal: { subject: ['sub'], placeholder: 'SUBJECT' },
+  member: { subject: ['sub'], placeholder: 'SUBJECT' },
+  hints: {
+    audience: () => 'Check the projected token audience.',
+    attributeCondition: "Compare the condition with the pod's claims.",
+  },
 };
 
 function context(inputs: Record<string, string> = {}): FailureContext {
@@ -59,6 +59,7 @@ describe('describeFailure', () => {
         '(POST https://sts.googleapis.com/v1/token): The audience in ID Token [x] does not match the expected ' +
         'audience. attribute condition\n' +
         'Hint: Check the projected token audience.\n' +
+        "Hint: Compare the condition with the pod's claims.\n" +
         'Token sent by Kubernetes token: sub="system:serviceaccount:ci:runner", iss="https://k8s.example"',
     );
     expect(message).not.toMatch(/repository_owner|input "audience"|id-token: write/);
@@ -78,7 +79,8 @@ describe('describeFailure', () => {
     const message = describeFailure(denied, context());
     expect(message).toContain(
       `gcloud iam service-accounts add-iam-policy-binding "${SA}" --role="roles/iam.workloadIdentityUser" ` +
-        '--member="principal://iam.googleapis.com/pool/subject/system:serviceaccount:ci:runner"',
+        '--member="principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/' +
+        'k8s-pool/subject/system:serviceaccount:ci:runner"',
     );
     expect(message).not.toContain('Token sent by');
   });
@@ -94,9 +96,17 @@ describe('describeFailure', () => {
   });
 
   it('lets a source explain why its own service could not be reached', () => {
-    const ownService: SubjectSource = {
+    const ownService: SourceFacts = {
       ...otherSource,
-      hints: (err) => (err.status === undefined ? ['Nothing listens at the token service: is this a pod?'] : []),
+      hints: {
+        ...otherSource.hints,
+        service: [
+          {
+            when: ({ err }) => err.status === undefined,
+            hint: () => 'Nothing listens at the token service: is this a pod?',
+          },
+        ],
+      },
     };
     const unreachable = new ServiceError('Kubernetes token', undefined, 'ECONNREFUSED: refused', 'GET http://x/t', 3);
     expect(describeFailure(unreachable, { ...context(), source: ownService })).toBe(
@@ -133,8 +143,11 @@ describe('hints that fire only on the answers they are about', () => {
     const config = readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '');
     const auth = config.auth.kind === 'workload_identity' ? config.auth : undefined;
     const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.example/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' };
-    const source = new GitHubOidcSource(env, 'https://iam.googleapis.com/x', auth!.provider, http, quiet);
-    return { config, source, claims: { sub: 'repo:o/r:ref:refs/heads/main' } };
+    const source = new GitHubOidcSource(
+      { audience: 'https://iam.googleapis.com/x' },
+      { env, provider: auth!.provider, http, log: quiet },
+    );
+    return { config, source: source.facts, claims: { sub: 'repo:o/r:ref:refs/heads/main' } };
   };
   const hintsOf = (message: string): string[] =>
     message
