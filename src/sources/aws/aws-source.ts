@@ -79,11 +79,11 @@ export class AwsSource implements SubjectSource {
   }
 
   async subjectToken(): Promise<SubjectToken> {
-    const { env, options: config } = this;
+    const { env, options } = this;
     const { http, log, provider } = this.context;
     const shared = await loadSharedConfig(env);
-    const profile: ChainContext['profile'] = config.profile
-      ? { name: config.profile, namedBy: 'the aws_profile input' }
+    const profile: ChainContext['profile'] = options.profile
+      ? { name: options.profile, namedBy: 'the aws_profile input' }
       : env['AWS_PROFILE']
         ? { name: env['AWS_PROFILE'], namedBy: 'AWS_PROFILE' }
         : { name: 'default' };
@@ -94,7 +94,7 @@ export class AwsSource implements SubjectSource {
     // instance). Credentials that need AWS STS to be found (web identity, a
     // role profile) need the region, and report its absence then.
     const region = await resolveRegion({
-      input: config.region,
+      input: options.region,
       env,
       profileRegion: profileRegion ? { region: profileRegion, profile: profile.name } : undefined,
       instanceRegion: () => this.imds.region(),
@@ -117,21 +117,21 @@ export class AwsSource implements SubjectSource {
     if ('missing' in region) throw region.missing;
     let credentials = found.credentials;
     log.info(`AWS credentials: ${describeCredentials(credentials)}.`);
-    if (config.role) {
+    if (options.role) {
       credentials = await assumeRole(
         sts,
         credentials,
         {
-          roleArn: config.role.arn,
-          sessionName: config.role.sessionName,
-          externalId: config.role.externalId,
-          durationSeconds: config.role.durationSeconds,
+          roleArn: options.role.arn,
+          sessionName: options.role.sessionName,
+          externalId: options.role.externalId,
+          durationSeconds: options.role.durationSeconds,
         },
         `AssumeRole (aws_role_arn) with ${credentials.source}`,
       );
-      log.info(`Assumed ${config.role.arn}: ${describeCredentials(credentials)}${until(credentials)}.`);
+      log.info(`Assumed ${options.role.arn}: ${describeCredentials(credentials)}${until(credentials)}.`);
     }
-    this.resolved = { credentials, region, reachableByTools: !config.role && reachable(found.link) };
+    this.resolved = { credentials, region, reachableByTools: !options.role && reachable(found.link) };
 
     const token = callerIdentityToken({
       credentials,

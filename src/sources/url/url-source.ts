@@ -61,33 +61,29 @@ export class UrlSource extends ExternalTokenSource {
   }
 }
 
-/** What subject_token_url's answers most likely mean (its unreachable hint goes with the StageError above). */
+/** What an answer of subject_token_url most likely means (its unreachable hint goes with the StageError above). */
 const URL_HINTS: readonly HintRule[] = [
-  {
-    when: ({ err }) => err.status === 401 || err.status === 403,
-    hint: ({ err }) =>
-      `subject_token_url refused the request (HTTP ${err.status}): check the credential in subject_token_headers ` +
-      '(wrong, expired, or not the header the service expects) and that this identity may get a token there.',
-  },
-  {
-    when: ({ err }) => err.status !== undefined && err.status >= 300 && err.status < 400,
-    hint: ({ err }) =>
-      `subject_token_url answered with a redirect (HTTP ${err.status}): give the final URL. Redirects are not ` +
-      'followed, so that the headers never go to another host.',
-  },
-  {
-    when: ({ err }) => err.status === 404 || err.status === 405,
-    hint: ({ err }) =>
-      `subject_token_url answered HTTP ${err.status}: check the path of the URL (it is fetched with GET).`,
-  },
-  {
-    when: ({ err }) =>
-      err.status !== undefined &&
-      ![401, 403, 404, 405].includes(err.status) &&
-      !(err.status >= 300 && err.status < 400),
-    hint: ({ err }) => `subject_token_url answered HTTP ${err.status}: see the service's message above.`,
-  },
+  { when: ({ err }) => err.status !== undefined, hint: ({ err }) => answerHint(err.status ?? 0) },
 ];
+
+function answerHint(status: number): string {
+  if (status === 401 || status === 403) {
+    return (
+      `subject_token_url refused the request (HTTP ${status}): check the credential in subject_token_headers ` +
+      '(wrong, expired, or not the header the service expects) and that this identity may get a token there.'
+    );
+  }
+  if (status >= 300 && status < 400) {
+    return (
+      `subject_token_url answered with a redirect (HTTP ${status}): give the final URL. Redirects are not ` +
+      'followed, so that the headers never go to another host.'
+    );
+  }
+  if (status === 404 || status === 405) {
+    return `subject_token_url answered HTTP ${status}: check the path of the URL (it is fetched with GET).`;
+  }
+  return `subject_token_url answered HTTP ${status}: see the service's message above.`;
+}
 
 /** Nothing answered at the token URL, or its certificate was refused: a CA to add, not a host to fix. */
 function unreachableHint(networkError: string, shown: string): string {
