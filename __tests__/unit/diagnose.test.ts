@@ -4,8 +4,8 @@
  * any source, with no source's hints leaking into another's.
  */
 import { readConfig } from '../../src/config.js';
-import { describeFailure, type FailureContext } from '../../src/diagnose.js';
-import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js';
+import { DiagnosedError, describeFailure, type FailureContext } from '../../src/diagnose.js';
+import { ConfigError, EnvironmentError, ServiceError, StageError } from '../../src/errors.js';
 import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { OAUTH2_SERVICE } from '../../src/google/oauth2.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
@@ -47,6 +47,32 @@ describe('describeFailure', () => {
     expect(describeFailure(new ConfigError('"x" is wrong.'), {})).toBe('Invalid input: "x" is wrong.');
     expect(describeFailure(new EnvironmentError('No workspace.'), {})).toBe('No workspace.');
     expect(describeFailure(new Error('boom'), {})).toBe('Unexpected error: boom');
+  });
+
+  it('prints a StageError with its hints, and names the stage of a Google answer it cannot use', () => {
+    const refused = new StageError('AssumeRole of arn:aws:iam::1:role/r failed: AWS STS answered HTTP 403', {
+      hints: ["The role's trust policy does not let this identity assume it."],
+    });
+    expect(describeFailure(refused, {})).toBe(
+      'AssumeRole of arn:aws:iam::1:role/r failed: AWS STS answered HTTP 403\n' +
+        "Hint: The role's trust policy does not let this identity assume it.",
+    );
+    const noToken = new StageError('Google STS answered without an access_token.', { service: STS_SERVICE });
+    expect(describeFailure(noToken, context())).toBe(
+      'Exchanging the subject token at Google STS failed: Google STS answered without an access_token.',
+    );
+  });
+
+  it('takes what the failed stage knew from a DiagnosedError, not from a shared object', () => {
+    const refused = stsError('The given credential is rejected by the attribute condition.');
+    const { config } = context();
+    const wrapped = new DiagnosedError(refused, { source: otherSource, claims: { sub: 'system:serviceaccount:ci:x' } });
+    expect(describeFailure(wrapped, { ...(config ? { config } : {}) })).toBe(
+      'Exchanging the subject token at Google STS failed: Google STS answered HTTP 400 ' +
+        '(POST https://sts.googleapis.com/v1/token): The given credential is rejected by the attribute condition.\n' +
+        "Hint: Compare the condition with the pod's claims.\n" +
+        'Token sent by Kubernetes token: sub="system:serviceaccount:ci:x"',
+    );
   });
 
   it("shows the source's hint and only the claims it allows, and no GitHub hint for another source", () => {
