@@ -300,7 +300,7 @@ function readSubjectSource(get: InputReader, provider: ProviderName): SourcePlan
         `but subject_token_source is "${kind}".`,
     );
   }
-  return definition.readInputs(get, provider);
+  return definition.plan(get, provider);
 }
 
 /**

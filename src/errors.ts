@@ -31,9 +31,34 @@ function displayable(message: string): string {
   );
 }
 
-/** A local problem outside the inputs: the runner environment, the file system. */
+/**
+ * A local problem outside the inputs: the runner environment, the file
+ * system, a program of the user's. Never an answer of a remote service: that
+ * is a ServiceError, or a StageError when a step wraps it.
+ */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
+}
+
+/**
+ * A remote service refused a step or gave an answer it cannot use, in a
+ * step whose message is its own: a source's step (AssumeRole, instance
+ * metadata, a token URL it could not reach) or a Google answer without its
+ * token. `message` names the step and what the service said; `hints` are
+ * printed after it by diagnose.ts, one `Hint:` line each (never written into
+ * the message, so that the one failure message has one home). With
+ * `service`, diagnose.ts names the stage first, as for a ServiceError.
+ */
+export class StageError extends Error {
+  override readonly name = 'StageError';
+  readonly hints: readonly string[];
+  readonly service: string | undefined;
+
+  constructor(message: string, details: { hints?: readonly string[]; service?: string; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.hints = details.hints ?? [];
+    this.service = details.service;
+  }
 }
 
 /**

@@ -48,7 +48,7 @@ export async function run(
   log: Log = runnerLog,
   options: RunOptions = {},
 ): Promise<void> {
-  const context: FailureContext = {};
+  let context: FailureContext = {};
   let http: Http | undefined;
   try {
     const config = readConfig((name) => runner.getInput(name, env), env);
@@ -74,7 +74,8 @@ export async function run(
     if (options.preconnect !== false) http.preconnect(originsFor(config, env));
 
     // 1. The way in, started: a subject source already asks for its token.
-    const signIn = await startSignIn(config, env, http, log, context);
+    const signIn = await startSignIn(config, env, http, log);
+    context = { config, ...signIn.diagnosis };
 
     // 2. The credentials file comes before any exchange, so that a job with
     //    continue-on-error still has it when the exchange below fails.
@@ -91,6 +92,7 @@ export async function run(
 
     // 3. The subject credential exchanged (or the key used) for an identity.
     const identity = await signIn.authenticate();
+    context = { config, ...identity.diagnosis };
     results.authToken(identity.authToken);
     results.sourceEnvironment(signIn.environmentForTools());
     results.describe('Authenticated with', signIn.method);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 
 import nock from 'nock';
 
-import { EnvironmentError } from '../../src/errors.js';
+import { describeFailure } from '../../src/diagnose.js';
+import { EnvironmentError, StageError } from '../../src/errors.js';
 import { Http } from '../../src/http.js';
 import type { Log } from '../../src/log.js';
 import type { StsContext } from '../../src/sources/aws/assume-role.js';
@@ -85,14 +86,15 @@ export async function chain(
   return findCredentials({ env, http: h, sts, imds, shared: await loadSharedConfig(env), profile });
 }
 
+/** The failure as the step prints it: a local problem (EnvironmentError), or AWS's refusal with its hint (StageError). */
 export async function failure(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (err) {
-    expect(err).toBeInstanceOf(EnvironmentError);
-    return (err as Error).message;
+    expect(err instanceof EnvironmentError || err instanceof StageError).toBe(true);
+    return describeFailure(err, {});
   }
-  throw new Error('expected an EnvironmentError');
+  throw new Error('expected an EnvironmentError or a StageError');
 }
 
 export async function writeConfig(config: string, credentials = ''): Promise<NodeJS.ProcessEnv> {

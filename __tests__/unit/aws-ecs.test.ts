@@ -21,8 +21,8 @@ describe('4. container credentials', () => {
         AWS_CONTAINER_CREDENTIALS_FULL_URI: secured.ecsUrl,
         AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: join(dir, 'ecs-token'),
       });
-      const { credentials, provider } = await chain(env);
-      expect(provider).toBe('container');
+      const { credentials, link } = await chain(env);
+      expect(link).toBe('container');
       expect(credentials.roleArn).toBe(DEPLOY_ROLE);
       expect(credentials.source).toBe('ECS container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)');
       expect(masks.values).toContain('pod-identity-token');

@@ -13,8 +13,8 @@ describe('1. environment variables', () => {
       AWS_SECRET_ACCESS_KEY: 'env-secret',
       AWS_SESSION_TOKEN: 'env-token',
     });
-    const { credentials, provider } = await chain(env);
-    expect(provider).toBe('environment');
+    const { credentials, link } = await chain(env);
+    expect(link).toBe('environment');
     expect(credentials).toMatchObject({
       accessKeyId: 'ASIAENV',
       secretAccessKey: 'env-secret',
@@ -34,8 +34,8 @@ describe('1. environment variables', () => {
       '[ci]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n',
     );
     const env = baseEnv({ ...files, AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret' });
-    const { credentials, provider } = await chain(env, 'ci');
-    expect(provider).toBe('profile');
+    const { credentials, link } = await chain(env, 'ci');
+    expect(link).toBe('profile');
     expect(credentials.accessKeyId).toBe('AKIAFILE');
     expect(credentials.source).toBe('AWS profile "ci"');
   });

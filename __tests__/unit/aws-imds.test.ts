@@ -18,8 +18,8 @@ describe('5. EC2 instance metadata', () => {
 
   it('uses an IMDSv2 session token for every request', async () => {
     aws.imds.reset();
-    const { credentials, provider } = await chain(imdsEnv());
-    expect(provider).toBe('instance-metadata');
+    const { credentials, link } = await chain(imdsEnv());
+    expect(link).toBe('instance-metadata');
     expect(credentials.source).toBe('EC2 instance metadata (instance role "runner-role")');
     expect(credentials.accessKeyId).toMatch(/^ASIA/);
     const [put, ...gets] = aws.imds.requests;

@@ -16,10 +16,11 @@ import { Http } from '../../src/http.js';
 import type { Log } from '../../src/log.js';
 import { Results } from '../../src/results.js';
 import { AwsSource } from '../../src/sources/aws/aws-source.js';
-import type { AwsSourceOptions } from '../../src/sources/aws/index.js';
+import { aws as awsSource } from '../../src/sources/aws/index.js';
 import { captureMasks, type FakeAws, startFakeAws } from '../fakes/aws.mjs';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import { AWS_ACCOUNT, AWS_PROVIDER as PROVIDER } from '../support/fixtures.js';
+import { sourceOptions } from '../support/source-options.js';
 
 const ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
@@ -59,11 +60,13 @@ function sourceFor(inputs: Record<string, string>, env: NodeJS.ProcessEnv, log: 
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 2000, log });
   https.push(http);
   return new AwsSource(
-    auth.provider,
-    auth.source.options as AwsSourceOptions,
-    { HOME: dir, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true', ...env },
-    http,
-    log,
+    sourceOptions(awsSource, { workload_identity_provider: PROVIDER, subject_token_source: 'aws', ...inputs }),
+    {
+      provider: auth.provider,
+      env: { HOME: dir, AWS_ENDPOINT_URL_STS: aws.sts.origin, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+      http,
+      log,
+    },
     { imdsProbeTimeoutMs: 500 },
   );
 }
@@ -242,7 +245,7 @@ describe('failure messages for AWS (src/diagnose.ts)', () => {
   });
   const failureContext = (): FailureContext => ({
     config: configFor({ service_account: 'sa@my-project.iam.gserviceaccount.com' }),
-    source: sourceFor({}, {}),
+    source: sourceFor({}, {}).facts,
     claims: {
       aws_access_key: 'ASIA…',
       aws_credential_source: 'EC2 instance metadata (instance role "r")',

@@ -18,8 +18,8 @@ describe('2. web identity from the environment', () => {
       AWS_ROLE_ARN: DEPLOY_ROLE,
       AWS_ROLE_SESSION_NAME: 'irsa',
     });
-    const { credentials, provider } = await chain(env);
-    expect(provider).toBe('web-identity');
+    const { credentials, link } = await chain(env);
+    expect(link).toBe('web-identity');
     expect(credentials.accessKeyId).toMatch(/^ASIA/);
     expect(credentials.roleArn).toBe(DEPLOY_ROLE);
     expect(aws.world.keys.get(credentials.accessKeyId)?.arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/deploy/irsa`);

@@ -8,7 +8,7 @@
 import { type Config, readConfig, type WorkloadIdentityAuth } from '../../src/config.js';
 import { externalAccountConfig } from '../../src/credentials-file.js';
 import { describeFailure } from '../../src/diagnose.js';
-import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js';
+import { ConfigError, EnvironmentError, ServiceError, StageError } from '../../src/errors.js';
 import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
@@ -16,12 +16,13 @@ import type { Log } from '../../src/log.js';
 import { proxyFor } from '../../src/proxy.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import { AZURE_IMDS_TEST_ENDPOINT, AzureSource } from '../../src/sources/azure/azure-source.js';
-import type { AzureSourceOptions } from '../../src/sources/azure/index.js';
+import { azure } from '../../src/sources/azure/index.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { azureIdentity, type FakeAzureImds, startFakeAzureImds } from '../fakes/azure-imds.mjs';
 import { startFakeServer } from '../fakes/index.mjs';
 import { AZURE_POOL as POOL, AZURE_PROVIDER as PROVIDER, AZURE_SERVICE_ACCOUNT as SA } from '../support/fixtures.js';
 import { gcloudFixture } from '../support/gcloud-fixtures.js';
+import { memberOfSource, principalOfSource, sourceOptions } from '../support/source-options.js';
 import { recordingLog } from '../support/unit.js';
 
 const RESOURCE = 'api://gcp-wif-runner';
@@ -51,6 +52,11 @@ function configFor(inputs: Record<string, string>): Config {
   );
 }
 
+/** The inputs configFor gives readConfig. */
+function azureInputs(inputs: Record<string, string>): Record<string, string> {
+  return { workload_identity_provider: PROVIDER, subject_token_source: 'azure', ...inputs };
+}
+
 function sourceFor(
   inputs: Record<string, string> = {},
   env: NodeJS.ProcessEnv = imds.env,
@@ -66,7 +72,12 @@ function sourceFor(
     sleep: async (ms) => void options.waits?.push(ms),
   });
   https.push(http);
-  return new AzureSource(auth.source.options as AzureSourceOptions, { provider: auth.provider, env, http, log });
+  return new AzureSource(sourceOptions(azure, azureInputs({ azure_resource: RESOURCE, ...inputs })), {
+    provider: auth.provider,
+    env,
+    http,
+    log,
+  });
 }
 
 /** The error a promise rejects with. */
@@ -84,12 +95,13 @@ describe('inputs', () => {
     const auth = configFor({ azure_resource: RESOURCE, azure_client_id: user.clientId.toUpperCase() })
       .auth as WorkloadIdentityAuth;
     expect(auth.source.kind).toBe('azure');
-    expect(auth.source.options).toEqual({ resource: RESOURCE, clientId: user.clientId });
+    expect(
+      sourceOptions(azure, azureInputs({ azure_resource: RESOURCE, azure_client_id: user.clientId.toUpperCase() })),
+    ).toEqual({ resource: RESOURCE, clientId: user.clientId });
   });
 
   it("defaults azure_resource to gcloud's default, the provider's default audience", () => {
-    const auth = configFor({}).auth as WorkloadIdentityAuth;
-    expect(auth.source.options).toEqual({ resource: `https://iam.googleapis.com/${PROVIDER}` });
+    expect(sourceOptions(azure, azureInputs({}))).toEqual({ resource: `https://iam.googleapis.com/${PROVIDER}` });
   });
 
   it.each([
@@ -110,9 +122,7 @@ describe('inputs', () => {
 
   it('accepts the usual app ID URI forms', () => {
     for (const resource of ['api://3f1c2e4a-0d5b-4e7f-9a8b-1c2d3e4f5a6b', 'https://contoso.com/gcp', user.clientId]) {
-      expect((configFor({ azure_resource: resource }).auth as WorkloadIdentityAuth).source.options).toEqual({
-        resource,
-      });
+      expect(sourceOptions(azure, azureInputs({ azure_resource: resource }))).toEqual({ resource });
     }
   });
 
@@ -284,9 +294,9 @@ describe('the subject token', () => {
     imds.injectFaults(Array.from({ length: 3 }, () => ({ status: 410, body: '' })));
     const err = await failureOf(sourceFor({}, imds.env, { retries: 2 }).subjectToken());
     expect(imds.requests.map((r) => r.status)).toEqual([410, 410, 410]);
-    expect(err).toBeInstanceOf(EnvironmentError);
-    expect(err.message).toMatch(/^Getting a token from Azure instance metadata failed: .*HTTP 410/);
-    expect(err.message).toContain(
+    expect(err).toBeInstanceOf(StageError);
+    expect(describeFailure(err, {})).toMatch(/^Getting a token from Azure instance metadata failed: .*HTTP 410/);
+    expect(describeFailure(err, {})).toContain(
       'Hint: Azure instance metadata was still restarting when the retries ran out (Azure expects 70 s at most): ' +
         're-run the job, or raise retry_timeout.',
     );
@@ -327,8 +337,9 @@ describe('errors from instance metadata', () => {
     const fake = start ? await startFakeAzureImds(start) : imds;
     try {
       const err = await failureOf(sourceFor(inputs, fake.env).subjectToken());
-      expect(err).toBeInstanceOf(EnvironmentError);
-      return err.message;
+      // A refusal of instance metadata, with its hint: printed by diagnose.ts as the step prints it.
+      expect(err).toBeInstanceOf(StageError);
+      return describeFailure(err, {});
     } finally {
       if (fake !== imds) await fake.close();
     }
@@ -373,10 +384,10 @@ describe('errors from instance metadata', () => {
     const { origin } = gone;
     await gone.close();
     const err = await failureOf(sourceFor({}, { [AZURE_IMDS_TEST_ENDPOINT]: origin }).subjectToken());
-    expect(err.message).toMatch(
+    expect(describeFailure(err, {})).toMatch(
       /^Getting a token from Azure instance metadata failed: Azure instance metadata could not be reached/,
     );
-    expect(err.message).toContain(
+    expect(describeFailure(err, {})).toContain(
       'Hint: Nothing answered at the Azure instance metadata address. subject_token_source "azure" works on an Azure ' +
         'VM, scale set or AKS node whose managed identity is enabled; GitHub-hosted runners have none.',
     );
@@ -390,10 +401,10 @@ describe('errors from instance metadata', () => {
     });
     try {
       const env = { [AZURE_IMDS_TEST_ENDPOINT]: server.origin };
-      expect((await failureOf(sourceFor({}, env).subjectToken())).message).toMatch(
+      expect(describeFailure(await failureOf(sourceFor({}, env).subjectToken()), {})).toMatch(
         /the answer was not valid JSON\nHint: The answer was not JSON: something other than Azure instance metadata/,
       );
-      expect((await failureOf(sourceFor({}, env).subjectToken())).message).toBe(
+      expect(describeFailure(await failureOf(sourceFor({}, env).subjectToken()), {})).toBe(
         'Azure instance metadata answered without a token ("access_token" is missing or empty). Is something other ' +
           'than Azure instance metadata listening at 169.254.169.254?',
       );
@@ -408,7 +419,7 @@ describe('diagnostics', () => {
     const config = configFor({ azure_resource: RESOURCE, ...inputs });
     const source = sourceFor(inputs);
     const { claims } = await source.subjectToken();
-    return { message: describeFailure(err, { config, source, claims }), claims };
+    return { message: describeFailure(err, { config, source: source.facts, claims }), claims };
   }
 
   it('an audience the provider does not allow: names the app ID URI and the allowed-audiences commands', async () => {
@@ -480,11 +491,11 @@ describe('diagnostics', () => {
 
   it('principal: the identity by its object ID (google.subject = assertion.sub)', () => {
     const source = sourceFor();
-    expect(source.principal({ sub: user.objectId })).toBe(
+    expect(principalOfSource(source, PROVIDER, { sub: user.objectId })).toBe(
       `principal://iam.googleapis.com/${POOL}/subject/${user.objectId}`,
     );
-    expect(source.principal({})).toBe(`a principal of principalSet://iam.googleapis.com/${POOL}`);
-    expect(source.impersonationMember(undefined)).toBe(
+    expect(principalOfSource(source, PROVIDER, {})).toBe(`a principal of principalSet://iam.googleapis.com/${POOL}`);
+    expect(memberOfSource(source, PROVIDER, undefined)).toBe(
       `principal://iam.googleapis.com/${POOL}/subject/MANAGED_IDENTITY_OBJECT_ID`,
     );
   });

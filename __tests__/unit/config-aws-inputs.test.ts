@@ -5,8 +5,10 @@
  */
 import { type Config, readConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
-import type { AwsSourceOptions } from '../../src/sources/aws/index.js';
+import { aws, type AwsSourceOptions } from '../../src/sources/aws/index.js';
+import { githubOidc } from '../../src/sources/github-oidc.js';
 import { AWS_ACCOUNT, AWS_PROVIDER as PROVIDER } from '../support/fixtures.js';
+import { sourceOptions } from '../support/source-options.js';
 
 const ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
@@ -14,17 +16,15 @@ function config(inputs: Record<string, string>): Config {
   return readConfig((name) => inputs[name] ?? '');
 }
 
-/** The selected source's kind and its parsed inputs. */
-function source(inputs: Record<string, string>): { kind: string; options: unknown } {
+/** The selected source's kind. */
+function sourceKind(inputs: Record<string, string>): string {
   const auth = config({ workload_identity_provider: PROVIDER, ...inputs }).auth;
   if (auth.kind !== 'workload_identity') throw new Error('expected WIF');
-  return { kind: auth.source.kind, options: auth.source.options };
+  return auth.source.kind;
 }
 
 function awsOptions(inputs: Record<string, string>): AwsSourceOptions {
-  const selected = source(inputs);
-  expect(selected.kind).toBe('aws');
-  return selected.options as AwsSourceOptions;
+  return sourceOptions(aws, { workload_identity_provider: PROVIDER, ...inputs });
 }
 
 function errorOf(inputs: Record<string, string>): string {
@@ -39,9 +39,13 @@ function errorOf(inputs: Record<string, string>): string {
 
 describe('subject_token_source', () => {
   it('defaults to github, also when the runner passes the default', () => {
-    const github = { kind: 'github', options: { audience: `https://iam.googleapis.com/${PROVIDER}` } };
-    expect(source({})).toEqual(github);
-    expect(source({ subject_token_source: 'github' })).toEqual(github);
+    const github = { audience: `https://iam.googleapis.com/${PROVIDER}` };
+    expect(sourceKind({})).toBe('github');
+    expect(sourceOptions(githubOidc, { workload_identity_provider: PROVIDER })).toEqual(github);
+    expect(sourceKind({ subject_token_source: 'github' })).toBe('github');
+    expect(sourceOptions(githubOidc, { workload_identity_provider: PROVIDER, subject_token_source: 'github' })).toEqual(
+      github,
+    );
   });
 
   it('lists the valid values for an unknown one', () => {
@@ -52,7 +56,8 @@ describe('subject_token_source', () => {
   });
 
   it('takes aws with no AWS inputs at all (the default chain)', () => {
-    expect(source({ subject_token_source: 'aws' })).toEqual({ kind: 'aws', options: {} });
+    expect(sourceKind({ subject_token_source: 'aws' })).toBe('aws');
+    expect(awsOptions({ subject_token_source: 'aws' })).toEqual({});
   });
 
   it('takes every AWS input, with the role defaults', () => {

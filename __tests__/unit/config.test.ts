@@ -3,8 +3,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { type Config, readConfig } from '../../src/config.js';
 import { parseList } from '../../src/inputs.js';
 import { ConfigError } from '../../src/errors.js';
+import { githubOidc } from '../../src/sources/github-oidc.js';
 import { captureRunnerOutput } from '../support/runner-output.js';
 import { GITHUB_PROVIDER as PROVIDER } from '../support/fixtures.js';
+import { sourceOptions } from '../support/source-options.js';
 
 // credentials_json is masked as it is read: keep the ::add-mask:: lines out of the test log.
 const runnerOutput = captureRunnerOutput();
@@ -61,7 +63,10 @@ describe('choosing the way in', () => {
         name: PROVIDER,
         stsAudience: `//iam.googleapis.com/${PROVIDER}`,
       },
-      source: { kind: 'github', options: { audience: `https://iam.googleapis.com/${PROVIDER}` } },
+      source: { kind: 'github' },
+    });
+    expect(sourceOptions(githubOidc, { workload_identity_provider: PROVIDER })).toEqual({
+      audience: `https://iam.googleapis.com/${PROVIDER}`,
     });
     expect(c.endpoints).toEqual({
       universe: 'googleapis.com',
@@ -93,7 +98,10 @@ describe('choosing the way in', () => {
     });
     expect(c.auth).toMatchObject({
       provider: { stsAudience: `//iam.example.goog/${PROVIDER}`, iamHost: 'iam.example.goog' },
-      source: { options: { audience: 'my-aud' } },
+      source: { kind: 'github' },
+    });
+    expect(sourceOptions(githubOidc, { workload_identity_provider: PROVIDER, audience: 'my-aud' })).toEqual({
+      audience: 'my-aud',
     });
     expect(c.endpoints).toEqual({
       universe: 'example.goog',

@@ -4,29 +4,29 @@
  * any source, with no source's hints leaking into another's.
  */
 import { readConfig } from '../../src/config.js';
-import { describeFailure, type FailureContext } from '../../src/diagnose.js';
-import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js';
+import { DiagnosedError, describeFailure, type FailureContext } from '../../src/diagnose.js';
+import { ConfigError, EnvironmentError, ServiceError, StageError } from '../../src/errors.js';
 import { IAM_SERVICE } from '../../src/google/iam-credentials.js';
 import { OAUTH2_SERVICE } from '../../src/google/oauth2.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
 import { GitHubOidcSource } from '../../src/sources/github-oidc.js';
-import type { SubjectSource } from '../../src/sources/subject-source.js';
+import type { SourceFacts } from '../../src/sources/subject-source.js';
 import { SA } from '../support/fixtures.js';
 import { captureRunnerOutput } from '../support/runner-output.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/k8s-pool/providers/k8s-provider';
 
-/** A source that is not GitHub: its own claims, member and hint. */
-const otherSource: SubjectSource = {
+/** A source that is not GitHub: its own claims, member and hints. */
+const otherSource: SourceFacts = {
   name: 'Kubernetes token',
-  subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
   diagnosticClaims: ['sub', 'iss'],
-  credentialSource: async () => ({}),
-  subjectToken: async () => ({ token: 't', claims: {} }),
-  principal: () => 'principal://x',
-  impersonationMember: (claims) => `principal://iam.googleapis.com/pool/subject/${String(claims?.['sub'])}`,
-  hints: (err) => (err.service === STS_SERVICE ? ['Check the projected token audience.'] : []),
+  principal: { subject: ['sub'], placeholder: 'SUBJECT' },
+  member: { subject: ['sub'], placeholder: 'SUBJECT' },
+  hints: {
+    audience: () => 'Check the projected token audience.',
+    attributeCondition: "Compare the condition with the pod's claims.",
+  },
 };
 
 function context(inputs: Record<string, string> = {}): FailureContext {
@@ -49,6 +49,32 @@ describe('describeFailure', () => {
     expect(describeFailure(new Error('boom'), {})).toBe('Unexpected error: boom');
   });
 
+  it('prints a StageError with its hints, and names the stage of a Google answer it cannot use', () => {
+    const refused = new StageError('AssumeRole of arn:aws:iam::1:role/r failed: AWS STS answered HTTP 403', {
+      hints: ["The role's trust policy does not let this identity assume it."],
+    });
+    expect(describeFailure(refused, {})).toBe(
+      'AssumeRole of arn:aws:iam::1:role/r failed: AWS STS answered HTTP 403\n' +
+        "Hint: The role's trust policy does not let this identity assume it.",
+    );
+    const noToken = new StageError('Google STS answered without an access_token.', { service: STS_SERVICE });
+    expect(describeFailure(noToken, context())).toBe(
+      'Exchanging the subject token at Google STS failed: Google STS answered without an access_token.',
+    );
+  });
+
+  it('takes what the failed stage knew from a DiagnosedError, not from a shared object', () => {
+    const refused = stsError('The given credential is rejected by the attribute condition.');
+    const { config } = context();
+    const wrapped = new DiagnosedError(refused, { source: otherSource, claims: { sub: 'system:serviceaccount:ci:x' } });
+    expect(describeFailure(wrapped, { ...(config ? { config } : {}) })).toBe(
+      'Exchanging the subject token at Google STS failed: Google STS answered HTTP 400 ' +
+        '(POST https://sts.googleapis.com/v1/token): The given credential is rejected by the attribute condition.\n' +
+        "Hint: Compare the condition with the pod's claims.\n" +
+        'Token sent by Kubernetes token: sub="system:serviceaccount:ci:x"',
+    );
+  });
+
   it("shows the source's hint and only the claims it allows, and no GitHub hint for another source", () => {
     const message = describeFailure(
       stsError('The audience in ID Token [x] does not match the expected audience. attribute condition'),
@@ -59,6 +85,7 @@ describe('describeFailure', () => {
         '(POST https://sts.googleapis.com/v1/token): The audience in ID Token [x] does not match the expected ' +
         'audience. attribute condition\n' +
         'Hint: Check the projected token audience.\n' +
+        "Hint: Compare the condition with the pod's claims.\n" +
         'Token sent by Kubernetes token: sub="system:serviceaccount:ci:runner", iss="https://k8s.example"',
     );
     expect(message).not.toMatch(/repository_owner|input "audience"|id-token: write/);
@@ -78,7 +105,8 @@ describe('describeFailure', () => {
     const message = describeFailure(denied, context());
     expect(message).toContain(
       `gcloud iam service-accounts add-iam-policy-binding "${SA}" --role="roles/iam.workloadIdentityUser" ` +
-        '--member="principal://iam.googleapis.com/pool/subject/system:serviceaccount:ci:runner"',
+        '--member="principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/' +
+        'k8s-pool/subject/system:serviceaccount:ci:runner"',
     );
     expect(message).not.toContain('Token sent by');
   });
@@ -94,9 +122,17 @@ describe('describeFailure', () => {
   });
 
   it('lets a source explain why its own service could not be reached', () => {
-    const ownService: SubjectSource = {
+    const ownService: SourceFacts = {
       ...otherSource,
-      hints: (err) => (err.status === undefined ? ['Nothing listens at the token service: is this a pod?'] : []),
+      hints: {
+        ...otherSource.hints,
+        service: [
+          {
+            when: ({ err }) => err.status === undefined,
+            hint: () => 'Nothing listens at the token service: is this a pod?',
+          },
+        ],
+      },
     };
     const unreachable = new ServiceError('Kubernetes token', undefined, 'ECONNREFUSED: refused', 'GET http://x/t', 3);
     expect(describeFailure(unreachable, { ...context(), source: ownService })).toBe(
@@ -133,8 +169,11 @@ describe('hints that fire only on the answers they are about', () => {
     const config = readConfig((name) => ({ workload_identity_provider: PROVIDER })[name] ?? '');
     const auth = config.auth.kind === 'workload_identity' ? config.auth : undefined;
     const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner.example/token', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' };
-    const source = new GitHubOidcSource(env, 'https://iam.googleapis.com/x', auth!.provider, http, quiet);
-    return { config, source, claims: { sub: 'repo:o/r:ref:refs/heads/main' } };
+    const source = new GitHubOidcSource(
+      { audience: 'https://iam.googleapis.com/x' },
+      { env, provider: auth!.provider, http, log: quiet },
+    );
+    return { config, source: source.facts, claims: { sub: 'repo:o/r:ref:refs/heads/main' } };
   };
   const hintsOf = (message: string): string[] =>
     message

@@ -18,16 +18,18 @@ import { externalAccountConfig } from '../../src/credentials-file.js';
 import { describeFailure } from '../../src/diagnose.js';
 import { EnvironmentError, ServiceError } from '../../src/errors.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
+import { Http } from '../../src/http.js';
 import type { Log } from '../../src/log.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import { splitCommand } from '../../src/sources/executable/command.js';
 import { ExecutableSource } from '../../src/sources/executable/executable-source.js';
-import type { ExecutableOptions } from '../../src/sources/executable/index.js';
+import { executable } from '../../src/sources/executable/index.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { generateKeyPair, signJwt } from '../fakes/index.mjs';
 import { expectSameFields, gcloudFixture } from '../support/gcloud-fixtures.js';
 import { createTokenProgram, isGone, type TokenProgram, tokenAnswer } from '../support/token-program.js';
 import { GCLOUD_POOL, GCLOUD_PROVIDER as PROVIDER, SA } from '../support/fixtures.js';
+import { memberOfSource, principalOfSource, sourceOptions } from '../support/source-options.js';
 import { recordingLog } from '../support/unit.js';
 
 /** parseCommand is private in its types, and exactly what tools run. */
@@ -45,6 +47,9 @@ beforeAll(() => {
   program = createTokenProgram();
 });
 afterAll(() => program.remove());
+/** The executable source sends no request; its context has the HTTP layer all the same. */
+const unusedHttp = new Http({ userAgent: 'test', requestTimeoutMs: 1000, log: recordingLog() });
+afterAll(() => unusedHttp.dispose());
 beforeEach(() => {
   masks = captureMasks(runnerStdout);
   writeFileSync(join(program.dir, 'plan.json.runs'), '');
@@ -57,17 +62,23 @@ function configFor(inputs: Record<string, string>): Config {
   );
 }
 
+/** The inputs configFor gives readConfig. */
+function executableInputs(inputs: Record<string, string>): Record<string, string> {
+  return { workload_identity_provider: PROVIDER, subject_token_source: 'executable', ...inputs };
+}
+
 async function sourceFor(
   inputs: Record<string, string>,
   { env = {}, log = recordingLog(), timeoutMs }: { env?: NodeJS.ProcessEnv; log?: Log; timeoutMs?: number } = {},
 ): Promise<ExecutableSource> {
   const config = configFor({ executable_command: program.command, ...inputs });
   const auth = config.auth as WorkloadIdentityAuth;
-  const options = auth.source.options as ExecutableOptions;
+  const options = sourceOptions(executable, executableInputs({ executable_command: program.command, ...inputs }));
   // Below Google's 5 s floor only here, so that the timeout test is quick.
   return new ExecutableSource(timeoutMs ? { ...options, timeoutMs } : options, {
     provider: auth.provider,
     env: { PATH: process.env['PATH'], ...env },
+    http: unusedHttp,
     log,
     ...(config.serviceAccount ? { serviceAccount: config.serviceAccount } : {}),
   });
@@ -108,14 +119,26 @@ describe('inputs', () => {
       subject_token_type: 'id_token',
       service_account: SA,
     }).auth as WorkloadIdentityAuth;
-    expect(auth.source.options).toEqual({
+    expect(auth.source.kind).toBe('executable');
+    expect(
+      sourceOptions(
+        executable,
+        executableInputs({
+          executable_command: '/opt/bin/get-token --audience "my pool" -v',
+          executable_timeout: '1m',
+          executable_output_file: '/tmp/cache.json',
+          subject_token_type: 'id_token',
+          service_account: SA,
+        }),
+      ),
+    ).toEqual({
       command: '/opt/bin/get-token --audience "my pool" -v',
       argv: ['/opt/bin/get-token', '--audience', 'my pool', '-v'],
       timeoutMs: 60_000,
       outputFile: '/tmp/cache.json',
       subjectTokenType: ID_TOKEN,
     });
-    expect((configFor({ executable_command: '/opt/bin/x' }).auth as WorkloadIdentityAuth).source.options).toEqual({
+    expect(sourceOptions(executable, executableInputs({ executable_command: '/opt/bin/x' }))).toEqual({
       command: '/opt/bin/x',
       argv: ['/opt/bin/x'],
       timeoutMs: 30_000,
@@ -150,8 +173,10 @@ describe('inputs', () => {
         `"executable_timeout" must be a duration from 5s to 120s (Google's limits) such as 30s or 2m, got "${bad}".`,
       );
     }
-    expect(configFor({ executable_command: '/x', executable_timeout: '120' }).auth).toMatchObject({
-      source: { options: { timeoutMs: 120_000 } },
+    expect(
+      sourceOptions(executable, executableInputs({ executable_command: '/x', executable_timeout: '120' })),
+    ).toMatchObject({
+      timeoutMs: 120_000,
     });
   });
 
@@ -439,11 +464,11 @@ describe('what it tells', () => {
   it('names the principal from sub, and the member to grant', async () => {
     const source = await sourceFor({});
     const pool = GCLOUD_POOL;
-    expect(source.principal({ sub: 'system:serviceaccount:ci:runner' })).toBe(
+    expect(principalOfSource(source, PROVIDER, { sub: 'system:serviceaccount:ci:runner' })).toBe(
       `principal://iam.googleapis.com/${pool}/subject/system:serviceaccount:ci:runner`,
     );
-    expect(source.principal({})).toBe(`a principal of principalSet://iam.googleapis.com/${pool}`);
-    expect(source.impersonationMember(undefined)).toBe(`principal://iam.googleapis.com/${pool}/subject/SUBJECT`);
+    expect(principalOfSource(source, PROVIDER, {})).toBe(`a principal of principalSet://iam.googleapis.com/${pool}`);
+    expect(memberOfSource(source, PROVIDER, undefined)).toBe(`principal://iam.googleapis.com/${pool}/subject/SUBJECT`);
   });
 
   it('explains STS rejections with its own hints and claims, and no GitHub hint', async () => {
@@ -463,7 +488,7 @@ describe('what it tells', () => {
       1,
       'invalid_grant',
     );
-    const message = describeFailure(err, { config, source, claims });
+    const message = describeFailure(err, { config, source: source.facts, claims });
     expect(message).toContain(
       `Hint: The token's audience "gcp" is not one the provider accepts: by default "https://iam.googleapis.com/${PROVIDER}"`,
     );
@@ -474,7 +499,7 @@ describe('what it tells', () => {
 
     const issuer = describeFailure(
       new ServiceError(STS_SERVICE, 400, 'The issuer in ID Token x does not match the expected ones: y.', 'POST x', 1),
-      { config, source, claims },
+      { config, source: source.facts, claims },
     );
     expect(issuer).toContain("Hint: The provider's issuer URI must be the token's iss claim exactly");
   });

@@ -6,7 +6,7 @@
 import nock from 'nock';
 
 import { type Config, readConfig } from '../../src/config.js';
-import type { FailureContext } from '../../src/diagnose.js';
+import { DiagnosedError } from '../../src/diagnose.js';
 import { ServiceError } from '../../src/errors.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
@@ -17,35 +17,34 @@ import { useNockAndCaptureMasks } from '../support/unit.js';
 
 const PROVIDER = 'projects/123456789012/locations/global/workloadIdentityPools/ci-pool/providers/ci-provider';
 const STS = 'https://sts.googleapis.com';
+/** The principal the stub's facts form from sub = s1 (google.subject). */
+const PRINCIPAL_S1 = `principal://iam.googleapis.com/${PROVIDER.replace(/\/providers\/.*$/, '')}/subject/s1`;
 
 const masks = useNockAndCaptureMasks();
 
 function stubSource(tokens: string[]): SubjectSource & { asked: number } {
   const source = {
     asked: 0,
-    name: 'Stub',
+    facts: {
+      name: 'Stub',
+      diagnosticClaims: ['sub'],
+      principal: { subject: ['sub'], placeholder: 'SUBJECT' },
+      member: { subject: ['sub'], placeholder: 'SUBJECT' },
+      hints: { attributeCondition: 'Compare the condition with the claims.' },
+    },
     subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
-    diagnosticClaims: ['sub'],
     credentialSource: async () => ({ file: '/dev/null' }),
     subjectToken: async () => ({ token: tokens[source.asked++] ?? 'none', claims: { sub: `s${source.asked}` } }),
-    principal: (claims: Record<string, unknown>) => `principal:${String(claims['sub'])}`,
-    impersonationMember: () => 'member',
-    hints: () => [],
   };
   return source;
 }
 
-async function signInWith(
-  source: SubjectSource,
-  log: Log,
-  failure: FailureContext = {},
-  inputs: Record<string, string> = {},
-) {
+async function signInWith(source: SubjectSource, log: Log, inputs: Record<string, string> = {}) {
   const config: Config = readConfig((name) => ({ workload_identity_provider: PROVIDER, ...inputs })[name] ?? '');
   if (config.auth.kind !== 'workload_identity') throw new Error('expected WIF');
-  const auth = { ...config.auth, source: { kind: 'stub', options: {}, start: async () => source } };
+  const auth = { ...config.auth, source: { kind: 'stub', start: async () => source } };
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 2000, log });
-  return { signIn: await federationSignIn(config, auth, {}, http, log, failure), http };
+  return { signIn: await federationSignIn(config, auth, {}, http, log), http };
 }
 
 const lines: string[] = [];
@@ -62,14 +61,13 @@ describe('federationSignIn', () => {
     nock(STS)
       .post('/v1/token', (body) => bodies.push(body) > 0)
       .reply(200, { access_token: 'federated-1', expires_in: 3600 });
-    const failure: FailureContext = {};
-    const { signIn, http } = await signInWith(stubSource(['subject-1']), log, failure);
+    const { signIn, http } = await signInWith(stubSource(['subject-1']), log);
     const identity = await signIn.authenticate();
     http.dispose();
     expect(identity.authToken.token).toBe('federated-1');
-    expect(identity.principal).toBe('principal:s1');
+    expect(identity.principal).toBe(PRINCIPAL_S1);
     expect(signIn.method).toBe('Workload Identity Federation from Stub (direct resource access)');
-    expect(failure.claims).toEqual({ sub: 's1' });
+    expect(identity.diagnosis?.claims).toEqual({ sub: 's1' });
     expect(bodies).toEqual([
       {
         audience: `//iam.googleapis.com/${PROVIDER}`,
@@ -152,14 +150,14 @@ describe('isExpiredSubjectToken', () => {
         .post(path, (body) => bodies.push(body) > 0)
         .matchHeader('authorization', 'Bearer federated-1')
         .reply(200, { accessToken: 'ya29.proof-only', expireTime: '2099-01-01T00:00:00Z' });
-      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, {}, { service_account: SA });
+      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, { service_account: SA });
       const identity = await signIn.authenticate();
       http.dispose();
       expect(bodies).toEqual([{ scope: ['https://www.googleapis.com/auth/cloud-platform'], lifetime: '3600s' }]);
       expect(masks).toContain('ya29.proof-only');
       expect(JSON.stringify(identity)).not.toContain('ya29.proof-only');
       expect(identity.ownAccessToken).toBeUndefined();
-      expect(lines).toContain(`Checked that principal:s1 may impersonate ${SA} (verify_service_account).`);
+      expect(lines).toContain(`Checked that ${PRINCIPAL_S1} may impersonate ${SA} (verify_service_account).`);
     });
 
     it.each([
@@ -174,24 +172,27 @@ describe('isExpiredSubjectToken', () => {
       nock(IAM)
         .post(path)
         .reply(status, { error: { code: status, message, status: reason } });
-      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, {}, { service_account: SA });
+      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, { service_account: SA });
       const err = await signIn.authenticate().then(
         () => undefined,
         (e: unknown) => e,
       );
       http.dispose();
-      expect(err).toBeInstanceOf(ServiceError);
-      expect(err).toMatchObject({ service: 'IAM Credentials', status });
+      // Wrapped with what diagnosis needs (the source, the claims Google saw).
+      expect(err).toBeInstanceOf(DiagnosedError);
+      expect(err instanceof DiagnosedError && err.failure).toBeInstanceOf(ServiceError);
+      expect(err).toMatchObject({
+        failure: { service: 'IAM Credentials', status },
+        diagnosis: { claims: { sub: 's1' } },
+      });
     });
 
     it('no call with verify_service_account: false', async () => {
       nock(STS).post('/v1/token').reply(200, { access_token: 'federated-1', expires_in: 3600 });
-      const { signIn, http } = await signInWith(
-        stubSource(['subject-1']),
-        log,
-        {},
-        { service_account: SA, verify_service_account: 'false' },
-      );
+      const { signIn, http } = await signInWith(stubSource(['subject-1']), log, {
+        service_account: SA,
+        verify_service_account: 'false',
+      });
       await signIn.authenticate(); // nock refuses any request it was not told of
       http.dispose();
       expect(lines.join('\n')).not.toContain('Checked that');

@@ -75,7 +75,7 @@ function missingTokenMessage(): string {
   const log = { debug: () => undefined, info: () => undefined, warning: () => undefined };
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 1000, log });
   try {
-    new GitHubOidcSource({}, 'https://iam.googleapis.com/x', provider, http, log);
+    new GitHubOidcSource({ audience: 'https://iam.googleapis.com/x' }, { env: {}, provider, http, log });
   } catch (err) {
     expect(err).toBeInstanceOf(EnvironmentError);
     return (err as Error).message;

@@ -1,14 +1,14 @@
 /** The GitHub OIDC source (src/sources/github-oidc.ts) on its own, against nock. */
 import nock from 'nock';
 
-import { readConfig } from '../../src/config.js';
 import { EnvironmentError, ServiceError } from '../../src/errors.js';
 import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
 import { parseProviderName } from '../../src/provider-name.js';
-import { GitHubOidcSource } from '../../src/sources/github-oidc.js';
+import { GitHubOidcSource, githubOidc } from '../../src/sources/github-oidc.js';
 import { signJwt, getKeyPair } from '../fakes/index.mjs';
 
+import { hintsOfSourceFor, memberOfSource, principalOfSource, sourceOptions } from '../support/source-options.js';
 import { useNockAndCaptureMasks } from '../support/unit.js';
 
 const PROVIDER = parseProviderName(
@@ -32,7 +32,7 @@ beforeEach(() => {
 afterEach(() => http.dispose());
 
 const source = (env: NodeJS.ProcessEnv = ENV, audience = 'https://iam.googleapis.com/x') =>
-  new GitHubOidcSource(env, audience, PROVIDER, http, log);
+  new GitHubOidcSource({ audience }, { env, provider: PROVIDER, http, log });
 
 function githubToken(claims: Record<string, unknown>): string {
   return signJwt(
@@ -83,37 +83,38 @@ describe('GitHubOidcSource', () => {
 
   it('names the principal and the repository principal set on the IAM host', () => {
     const s = source();
-    expect(s.principal({ sub: 'repo:o/r:environment:prod' })).toBe(
+    expect(principalOfSource(s, PROVIDER, { sub: 'repo:o/r:environment:prod' })).toBe(
       `principal://iam.googleapis.com/${POOL}/subject/repo:o/r:environment:prod`,
     );
-    expect(s.impersonationMember({ repository: 'o/r' })).toBe(
+    expect(memberOfSource(s, PROVIDER, { repository: 'o/r' })).toBe(
       `principalSet://iam.googleapis.com/${POOL}/attribute.repository/o/r`,
     );
-    expect(s.impersonationMember(undefined)).toContain('attribute.repository/OWNER/REPO');
+    expect(memberOfSource(s, PROVIDER, undefined)).toContain('attribute.repository/OWNER/REPO');
   });
 
   it('hints at the audience, the attribute condition and the clock for STS refusals', () => {
     const s = source(ENV, 'wrong-aud');
     const sts = (m: string) => new ServiceError(STS_SERVICE, 400, m, 'POST https://sts/v1/token', 1, 'invalid_grant');
-    expect(s.hints(sts('The audience in ID Token [wrong-aud] does not match'))).toEqual([
+    expect(hintsOfSourceFor(s, PROVIDER, sts('The audience in ID Token [wrong-aud] does not match'))).toEqual([
       expect.stringMatching(
         /requested for "wrong-aud" \(input "audience"\); the provider accepts by default "https:\/\/iam\.googleapis\.com\/projects\/123456789012/,
       ),
     ]);
-    expect(s.hints(sts('The given credential is rejected by the attribute condition.'))).toEqual([
+    expect(hintsOfSourceFor(s, PROVIDER, sts('The given credential is rejected by the attribute condition.'))).toEqual([
       expect.stringMatching(/assertion\.repository_owner must match your organisation/),
     ]);
-    expect(s.hints(sts('ID Token issued at 1 is stale to sign-in.'))).toEqual([
+    expect(hintsOfSourceFor(s, PROVIDER, sts('ID Token issued at 1 is stale to sign-in.'))).toEqual([
       "The subject token is expired or not yet valid: check the runner's clock.",
     ]);
     const own = new ServiceError('GitHub OIDC', 401, 'TF400813', 'GET https://runner/x', 1);
-    expect(s.hints(own)).toEqual([expect.stringMatching(/^The runner would not issue an OIDC token/)]);
+    expect(hintsOfSourceFor(s, PROVIDER, own)).toEqual([
+      expect.stringMatching(/^The runner would not issue an OIDC token/),
+    ]);
   });
 });
 
 test('the default audience names the provider on iam.googleapis.com', () => {
-  const config = readConfig((name) => ({ workload_identity_provider: PROVIDER.name })[name] ?? '');
-  expect(config.auth.kind === 'workload_identity' && config.auth.source.options).toEqual({
+  expect(sourceOptions(githubOidc, { workload_identity_provider: PROVIDER.name })).toEqual({
     audience: `https://iam.googleapis.com/${PROVIDER.name}`,
   });
 });

@@ -25,8 +25,8 @@ import { type Config, readConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { run } from '../../src/main.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
-import type { AwsSourceOptions } from '../../src/sources/aws/index.js';
-import type { GitHubOidcOptions } from '../../src/sources/github-oidc.js';
+import { aws as awsSource } from '../../src/sources/aws/index.js';
+import { githubOidc } from '../../src/sources/github-oidc.js';
 import { GITHUB_PROVIDER, SA } from '../support/fixtures.js';
 
 const KEY_MARKER = 'KEYMARK7X';
@@ -339,7 +339,8 @@ function shapeOf(config: Config, inputs: Record<string, string>, env: NodeJS.Pro
           ? 'generateAccessToken'
           : undefined;
   const auth = config.auth.kind === 'workload_identity' ? config.auth : undefined;
-  const aws = auth?.source.kind === 'aws' ? (auth.source.options as AwsSourceOptions) : undefined;
+  const get = (name: string): string => (inputs[name] ?? '').trim();
+  const aws = auth?.source.kind === 'aws' ? awsSource.parse(get, auth.provider) : undefined;
   const awsRegion = aws ? (aws.region ?? env['AWS_REGION']) : undefined;
   const awsSts = awsRegion && `https://sts.${awsRegion}.amazonaws.com${awsRegion.startsWith('cn-') ? '.cn' : ''}/`;
   const tokenUrl = auth?.source.kind === 'url' ? new URL((inputs['subject_token_url'] ?? '').trim()) : undefined;
@@ -364,7 +365,7 @@ function shapeOf(config: Config, inputs: Record<string, string>, env: NodeJS.Pro
       return url.href === tokenUrl.href.replace(/#.*$/, '') ? { shape: 'Token URL' } : { wrong: `GET ${url.href}` };
     }
     if (method === 'GET' && auth?.source.kind === 'github' && where === OIDC_URL.split('?')[0]) {
-      const { audience } = auth.source.options as GitHubOidcOptions;
+      const { audience } = githubOidc.parse(get, auth.provider);
       const query = `?${new URLSearchParams({ 'api-version': '2.0', audience })}`;
       return url.search === query ? { shape: 'GitHub OIDC' } : { wrong: `OIDC query ${url.search}` };
     }

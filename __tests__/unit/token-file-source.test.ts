@@ -14,12 +14,13 @@ import { STS_SERVICE } from '../../src/google/sts.js';
 import { Http } from '../../src/http.js';
 import type { Log } from '../../src/log.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
-import { samlClaims } from '../../src/sources/external-token.js';
+import { samlClaims } from '../../src/sources/shared/external-token.js';
 import type { SubjectSource } from '../../src/sources/subject-source.js';
-import type { FileSourceOptions } from '../../src/sources/token-file.js';
+import { tokenFile } from '../../src/sources/file/index.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { getKeyPair, signJwt } from '../fakes/index.mjs';
 import { GCLOUD_POOL as POOL, GCLOUD_PROVIDER as PROVIDER } from '../support/fixtures.js';
+import { hintsOfSourceFor, memberOfSource, principalOfSource, sourceOptions } from '../support/source-options.js';
 
 const SAML2 = 'urn:ietf:params:oauth:token-type:saml2';
 const quietLog: Log = { debug: () => {}, info: () => {}, warning: () => {} };
@@ -41,6 +42,11 @@ function configFor(inputs: Record<string, string>): Config {
   );
 }
 
+/** The inputs configFor gives readConfig. */
+function fileInputs(inputs: Record<string, string>): Record<string, string> {
+  return { workload_identity_provider: PROVIDER, subject_token_source: 'file', ...inputs };
+}
+
 async function sourceFor(inputs: Record<string, string>): Promise<SubjectSource> {
   const auth = configFor(inputs).auth as WorkloadIdentityAuth;
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 1000, log: quietLog });
@@ -55,9 +61,10 @@ function write(name: string, content: string): string {
 
 describe('inputs', () => {
   it('parses the file (made absolute), the format and the token type', () => {
-    const options = (
-      configFor({ subject_token_file: 'tokens/gcp', subject_token_type: 'saml2' }).auth as WorkloadIdentityAuth
-    ).source.options as FileSourceOptions;
+    const options = sourceOptions(
+      tokenFile,
+      fileInputs({ subject_token_file: 'tokens/gcp', subject_token_type: 'saml2' }),
+    );
     expect(options).toEqual({
       file: path.resolve('tokens/gcp'),
       format: { type: 'text', explicit: false },
@@ -95,8 +102,10 @@ describe('the token and its claims', () => {
     expect(read).toBe(token);
     expect(claims).toMatchObject({ sub: 'system:serviceaccount:ns:sa', iss: 'https://k8s' });
     expect(masks.values).toEqual([token]);
-    expect(source.principal(claims)).toBe(`principal://iam.googleapis.com/${POOL}/subject/system:serviceaccount:ns:sa`);
-    expect(source.impersonationMember(claims)).toBe(source.principal(claims));
+    expect(principalOfSource(source, PROVIDER, claims)).toBe(
+      `principal://iam.googleapis.com/${POOL}/subject/system:serviceaccount:ns:sa`,
+    );
+    expect(memberOfSource(source, PROVIDER, claims)).toBe(principalOfSource(source, PROVIDER, claims));
   });
 
   it('SAML: not decoded as a JWT; issuer, subject and audience read from the XML', async () => {
@@ -115,7 +124,9 @@ describe('the token and its claims', () => {
       saml_subject: 'alice@example.com',
       saml_audience: 'https://iam.googleapis.com/x',
     });
-    expect(source.principal(claims)).toBe(`principal://iam.googleapis.com/${POOL}/subject/alice@example.com`);
+    expect(principalOfSource(source, PROVIDER, claims)).toBe(
+      `principal://iam.googleapis.com/${POOL}/subject/alice@example.com`,
+    );
     expect(samlClaims('not base64 at all!')).toEqual({});
   });
 
@@ -123,8 +134,10 @@ describe('the token and its claims', () => {
     const source = await sourceFor({ subject_token_file: write('opaque', 'opaque-token') });
     const { claims } = await source.subjectToken();
     expect(claims).toEqual({});
-    expect(source.principal(claims)).toBe(`a principal of principalSet://iam.googleapis.com/${POOL}`);
-    expect(source.impersonationMember(undefined)).toBe(`principal://iam.googleapis.com/${POOL}/subject/SUBJECT`);
+    expect(principalOfSource(source, PROVIDER, claims)).toBe(
+      `a principal of principalSet://iam.googleapis.com/${POOL}`,
+    );
+    expect(memberOfSource(source, PROVIDER, undefined)).toBe(`principal://iam.googleapis.com/${POOL}/subject/SUBJECT`);
   });
 
   it('a file that is not a regular file', async () => {
@@ -147,7 +160,7 @@ describe('diagnostics', () => {
     };
     const message = describeFailure(
       sts('The audience in ID Token [https://kubernetes.default.svc] does not match the expected audience.'),
-      { config: configFor({ subject_token_file: '/t' }), source, claims },
+      { config: configFor({ subject_token_file: '/t' }), source: source.facts, claims },
     );
     expect(message).toContain(
       'Hint: The token\'s audience ("https://kubernetes.default.svc") is not one the provider accepts',
@@ -165,7 +178,7 @@ describe('diagnostics', () => {
       'The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn\'t exist.',
       'invalid_target',
     );
-    expect(source.hints(err, {})).toEqual([]);
+    expect(hintsOfSourceFor(source, PROVIDER, err, {})).toEqual([]);
   });
 
   it.each([
@@ -179,6 +192,6 @@ describe('diagnostics', () => {
     ['ID Token issued at 1 is stale to sign-in.', /expired or not yet valid/],
   ])('STS says %j', async (text, hint) => {
     const source = await sourceFor({ subject_token_file: '/t' });
-    expect(source.hints(sts(text), {})).toEqual([expect.stringMatching(hint)]);
+    expect(hintsOfSourceFor(source, PROVIDER, sts(text), {})).toEqual([expect.stringMatching(hint)]);
   });
 });

@@ -4,7 +4,7 @@
  * `format` gcloud writes for them, and taking the token out of what was read.
  */
 import { ConfigError, EnvironmentError } from '../../src/errors.js';
-import { credentialSourceFormat, readTokenFormat, tokenFrom } from '../../src/sources/token-format.js';
+import { credentialSourceFormat, readTokenFormat, tokenFrom } from '../../src/sources/shared/subject-token-format.js';
 
 const formatOf = (inputs: Record<string, string>) => readTokenFormat((name) => inputs[name] ?? '');
 

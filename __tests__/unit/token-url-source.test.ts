@@ -6,15 +6,16 @@
  */
 import { type Config, readConfig, type WorkloadIdentityAuth } from '../../src/config.js';
 import { describeFailure } from '../../src/diagnose.js';
-import { ConfigError, EnvironmentError, ServiceError } from '../../src/errors.js';
+import { ConfigError, ServiceError, StageError } from '../../src/errors.js';
 import { Http } from '../../src/http.js';
 import type { Log } from '../../src/log.js';
 import { stdout as runnerStdout } from '../../src/runner-commands.js';
 import type { SubjectSource } from '../../src/sources/subject-source.js';
-import { parseHeaders, type UrlSourceOptions } from '../../src/sources/token-url.js';
+import { parseHeaders, tokenUrl } from '../../src/sources/url/index.js';
 import { captureMasks } from '../fakes/aws.mjs';
 import { type FakeServer, jsonResponse, startFakeServer } from '../fakes/index.mjs';
 import { GCLOUD_PROVIDER as PROVIDER } from '../support/fixtures.js';
+import { hintsOfSourceFor, sourceOptions } from '../support/source-options.js';
 
 const lines: string[] = [];
 const log: Log = { debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(`info: ${m}`), warning: () => {} };
@@ -55,6 +56,11 @@ async function sourceFor(inputs: Record<string, string>): Promise<SubjectSource>
   const http = new Http({ userAgent: 'test', retries: 0, requestTimeoutMs: 2000, log });
   https.push(http);
   return auth.source.start({ provider: auth.provider, env: {}, http, log });
+}
+
+/** The inputs configFor gives readConfig. */
+function urlInputs(inputs: Record<string, string>): Record<string, string> {
+  return { workload_identity_provider: PROVIDER, subject_token_source: 'url', ...inputs };
 }
 
 function configErrorOf(inputs: Record<string, string>): string {
@@ -100,14 +106,15 @@ describe('subject_token_headers', () => {
 
 describe('subject_token_url', () => {
   it('keeps the URL as given, with the headers and format', () => {
-    const options = (
-      configFor({
+    const options = sourceOptions(
+      tokenUrl,
+      urlInputs({
         subject_token_url: 'https://resigner.example.com/token?aud=x',
         subject_token_headers: 'X-Api-Key: k',
         subject_token_format: 'json',
         subject_token_field: 'access',
-      }).auth as WorkloadIdentityAuth
-    ).source.options as UrlSourceOptions;
+      }),
+    );
     expect(options).toEqual({
       url: 'https://resigner.example.com/token?aud=x',
       headers: { 'X-Api-Key': 'k' },
@@ -140,8 +147,7 @@ it.each([
   'http://169.254.169.254/t',
   'http://[fd00:ec2::254]/t',
 ])('takes plain http %s: this machine, or an instance metadata address', (url) => {
-  const options = (configFor({ subject_token_url: url }).auth as WorkloadIdentityAuth).source
-    .options as UrlSourceOptions;
+  const options = sourceOptions(tokenUrl, urlInputs({ subject_token_url: url }));
   expect(options.url).toBe(url);
 });
 
@@ -221,7 +227,7 @@ describe('fetching the token', () => {
     const source = await sourceFor({ ...inputs(), subject_token_headers: 'X-Api-Key: wrong-key-value' });
     const err = await source.subjectToken().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServiceError);
-    expect(describeFailure(err, { source })).toBe(
+    expect(describeFailure(err, { config: configFor(inputs()), source: source.facts })).toBe(
       `Token URL failed: Token URL answered HTTP 403 (GET ${server.origin}/token): forbidden\n` +
         'Hint: subject_token_url refused the request (HTTP 403): check the credential in subject_token_headers ' +
         '(wrong, expired, or not the header the service expects) and that this identity may get a token there.',
@@ -232,7 +238,7 @@ describe('fetching the token', () => {
     const source = await sourceFor({ ...inputs(), subject_token_url: `${server.origin}/moved` });
     const err = await source.subjectToken().catch((e: unknown) => e);
     expect(server.requests.map((r) => r.path)).toEqual(['/moved']);
-    expect(source.hints(err as ServiceError, undefined)).toEqual([
+    expect(hintsOfSourceFor(source, PROVIDER, err as ServiceError, undefined)).toEqual([
       'subject_token_url answered with a redirect (HTTP 302): give the final URL. Redirects are not followed, so ' +
         'that the headers never go to another host.',
     ]);
@@ -243,8 +249,10 @@ describe('fetching the token', () => {
     await gone.close();
     const source = await sourceFor({ subject_token_url: `${gone.origin}/t` });
     const err = await source.subjectToken().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EnvironmentError);
-    expect(describeFailure(err, { source })).toMatch(
+    expect(err).toBeInstanceOf(StageError);
+    expect(
+      describeFailure(err, { config: configFor({ subject_token_url: `${gone.origin}/t` }), source: source.facts }),
+    ).toMatch(
       new RegExp(
         `^Token URL could not be reached \\(GET ${gone.origin}/t\\): ECONNREFUSED.*\\nHint: Nothing answered at subject_token_url`,
       ),

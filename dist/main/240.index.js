@@ -77,30 +77,28 @@ function describeLimit(bytes) {
 /***/ 240:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  ExecutableSource: () => (/* binding */ ExecutableSource)
+  ALLOW_EXECUTABLES: () => (/* binding */ ALLOW_EXECUTABLES),
+  ExecutableSource: () => (/* binding */ ExecutableSource),
+  createExecutableSource: () => (/* binding */ createExecutableSource)
 });
-
-// UNUSED EXPORTS: ALLOW_EXECUTABLES
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(24);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(916);
-// EXTERNAL MODULE: ./src/google/sts.ts
-var sts = __webpack_require__(75);
 // EXTERNAL MODULE: ./src/jwt.ts
 var jwt = __webpack_require__(962);
-// EXTERNAL MODULE: ./src/provider-name.ts
-var provider_name = __webpack_require__(556);
 // EXTERNAL MODULE: ./src/regular-file.ts
 var regular_file = __webpack_require__(702);
 // EXTERNAL MODULE: ./src/timestamp.ts
 var timestamp = __webpack_require__(699);
-// EXTERNAL MODULE: ./src/sources/token-type.ts
-var token_type = __webpack_require__(648);
+// EXTERNAL MODULE: ./src/sources/shared/token-type.ts
+var token_type = __webpack_require__(636);
 // EXTERNAL MODULE: ./src/sources/executable/command.ts
 var command = __webpack_require__(730);
 // EXTERNAL MODULE: ./src/log.ts
@@ -473,21 +471,25 @@ function clip(stderr) {
 
 
 
-
-
 const SERVICE = 'Executable';
 /** Claims of an OIDC token that may be shown (none of them secret). */
 const DIAGNOSTIC_CLAIMS = ['iss', 'sub', 'aud', 'azp', 'exp'];
 /** The variable without which the client libraries refuse to run an executable. */
 const ALLOW_EXECUTABLES = 'GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES';
+function createExecutableSource(options, context) {
+    return new ExecutableSource(options, context);
+}
 class ExecutableSource {
     options;
-    name = SERVICE;
-    diagnosticClaims = DIAGNOSTIC_CLAIMS;
+    facts;
     subjectTokenType;
     provider;
     env;
     log;
+    /**
+     * Tools pass the program the account they impersonate (from the file's
+     * service_account_impersonation_url); the action passes the same.
+     */
     serviceAccount;
     now;
     label;
@@ -500,6 +502,7 @@ class ExecutableSource {
         this.now = context.now ?? (() => new Date());
         this.subjectTokenType = options.subjectTokenType;
         this.label = `${command/* COMMAND_INPUT */.l_} (${options.argv[0] ?? ''})`;
+        this.facts = factsFor(options.subjectTokenType);
     }
     /** What gcloud's create-cred-config --executable-command writes. */
     async credentialSource() {
@@ -658,42 +661,39 @@ class ExecutableSource {
                 'to get a subject token, and Google client libraries refuse to run it without this variable.',
         };
     }
-    /** google.subject = assertion.sub, the mapping of an OIDC provider. */
-    principal(claims) {
-        return (0,provider_name/* subjectPrincipal */.hF)(this.provider, claims['sub']);
-    }
-    /** The token's own principal: the one member every provider mapping (google.subject) yields. */
-    impersonationMember(claims) {
-        return (0,provider_name/* principalOf */.i6)(this.provider, typeof claims?.['sub'] === 'string' ? claims['sub'] : 'SUBJECT');
-    }
-    hints(err, claims) {
-        if (err.service !== sts/* STS_SERVICE */.$W)
-            return [];
-        const text = err.serviceMessage.toLowerCase();
-        const hints = [];
-        if (text.includes('audience')) {
-            hints.push(`The token's audience${typeof claims?.['aud'] === 'string' ? ` "${claims['aud']}"` : ''} is not one the ` +
-                `provider accepts: by default "https://${this.provider.iamHost}/${this.provider.name}", or its allowed ` +
-                'audiences. The program gets the provider as GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE.');
-        }
-        if (text.includes('issuer')) {
-            hints.push("The provider's issuer URI must be the token's iss claim exactly, and the issuer's keys (JWKS) must sign it.");
-        }
-        if (text.includes('signature')) {
-            hints.push("The token's signature does not verify with the provider's keys: check its JWKS (or uploaded keys).");
-        }
-        if (text.includes('subject_token_type') || text.includes('saml')) {
-            hints.push(`subject_token_type (${this.subjectTokenType}) must be what the provider takes: jwt or id_token for an ` +
-                'OIDC provider, saml2 for a SAML provider.');
-        }
-        if (text.includes('attribute condition')) {
-            hints.push("The provider's attribute condition rejected this token: compare it with the claims shown below.");
-        }
-        if (/stale|expired|not yet valid|issued at/.test(text)) {
-            hints.push("The token is expired or not yet valid: check its exp/iat and the runner's clock.");
-        }
-        return hints;
-    }
+}
+/** Principals and hints as data (diagnose.ts applies them). */
+function factsFor(subjectTokenType) {
+    return {
+        name: SERVICE,
+        diagnosticClaims: DIAGNOSTIC_CLAIMS,
+        // google.subject = assertion.sub, the mapping of an OIDC provider.
+        principal: { subject: ['sub'], placeholder: 'SUBJECT' },
+        // The token's own principal: the one member every provider mapping (google.subject) yields.
+        member: { subject: ['sub'], placeholder: 'SUBJECT' },
+        hints: {
+            audience: ({ claims, provider }) => `The token's audience${typeof claims?.['aud'] === 'string' ? ` "${claims['aud']}"` : ''} is not one the ` +
+                `provider accepts: by default "https://${provider.iamHost}/${provider.name}", or its allowed ` +
+                'audiences. The program gets the provider as GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE.',
+            rules: [
+                {
+                    when: ({ text }) => text.includes('issuer'),
+                    hint: () => "The provider's issuer URI must be the token's iss claim exactly, and the issuer's keys (JWKS) must sign it.",
+                },
+                {
+                    when: ({ text }) => text.includes('signature'),
+                    hint: () => "The token's signature does not verify with the provider's keys: check its JWKS (or uploaded keys).",
+                },
+                {
+                    when: ({ text }) => text.includes('subject_token_type') || text.includes('saml'),
+                    hint: () => `subject_token_type (${subjectTokenType}) must be what the provider takes: jwt or id_token for an ` +
+                        'OIDC provider, saml2 for a SAML provider.',
+                },
+            ],
+            attributeCondition: "The provider's attribute condition rejected this token: compare it with the claims shown below.",
+            expired: "The token is expired or not yet valid: check its exp/iat and the runner's clock.",
+        },
+    };
 }
 /** The step's environment without its INPUT_* variables, which later steps (where tools run the program) lack. */
 function commandEnvironment(env) {

@@ -5,17 +5,18 @@ export const modules = {
 /***/ 287:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   AzureSource: () => (/* binding */ AzureSource)
+/* harmony export */   AZURE_IMDS_SERVICE: () => (/* binding */ AZURE_IMDS_SERVICE),
+/* harmony export */   AZURE_IMDS_TEST_ENDPOINT: () => (/* binding */ AZURE_IMDS_TEST_ENDPOINT),
+/* harmony export */   AzureSource: () => (/* binding */ AzureSource),
+/* harmony export */   createAzureSource: () => (/* binding */ createAzureSource)
 /* harmony export */ });
-/* unused harmony exports AZURE_IMDS_SERVICE, AZURE_IMDS_TEST_ENDPOINT */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(916);
 /* harmony import */ var _forms_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(388);
-/* harmony import */ var _google_sts_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(75);
-/* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(962);
-/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(625);
-/* harmony import */ var _provider_name_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(556);
-/* harmony import */ var _token_type_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(648);
+/* harmony import */ var _jwt_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(962);
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(625);
+/* harmony import */ var _shared_token_type_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(636);
 /**
  * subject_token_source: azure — the access token of an Azure managed identity,
  * from the instance metadata service (IMDS) of the VM, scale set or AKS node
@@ -43,8 +44,6 @@ export const modules = {
 
 
 
-
-
 const SOURCE_NAME = 'Azure managed identity';
 const AZURE_IMDS_SERVICE = 'Azure instance metadata';
 const IMDS_ORIGIN = 'http://169.254.169.254';
@@ -55,22 +54,21 @@ const API_VERSION = '2018-02-01';
 const AZURE_IMDS_TEST_ENDPOINT = 'AZURE_IMDS_TEST_ENDPOINT';
 /** Claims shown when Google refuses the token; none is secret. */
 const DIAGNOSTIC_CLAIMS = ['sub', 'aud', 'iss', 'tid', 'oid', 'appid', 'xms_mirid'];
+function createAzureSource(options, context) {
+    return new AzureSource(options, context);
+}
 /** subject_token_source: azure, with the azure_* inputs. */
 class AzureSource {
     options;
-    name = SOURCE_NAME;
-    subjectTokenType = _token_type_js__WEBPACK_IMPORTED_MODULE_6__/* .SUBJECT_TOKEN_TYPES */ .V5.jwt;
-    diagnosticClaims = DIAGNOSTIC_CLAIMS;
+    context;
+    subjectTokenType = _shared_token_type_js__WEBPACK_IMPORTED_MODULE_4__/* .SUBJECT_TOKEN_TYPES */ .V5.jwt;
+    facts;
     /** The token URL, with the resource written as gcloud writes it (not percent-encoded). */
     tokenUrl;
-    provider;
-    http;
-    log;
     constructor(options, context) {
         this.options = options;
-        this.provider = context.provider;
-        this.http = context.http;
-        this.log = context.log;
+        this.context = context;
+        this.facts = factsFor(options);
         this.tokenUrl =
             `${imdsOrigin(context.env)}${TOKEN_PATH}?api-version=${API_VERSION}&resource=${options.resource}` +
                 (options.clientId ? `&client_id=${options.clientId}` : '');
@@ -91,15 +89,15 @@ class AzureSource {
         const answer = await this.fetchToken();
         const token = answer.access_token;
         if (typeof token !== 'string' || token === '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EnvironmentError */ .eG(`${AZURE_IMDS_SERVICE} answered without a token ("access_token" is missing or empty). ` +
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StageError */ .Zu(`${AZURE_IMDS_SERVICE} answered without a token ("access_token" is missing or empty). ` +
                 'Is something other than Azure instance metadata listening at 169.254.169.254?');
         }
-        (0,_log_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
-        const claims = (0,_jwt_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeJwtClaims */ .dG)(token) ?? {};
-        this.log.info(`${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
+        (0,_log_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
+        const claims = (0,_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeJwtClaims */ .dG)(token) ?? {};
+        this.context.log.info(`${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
             (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +
             '.');
-        this.log.debug(`${SOURCE_NAME}: token claims: ${(0,_jwt_js__WEBPACK_IMPORTED_MODULE_3__/* .claimsLine */ .i3)(claims, DIAGNOSTIC_CLAIMS)}`);
+        this.context.log.debug(`${SOURCE_NAME}: token claims: ${(0,_jwt_js__WEBPACK_IMPORTED_MODULE_2__/* .claimsLine */ .i3)(claims, DIAGNOSTIC_CLAIMS)}`);
         return { token, claims };
     }
     /**
@@ -110,7 +108,7 @@ class AzureSource {
      */
     async fetchToken() {
         try {
-            return await this.http.requestJson({
+            return await this.context.http.requestJson({
                 service: AZURE_IMDS_SERVICE,
                 method: 'GET',
                 url: this.tokenUrl,
@@ -122,61 +120,49 @@ class AzureSource {
             throw this.failure(err);
         }
     }
-    /** An IMDS failure as one message: what IMDS said and what most likely fixes it. */
+    /** An IMDS failure as one message: what IMDS said, and what most likely fixes it (printed by diagnose.ts). */
     failure(err) {
-        const lines = [`Getting a token from ${AZURE_IMDS_SERVICE} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(err)}`];
-        if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7) {
-            const hint = imdsHint(err, this.options);
-            if (hint)
-                lines.push(`Hint: ${hint}`);
-        }
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .EnvironmentError */ .eG(lines.join('\n'), { cause: err });
+        const hint = err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ServiceError */ ._7 ? imdsHint(err, this.options) : undefined;
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .StageError */ .Zu(`Getting a token from ${AZURE_IMDS_SERVICE} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(err)}`, {
+            hints: hint ? [hint] : [],
+            cause: err,
+        });
     }
-    /** google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it. */
-    principal(claims) {
-        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_5__/* .subjectPrincipal */ .hF)(this.provider, claims['sub']);
-    }
-    impersonationMember(claims) {
-        const sub = typeof claims?.['sub'] === 'string' ? claims['sub'] : 'MANAGED_IDENTITY_OBJECT_ID';
-        return (0,_provider_name_js__WEBPACK_IMPORTED_MODULE_5__/* .principalOf */ .i6)(this.provider, sub);
-    }
-    /** Why Google STS refuses an Azure token (IMDS failures carry their hint already). */
-    hints(err, claims) {
-        if (err.service !== _google_sts_js__WEBPACK_IMPORTED_MODULE_2__/* .STS_SERVICE */ .$W)
-            return [];
-        const text = err.serviceMessage.toLowerCase();
-        const { resource } = this.options;
-        const provider = this.provider;
-        const hints = [];
-        if (/audience in id token|expected audience/.test(text)) {
-            hints.push(`The provider does not accept the token's audience. The token was requested for azure_resource ` +
+}
+/** Principals and hints as data (diagnose.ts applies them). */
+function factsFor({ resource }) {
+    return {
+        name: SOURCE_NAME,
+        diagnosticClaims: DIAGNOSTIC_CLAIMS,
+        // google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it.
+        principal: { subject: ['sub'], placeholder: 'MANAGED_IDENTITY_OBJECT_ID' },
+        member: { subject: ['sub'], placeholder: 'MANAGED_IDENTITY_OBJECT_ID' },
+        // Why Google STS refuses an Azure token (IMDS failures carry their hint in their StageError).
+        hints: {
+            audience: ({ provider }) => `The provider does not accept the token's audience. The token was requested for azure_resource ` +
                 `"${resource}"; the provider's allowed audiences must list that Application ID URI. See them with: ` +
                 `gcloud iam workload-identity-pools providers describe ${provider.providerId} --location=global ` +
                 `--workload-identity-pool=${provider.poolId} --project=${provider.projectNumber} ` +
                 `--format="value(oidc.allowedAudiences)" and add it with: gcloud iam workload-identity-pools providers ` +
                 `update-oidc ${provider.providerId} --location=global --workload-identity-pool=${provider.poolId} ` +
                 `--project=${provider.projectNumber} --allowed-audiences="${resource}". (An app that issues v2 tokens ` +
-                'puts its client ID in aud instead: allow that.)');
-        }
-        if (text.includes('issuer')) {
-            const tenant = typeof claims?.['tid'] === 'string' ? claims['tid'] : '<TENANT_ID>';
-            hints.push(`The provider's issuer URI must be the tenant's v1 issuer, which managed identity tokens carry: ` +
-                `https://sts.windows.net/${tenant}/ (with the trailing slash).`);
-        }
-        if (text.includes('attribute condition')) {
-            hints.push("The provider's attribute condition rejected this managed identity: compare the condition with the claims " +
-                'shown below (e.g. assertion.tid for the tenant, assertion.oid or assertion.sub for the identity).');
-        }
-        if (/stale|expired|exp\b|issued at/.test(text)) {
-            hints.push("The Azure token is expired or not yet valid: check the runner's clock.");
-        }
-        if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
-            hints.push('For an Azure managed identity the usual causes are: the provider is not an OIDC provider with issuer ' +
+                'puts its client ID in aud instead: allow that.)',
+            rules: [
+                {
+                    when: ({ text }) => text.includes('issuer'),
+                    hint: ({ claims }) => `The provider's issuer URI must be the tenant's v1 issuer, which managed identity tokens carry: ` +
+                        `https://sts.windows.net/${typeof claims?.['tid'] === 'string' ? claims['tid'] : '<TENANT_ID>'}/ ` +
+                        '(with the trailing slash).',
+                },
+            ],
+            attributeCondition: "The provider's attribute condition rejected this managed identity: compare the condition with the claims " +
+                'shown below (e.g. assertion.tid for the tenant, assertion.oid or assertion.sub for the identity).',
+            expired: "The Azure token is expired or not yet valid: check the runner's clock.",
+            usualCauses: () => 'For an Azure managed identity the usual causes are: the provider is not an OIDC provider with issuer ' +
                 `https://sts.windows.net/<TENANT_ID>/; its allowed audiences do not include "${resource}"; its attribute ` +
-                'condition rejects this identity.');
-        }
-        return hints;
-    }
+                'condition rejects this identity.',
+        },
+    };
 }
 /** Which identity IMDS used: without azure_client_id, the system-assigned one or else the only user-assigned one. */
 function identityOf({ clientId }, claims) {

@@ -77,16 +77,15 @@ function describeLimit(bytes) {
 /***/ 326:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  AwsSource: () => (/* binding */ AwsSource)
+  AwsSource: () => (/* binding */ AwsSource),
+  createAwsSource: () => (/* binding */ createAwsSource)
 });
 
-// EXTERNAL MODULE: ./src/google/sts.ts
-var sts = __webpack_require__(75);
-// EXTERNAL MODULE: ./src/provider-name.ts
-var provider_name = __webpack_require__(556);
 // EXTERNAL MODULE: ./src/timestamp.ts
 var timestamp = __webpack_require__(699);
 // EXTERNAL MODULE: ./src/log.ts
@@ -167,13 +166,14 @@ function describeCredentials(credentials) {
 
 ;// CONCATENATED MODULE: ./src/sources/aws/errors.ts
 /**
- * One message for a failed AWS-side step (AssumeRole, instance metadata, the
- * container endpoint): what failed, what AWS said, which identity was used
- * (source + first 4 characters of the key + role), and the likely fix.
+ * One error for a failed AWS-side step (AssumeRole, web identity, instance
+ * metadata, the container endpoint): what failed, what AWS said, which
+ * identity was used (source + first 4 characters of the key + role), and
+ * the likely fix as a hint, which diagnose.ts prints after the message.
  *
- * These hints live here, not in src/diagnose.ts, because they need the AWS
- * identity in hand and belong to AWS users only (this module loads lazily).
- * Hints for Google STS rejecting an AWS token are in src/diagnose.ts.
+ * The rules (AWS error codes and what they mean) live here, in the lazily
+ * loaded AWS chunk, because only AWS users need them. Why Google STS refuses
+ * an AWS token is in the facts of aws-source.ts, applied by diagnose.ts.
  */
 
 /** AWS error codes (from the XML `<Code>`) and what they most likely mean. */
@@ -192,15 +192,10 @@ const CODE_HINTS = {
     ValidationError: 'AWS refused a parameter: check the role ARN, the session name and the duration.',
 };
 function awsFailure(step, err, identity) {
-    const lines = [];
-    if (err instanceof errors/* ServiceError */._7) {
-        lines.push(`${step} failed: ${err.message}`);
-    }
-    else {
-        lines.push(`${step} failed: ${(0,errors/* messageOf */.bD)(err)}`);
-    }
+    const lines = [`${step} failed: ${(0,errors/* messageOf */.bD)(err)}`];
     if (identity)
         lines.push(`AWS identity: ${identity}`);
+    const hints = [];
     if (err instanceof errors/* ServiceError */._7) {
         const code = err.reason ?? '';
         const hint = CODE_HINTS[code] ??
@@ -210,9 +205,9 @@ function awsFailure(step, err, identity) {
                     'AWS_ENDPOINT_URL if set.'
                 : undefined);
         if (hint)
-            lines.push(`Hint: ${hint}`);
+            hints.push(hint);
     }
-    return new errors/* EnvironmentError */.eG(lines.join('\n'), { cause: err });
+    return new errors/* StageError */.Zu(lines.join('\n'), { hints, cause: err });
 }
 
 // EXTERNAL MODULE: ./src/sources/aws/region.ts
@@ -862,18 +857,18 @@ async function findCredentials(ctx) {
     if (!viaInput) {
         const fromEnv = envCredentials(env);
         if (fromEnv)
-            return { credentials: fromEnv, provider: 'environment' };
+            return { credentials: fromEnv, link: 'environment' };
         tried.push(`${ENV_SOURCE}: not set`);
         const webIdentity = webIdentityFromEnv(env);
         if (webIdentity) {
             const credentials = await webIdentityCredentials(ctx.sts, webIdentity, 'AWS_WEB_IDENTITY_TOKEN_FILE');
-            return { credentials, provider: 'web-identity' };
+            return { credentials, link: 'web-identity' };
         }
         tried.push('web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN): not set');
     }
     const plan = planProfile(ctx.shared, profile.name);
     if (plan)
-        return { credentials: await runPlan(ctx, plan), provider: 'profile' };
+        return { credentials: await runPlan(ctx, plan), link: 'profile' };
     const files = ctx.shared.files.length > 0 ? ctx.shared.files.join(', ') : 'no shared config or credentials file';
     if (profile.namedBy && !ctx.shared.profiles.has(profile.name)) {
         const known = [...ctx.shared.profiles.keys()];
@@ -882,11 +877,11 @@ async function findCredentials(ctx) {
     }
     tried.push(`${profileLabel(profile.name)} (${files}): no credentials`);
     if (hasContainerCredentials(env))
-        return { credentials: await containerCredentials(ctx.http, env), provider: 'container' };
+        return { credentials: await containerCredentials(ctx.http, env), link: 'container' };
     tried.push('container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI): not set');
     const fromInstance = await ctx.imds.credentials();
     if (fromInstance)
-        return { credentials: fromInstance, provider: 'instance-metadata' };
+        return { credentials: fromInstance, link: 'instance-metadata' };
     tried.push(`EC2 instance metadata (${ctx.imds.endpoint}): ${ctx.imds.unavailable ?? 'no answer'}`);
     throw new errors/* EnvironmentError */.eG('No AWS credentials found for subject_token_source "aws". Looked at, in order:\n' +
         tried.map((line) => `  - ${line}`).join('\n') +
@@ -1118,33 +1113,28 @@ class InstanceMetadata {
 
 
 
-
-
-/** What the AWS source reports about the identity it signed for (never a secret), in the order shown. */
-const DIAGNOSTIC_CLAIMS = ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'];
+function createAwsSource(options, context) {
+    return new AwsSource(options, context);
+}
 class AwsSource {
-    provider;
-    config;
-    env;
-    http;
-    log;
-    name = 'AWS';
+    options;
+    context;
+    facts = FACTS;
     subjectTokenType = AWS_SUBJECT_TOKEN_TYPE;
-    diagnosticClaims = DIAGNOSTIC_CLAIMS;
     imds;
     now;
+    env;
     resolved;
-    constructor(provider, config, env, http, log, options = {}) {
-        this.provider = provider;
-        this.config = config;
+    constructor(options, context, tuning = {}) {
+        this.options = options;
+        this.context = context;
+        const { env, http } = context;
         this.env = env;
-        this.http = http;
-        this.log = log;
-        this.now = options.now ?? (() => new Date());
+        this.now = context.now ?? (() => new Date());
         this.imds = new InstanceMetadata({
             env,
             http,
-            ...(options.imdsProbeTimeoutMs !== undefined ? { probeTimeoutMs: options.imdsProbeTimeoutMs } : {}),
+            ...(tuning.imdsProbeTimeoutMs !== undefined ? { probeTimeoutMs: tuning.imdsProbeTimeoutMs } : {}),
         });
     }
     /** The `aws1` credential source of google-auth-library and gcloud. */
@@ -1159,10 +1149,11 @@ class AwsSource {
         };
     }
     async subjectToken() {
-        const { env, config } = this;
+        const { env, options } = this;
+        const { http, log, provider } = this.context;
         const shared = await loadSharedConfig(env);
-        const profile = config.profile
-            ? { name: config.profile, namedBy: 'the aws_profile input' }
+        const profile = options.profile
+            ? { name: options.profile, namedBy: 'the aws_profile input' }
             : env['AWS_PROFILE']
                 ? { name: env['AWS_PROFILE'], namedBy: 'AWS_PROFILE' }
                 : { name: 'default' };
@@ -1173,7 +1164,7 @@ class AwsSource {
         // instance). Credentials that need AWS STS to be found (web identity, a
         // role profile) need the region, and report its absence then.
         const region = await (0,aws_region/* resolveRegion */.Zv)({
-            input: config.region,
+            input: options.region,
             env,
             profileRegion: profileRegion ? { region: profileRegion, profile: profile.name } : undefined,
             instanceRegion: () => this.imds.region(),
@@ -1184,35 +1175,35 @@ class AwsSource {
             return region.region;
         };
         if (!('missing' in region))
-            this.log.info(`AWS region ${region.region} (from ${region.from}).`);
+            log.info(`AWS region ${region.region} (from ${region.from}).`);
         const sts = {
-            http: this.http,
+            http,
             env,
             get region() {
                 return regionName();
             },
             now: this.now,
         };
-        const found = await findCredentials({ env, http: this.http, sts, imds: this.imds, shared, profile });
+        const found = await findCredentials({ env, http, sts, imds: this.imds, shared, profile });
         if ('missing' in region)
             throw region.missing;
         let credentials = found.credentials;
-        this.log.info(`AWS credentials: ${describeCredentials(credentials)}.`);
-        if (config.role) {
+        log.info(`AWS credentials: ${describeCredentials(credentials)}.`);
+        if (options.role) {
             credentials = await assumeRole(sts, credentials, {
-                roleArn: config.role.arn,
-                sessionName: config.role.sessionName,
-                externalId: config.role.externalId,
-                durationSeconds: config.role.durationSeconds,
+                roleArn: options.role.arn,
+                sessionName: options.role.sessionName,
+                externalId: options.role.externalId,
+                durationSeconds: options.role.durationSeconds,
             }, `AssumeRole (aws_role_arn) with ${credentials.source}`);
-            this.log.info(`Assumed ${config.role.arn}: ${describeCredentials(credentials)}${until(credentials)}.`);
+            log.info(`Assumed ${options.role.arn}: ${describeCredentials(credentials)}${until(credentials)}.`);
         }
-        this.resolved = { credentials, region, reachableByTools: !config.role && reachable(found.provider) };
+        this.resolved = { credentials, region, reachableByTools: !options.role && reachable(found.link) };
         const token = callerIdentityToken({
             credentials,
             region: region.region,
             host: (0,aws_region/* stsHost */.HP)(region.region),
-            targetResource: this.provider.stsAudience,
+            targetResource: provider.stsAudience,
             date: this.now(),
         });
         return {
@@ -1262,61 +1253,66 @@ class AwsSource {
             note: `For tools that read the credentials file (they find AWS credentials only in the environment or instance metadata), exported ${notes.join(' and ')}.`,
         };
     }
+}
+/**
+ * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
+ * it to AWS and quotes AWS's error code; the provider's own checks (type,
+ * account, condition) come first.
+ */
+const EXPIRED_SIGNATURE = /expired|skew|not yet valid/;
+const FACTS = {
+    name: 'AWS',
+    /** What the AWS source reports about the identity it signed for (never a secret), in the order shown. */
+    diagnosticClaims: ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'],
     /**
      * google.subject = assertion.arn under the default AWS mapping, which for a
      * role ends in the session name that only AWS knows; so the summary names
      * the role's principal set (attribute.aws_role) instead.
      */
-    principal(claims) {
-        const role = assumedRoleArn(claims);
-        return role
-            ? `a principal of ${(0,provider_name/* principalSetOf */["if"])(this.provider, 'aws_role', role)}`
-            : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
-    }
+    principal: {
+        attribute: 'aws_role',
+        value: assumedRoleArn,
+        placeholder: 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME',
+    },
     /** The principalSet naming this AWS role (attribute.aws_role, from the default AWS mapping). */
-    impersonationMember(claims) {
-        return (0,provider_name/* principalSetOf */["if"])(this.provider, 'aws_role', assumedRoleArn(claims) ?? 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME');
-    }
-    /**
-     * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
-     * it to AWS and quotes AWS's error code; the provider's own checks (type,
-     * account, condition) come first.
-     */
-    hints(err) {
-        if (err.service !== sts/* STS_SERVICE */.$W)
-            return [];
-        const text = err.serviceMessage.toLowerCase();
-        const hints = [];
-        const expired = /expired|skew|not yet valid/.test(text);
-        // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
-        if (!expired && /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text)) {
-            hints.push('AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
-                'deleted or deactivated, or temporary credentials are used without their session token.');
-        }
-        if (expired) {
-            hints.push("The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
-                '(NTP) and that temporary credentials are fresh.');
-        }
-        if (/subject_token_type|token type|not of type|aws provider|does not accept/.test(text)) {
-            hints.push('The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
-                'or point workload_identity_provider at your AWS provider.');
-        }
-        if (/aws account|account id|account [0-9]{12}|not authorized for account/.test(text)) {
-            hints.push('The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
-                'compare it with "aws sts get-caller-identity".');
-        }
-        if (text.includes('attribute condition')) {
-            hints.push("The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
-                'below (e.g. attribute.aws_role must be the assumed-role ARN).');
-        }
-        if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
-            hints.push('For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
-                "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
-                'than 15 minutes.');
-        }
-        return hints;
-    }
-}
+    member: {
+        attribute: 'aws_role',
+        value: assumedRoleArn,
+        placeholder: 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME',
+    },
+    hints: {
+        rules: [
+            {
+                // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
+                when: ({ text }) => !EXPIRED_SIGNATURE.test(text) &&
+                    /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text),
+                hint: () => 'AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
+                    'deleted or deactivated, or temporary credentials are used without their session token.',
+            },
+            {
+                when: ({ text }) => EXPIRED_SIGNATURE.test(text),
+                hint: () => "The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
+                    '(NTP) and that temporary credentials are fresh.',
+            },
+            {
+                when: ({ text }) => /subject_token_type|token type|not of type|aws provider|does not accept/.test(text),
+                hint: () => 'The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
+                    'or point workload_identity_provider at your AWS provider.',
+            },
+            {
+                when: ({ text }) => /aws account|account id|account [0-9]{12}|not authorized for account/.test(text),
+                hint: () => 'The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
+                    'compare it with "aws sts get-caller-identity".',
+            },
+        ],
+        attributeCondition: "The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
+            'below (e.g. attribute.aws_role must be the assumed-role ARN).',
+        // No `expired`: the signature window rule above says it for AWS.
+        usualCauses: () => 'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
+            "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
+            'than 15 minutes.',
+    },
+};
 /**
  * arn:aws:iam::ACCOUNT:role/NAME becomes arn:aws:sts::ACCOUNT:assumed-role/NAME,
  * the ARN GetCallerIdentity reports (and so the attribute Google maps).
@@ -1326,9 +1322,9 @@ function assumedRoleArn(claims) {
     const match = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
     return match ? `arn:${match[1]}:sts::${match[2]}:assumed-role/${match[3]}` : undefined;
 }
-/** Providers whose credentials client libraries find on their own: the environment and instance metadata. */
-function reachable(provider) {
-    return provider === 'environment' || provider === 'instance-metadata';
+/** Links of the chain whose credentials client libraries find on their own: the environment and instance metadata. */
+function reachable(link) {
+    return link === 'environment' || link === 'instance-metadata';
 }
 function until(credentials) {
     return credentials.expiration ? `, expiring ${(0,timestamp/* rfc3339 */.a)(credentials.expiration)}` : '';

@@ -2,7 +2,7 @@
  * IAM Credentials API: short-lived tokens and signatures for a service
  * account, called with the federated token (WIF) or a self-signed JWT (key).
  */
-import { EnvironmentError } from '../errors.js';
+import { StageError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
 import { urlOf } from '../url-path.js';
@@ -96,7 +96,7 @@ function delegatesField(delegates: string[]): { delegates?: string[] } {
 
 function requireString(value: unknown, field: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new EnvironmentError(`${IAM_SERVICE} answered without "${field}".`);
+    throw new StageError(`${IAM_SERVICE} answered without "${field}".`, { service: IAM_SERVICE });
   }
   return value;
 }

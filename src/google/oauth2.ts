@@ -3,7 +3,7 @@
  * the service account, with `sub` set to a Workspace user, becomes an access
  * token acting as that user (domain-wide delegation).
  */
-import { EnvironmentError } from '../errors.js';
+import { StageError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
 import { urlOf } from '../url-path.js';
@@ -48,7 +48,7 @@ export async function exchangeJwtBearer(http: Http, oauth2Endpoint: string, asse
     form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion },
   });
   if (typeof answer.access_token !== 'string' || !answer.access_token) {
-    throw new EnvironmentError(`${OAUTH2_SERVICE} answered without an access_token.`);
+    throw new StageError(`${OAUTH2_SERVICE} answered without an access_token.`, { service: OAUTH2_SERVICE });
   }
   maskSecret(answer.access_token);
   return { token: answer.access_token, expiresAt: expiresIn(answer.expires_in) };

@@ -3,7 +3,7 @@
  * signed AWS request) for a federated access token. It does not care where the
  * subject token came from.
  */
-import { EnvironmentError } from '../errors.js';
+import { StageError } from '../errors.js';
 import type { Http } from '../http.js';
 import { maskSecret } from '../log.js';
 import { urlOf } from '../url-path.js';
@@ -47,7 +47,7 @@ export async function exchangeToken(http: Http, req: StsExchange): Promise<Token
     },
   });
   if (typeof answer.access_token !== 'string' || !answer.access_token) {
-    throw new EnvironmentError(`${STS_SERVICE} answered without an access_token.`);
+    throw new StageError(`${STS_SERVICE} answered without an access_token.`, { service: STS_SERVICE });
   }
   maskSecret(answer.access_token);
   return { token: answer.access_token, expiresAt: expiresIn(answer.expires_in) };

@@ -5,12 +5,13 @@
  */
 import type { Config, WorkloadIdentityAuth } from '../config.js';
 import { externalAccountConfig } from '../credentials-file.js';
-import type { FailureContext } from '../diagnose.js';
+import { DiagnosedError, principalFor } from '../diagnose.js';
 import { IamCredentials } from '../google/iam-credentials.js';
 import { exchangeToken, STS_SERVICE } from '../google/sts.js';
 import type { Token } from '../google/token.js';
 import type { Http } from '../http.js';
 import { ServiceError } from '../errors.js';
+import type { JwtClaims } from '../jwt.js';
 import type { Log } from '../log.js';
 import type { SubjectToken } from '../sources/subject-source.js';
 import type { SignIn } from './identity.js';
@@ -21,7 +22,6 @@ export async function federationSignIn(
   env: NodeJS.ProcessEnv,
   http: Http,
   log: Log,
-  failure: FailureContext,
 ): Promise<SignIn> {
   const source = await auth.source.start({
     provider: auth.provider,
@@ -30,19 +30,25 @@ export async function federationSignIn(
     log,
     ...(config.serviceAccount !== undefined ? { serviceAccount: config.serviceAccount } : {}),
   });
-  failure.source = source;
+  const { facts } = source;
   // Asked for now, so that writing the credentials file overlaps the round
   // trip; a failure surfaces only when it is awaited in authenticate().
   const subject = settleLater(source.subjectToken());
   const asked = Date.now();
   const sa = config.serviceAccount;
   return {
-    method: `Workload Identity Federation from ${source.name}${sa ? ` as ${sa}` : ' (direct resource access)'}`,
+    method: `Workload Identity Federation from ${facts.name}${sa ? ` as ${sa}` : ' (direct resource access)'}`,
     credentialsFile: () => externalAccountConfig(config, auth.provider, source),
+    diagnosis: { source: facts },
     async authenticate() {
+      // The claims Google STS saw: every failure from here on carries them to diagnose.ts.
+      let claims: JwtClaims | undefined;
+      const failed = (err: unknown): DiagnosedError =>
+        new DiagnosedError(err, { source: facts, ...(claims ? { claims } : {}) });
       const exchange = async (pending: Promise<SubjectToken>): Promise<Token> => {
-        const { token, claims } = await pending;
-        failure.claims = claims;
+        const subjectToken = await pending;
+        claims = subjectToken.claims;
+        const token = subjectToken.token;
         return exchangeToken(http, {
           stsEndpoint: config.endpoints.sts,
           audience: auth.provider.stsAudience,
@@ -57,31 +63,39 @@ export async function federationSignIn(
       } catch (err) {
         // Retries through a long outage can outlast the subject token (GitHub's
         // last minutes, a signed AWS request 15): then one fresh token, once.
-        if (!isExpiredSubjectToken(err)) throw err;
+        // (A rule of the exchange, not of HTTP: see CONTRIBUTING, "Change the retry policy".)
+        if (!isExpiredSubjectToken(err)) throw failed(err);
         log.info(
           `Google STS says the subject token expired (${Math.round((Date.now() - asked) / 1000)} s after it was ` +
-            `asked for); getting a fresh one from ${source.name}.`,
+            `asked for); getting a fresh one from ${facts.name}.`,
         );
-        authToken = await exchange(source.subjectToken());
+        authToken = await exchange(source.subjectToken()).catch((retryErr: unknown) => {
+          throw failed(retryErr);
+        });
       }
       const iam = new IamCredentials(http, config.endpoints.iamcredentials, authToken.token);
-      const principal = source.principal(failure.claims ?? {});
+      const principal = principalFor(facts.principal, auth.provider, claims);
       if (sa && config.checkImpersonation) {
         // No token was asked for, so nothing else would use the account in
         // this step: prove the impersonation that tools will do later, so
         // that a missing account or binding fails here, with its hint. The
         // request is the one tools make (same scopes, lifetime, delegates);
         // its token is masked and dropped.
-        await iam.generateAccessToken(sa, {
-          scopes: config.accessToken.scopes,
-          lifetimeSeconds: config.accessToken.lifetimeSeconds,
-          delegates: config.delegates,
-        });
+        await iam
+          .generateAccessToken(sa, {
+            scopes: config.accessToken.scopes,
+            lifetimeSeconds: config.accessToken.lifetimeSeconds,
+            delegates: config.delegates,
+          })
+          .catch((err: unknown) => {
+            throw failed(err);
+          });
         log.info(`Checked that ${principal} may impersonate ${sa} (verify_service_account).`);
       }
       return {
         authToken,
         principal,
+        diagnosis: { source: facts, ...(claims ? { claims } : {}) },
         // Without a service account the STS token is already an access token, of the federated principal.
         ...(sa
           ? {}

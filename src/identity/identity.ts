@@ -6,6 +6,7 @@
  * Google Cloud (the machine's own token, metadata-server.ts).
  * `identity/index.ts` picks one.
  */
+import type { Diagnosis } from '../diagnose.js';
 import type { IamCredentials } from '../google/iam-credentials.js';
 import type { Token } from '../google/token.js';
 import type { JwtClaims } from '../jwt.js';
@@ -27,7 +28,13 @@ export interface SignIn {
    * project is exported even if a later stage fails.
    */
   readonly project?: string;
-  /** Stage 2: the subject credential exchanged (or the key used) for an identity. */
+  /** What diagnose.ts needs if a stage fails before `authenticate` returns (the source, the machine's account). */
+  readonly diagnosis?: Diagnosis;
+  /**
+   * Stage 2: the subject credential exchanged (or the key used) for an
+   * identity. A failure that needs what this stage learned (the claims
+   * Google saw) is thrown as a DiagnosedError that carries it.
+   */
   authenticate(): Promise<Identity>;
   /**
    * After `authenticate`: what later steps need so that tools use this
@@ -43,6 +50,8 @@ export interface Identity {
   readonly authToken: Token;
   /** The IAM principal Google sees, for the summary. */
   readonly principal: string;
+  /** What diagnose.ts needs if a later stage (the tokens) fails: the source and the claims Google saw. */
+  readonly diagnosis?: Diagnosis;
   /**
    * The identity's own access token, when it has one to give as
    * outputs.access_token (direct federation: the STS token itself). Absent

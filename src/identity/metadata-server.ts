@@ -10,7 +10,6 @@
  * are told to impersonate it through their own variables.
  */
 import { type Config, DEFAULT_SCOPE } from '../config.js';
-import type { FailureContext } from '../diagnose.js';
 import { IamCredentials } from '../google/iam-credentials.js';
 import { MetadataServer } from '../google/metadata-server.js';
 import type { Http } from '../http.js';
@@ -32,13 +31,11 @@ export async function metadataServerSignIn(
   env: NodeJS.ProcessEnv,
   http: Http,
   log: Log,
-  failure: FailureContext,
   server = new MetadataServer(http, env),
 ): Promise<SignIn> {
   // The first contact: off Google Cloud this fails within seconds, before anything else is done.
   const machine = await server.serviceAccountEmail();
   const principal = machinePrincipal(machine);
-  failure.principal = principal;
   const project = config.projectId === undefined ? await server.projectId() : undefined;
   const sa = config.serviceAccount;
   const { scopes } = config.accessToken;
@@ -56,6 +53,8 @@ export async function metadataServerSignIn(
   return {
     method: `the metadata server's ${machine.includes('@') ? 'service account' : 'workload identity'} ${machine}${sa ? ` as ${sa}` : ''}`,
     ...(project ? { project } : {}),
+    // Known before any token: IAM Credentials' hints name the machine's account.
+    diagnosis: { principal },
     async authenticate() {
       // IAM Credentials needs the cloud-platform scope: with a service account
       // to impersonate, the machine's token is asked for as it is; the scopes
@@ -65,6 +64,7 @@ export async function metadataServerSignIn(
       return {
         authToken,
         principal,
+        diagnosis: { principal },
         ...(sa
           ? {}
           : {

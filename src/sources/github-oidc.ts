@@ -3,39 +3,38 @@
  * URL and a request token; a GET on that URL with an `audience` parameter
  * returns a signed JWT describing the workflow run.
  */
-import type { InputReader } from '../inputs.js';
-import { EnvironmentError, isCertificateRejection, type ServiceError } from '../errors.js';
+import { EnvironmentError, isCertificateRejection, StageError } from '../errors.js';
 import { validateAudience } from '../forms.js';
-import type { Http } from '../http.js';
-import { claimsLine, decodeJwtClaims, type JwtClaims } from '../jwt.js';
-import { type Log, maskSecret } from '../log.js';
-import { principalSetOf, type ProviderName, subjectPrincipal } from '../provider-name.js';
-import type { SourceDefinition, SourcePlan, SubjectSource, SubjectToken } from './subject-source.js';
+import { claimsLine, decodeJwtClaims } from '../jwt.js';
+import { maskSecret } from '../log.js';
+import {
+  defineSource,
+  type SourceContext,
+  type SourceFacts,
+  type SubjectSource,
+  type SubjectToken,
+} from './subject-source.js';
 
 const SERVICE = 'GitHub OIDC';
 
+/** The options of subject_token_source: github. */
 export interface GitHubOidcOptions {
   /** Audience requested for the OIDC token (input `audience`). */
   audience: string;
 }
 
-export const githubOidc: SourceDefinition = {
+export const githubOidc = defineSource<GitHubOidcOptions>({
   kind: 'github',
   inputs: ['audience'],
-  readInputs(get: InputReader, provider: ProviderName): SourcePlan<GitHubOidcOptions> {
+  parse: (get, provider) => {
     // A provider accepts this audience unless it lists other allowed audiences.
     // (The default names iam.googleapis.com in every universe, as the action we replace does.)
     const given = get('audience');
-    const options = {
-      audience: given ? validateAudience(given, 'audience') : `https://iam.googleapis.com/${provider.name}`,
-    };
-    return {
-      kind: 'github',
-      options,
-      start: async ({ env, provider, http, log }) => new GitHubOidcSource(env, options.audience, provider, http, log),
-    };
+    return { audience: given ? validateAudience(given, 'audience') : `https://iam.googleapis.com/${provider.name}` };
   },
-};
+  // The GitHub path is every run's: nothing to load lazily.
+  load: async () => (options, context) => new GitHubOidcSource(options, context),
+});
 
 /** Claims worth showing when permissions go wrong; none of them is secret. */
 const DIAGNOSTIC_CLAIMS = [
@@ -73,20 +72,61 @@ export function oidcTokenUrl(requestUrl: string, audience: string): string {
   return url.href;
 }
 
+/** Hints and principals, as data (diagnose.ts applies them). */
+function factsFor(audience: string): SourceFacts {
+  return {
+    name: SERVICE,
+    diagnosticClaims: DIAGNOSTIC_CLAIMS,
+    // google.subject = assertion.sub, the mapping every GitHub provider has.
+    principal: { subject: ['sub'], placeholder: 'SUBJECT' },
+    // The repository's principalSet (attribute.repository, mapped by the usual GitHub provider setup).
+    member: {
+      attribute: 'repository',
+      value: (claims) => (typeof claims?.['repository'] === 'string' ? claims['repository'] : undefined),
+      placeholder: 'OWNER/REPO',
+    },
+    hints: {
+      audience: ({ provider }) =>
+        `The token's audience does not match what the provider accepts. The token was requested for ` +
+        `"${audience}" (input "audience"); the provider accepts by default ` +
+        `"https://iam.googleapis.com/${provider.name}", or its configured allowed audiences.`,
+      attributeCondition:
+        "The provider's attribute condition rejected this token. Compare the condition " +
+        '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below — ' +
+        'e.g. assertion.repository_owner must match your organisation.',
+      expired: "The subject token is expired or not yet valid: check the runner's clock.",
+      service: [
+        {
+          // A refused certificate gets diagnose.ts's TLS hint; other network failures, this one.
+          when: ({ err }) => err.status === undefined && !isCertificateRejection(err.serviceMessage),
+          hint: () =>
+            "The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets) could not be reached. " +
+            "Check the runner's network and HTTPS_PROXY/NO_PROXY (a proxy must let this host through); on a " +
+            'GitHub-hosted runner it is a passing GitHub problem: re-run the job.',
+        },
+        {
+          when: ({ err }) => err.status !== undefined,
+          hint: () =>
+            'The runner would not issue an OIDC token. A 401/403 usually means the request token expired (a very long ' +
+            'job) or the job lost its id-token permission; re-run the job, and check "permissions: id-token: write".',
+        },
+      ],
+    },
+  };
+}
+
 export class GitHubOidcSource implements SubjectSource {
-  readonly name = SERVICE;
   readonly subjectTokenType = 'urn:ietf:params:oauth:token-type:jwt';
-  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
+  readonly facts: SourceFacts;
   private readonly tokenUrl: string;
   private readonly requestToken: string;
 
   constructor(
-    env: NodeJS.ProcessEnv,
-    private readonly audience: string,
-    private readonly provider: ProviderName,
-    private readonly http: Http,
-    private readonly log: Log,
+    { audience }: GitHubOidcOptions,
+    private readonly context: SourceContext,
   ) {
+    const { env } = context;
+    this.facts = factsFor(audience);
     const requestUrl = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
     const requestToken = env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
     if (!requestUrl || !requestToken) {
@@ -113,72 +153,23 @@ export class GitHubOidcSource implements SubjectSource {
   }
 
   async subjectToken(): Promise<SubjectToken> {
-    const answer = await this.http.requestJson<{ value?: unknown }>({
+    const answer = await this.context.http.requestJson<{ value?: unknown }>({
       service: SERVICE,
       method: 'GET',
       url: this.tokenUrl,
       headers: { Authorization: `Bearer ${this.requestToken}` },
       // GitHub answers 403 while a job waits for an environment's approval
-      // or is otherwise not running yet; that passes.
+      // or is otherwise not running yet; that passes. (A rule of this
+      // service's answers, so it stays with the request: see CONTRIBUTING,
+      // "Change the retry policy".)
       retryableAnswer: (status, body) => status === 403 && /pending|delayed|queued/i.test(body),
     });
     if (typeof answer.value !== 'string' || answer.value === '') {
-      throw new EnvironmentError(`${SERVICE} answered without a token ("value" is missing).`);
+      throw new StageError(`${SERVICE} answered without a token ("value" is missing).`, { service: SERVICE });
     }
     maskSecret(answer.value);
     const claims = decodeJwtClaims(answer.value) ?? {};
-    this.log.debug(`${SERVICE}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
+    this.context.log.debug(`${SERVICE}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
     return { token: answer.value, claims };
-  }
-
-  /** google.subject = assertion.sub, the mapping every GitHub provider has. */
-  principal(claims: JwtClaims): string {
-    return subjectPrincipal(this.provider, claims['sub']);
-  }
-
-  /** The repository's principalSet (attribute.repository, mapped by the usual GitHub provider setup). */
-  impersonationMember(claims: JwtClaims | undefined): string {
-    const repository = typeof claims?.['repository'] === 'string' ? claims['repository'] : 'OWNER/REPO';
-    return principalSetOf(this.provider, 'repository', repository);
-  }
-
-  hints(err: ServiceError): string[] {
-    const text = err.serviceMessage.toLowerCase();
-    const hints: string[] = [];
-    // A refused certificate gets diagnose.ts's TLS hint; other network failures, this one.
-    if (err.service === SERVICE && err.status === undefined && !isCertificateRejection(err.serviceMessage)) {
-      return [
-        "The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL, which GitHub sets) could not be reached. " +
-          "Check the runner's network and HTTPS_PROXY/NO_PROXY (a proxy must let this host through); on a " +
-          'GitHub-hosted runner it is a passing GitHub problem: re-run the job.',
-      ];
-    }
-    if (err.service === SERVICE && err.status !== undefined) {
-      hints.push(
-        'The runner would not issue an OIDC token. A 401/403 usually means the request token expired (a very long ' +
-          'job) or the job lost its id-token permission; re-run the job, and check "permissions: id-token: write".',
-      );
-      return hints;
-    }
-    // "The audience in ID Token [...] does not match the expected audience": the token's aud. (Other answers
-    // say "audience" about the provider's name, which the audience input does not change.)
-    if (/audience in id token|expected audience/.test(text)) {
-      hints.push(
-        `The token's audience does not match what the provider accepts. The token was requested for ` +
-          `"${this.audience}" (input "audience"); the provider accepts by default ` +
-          `"https://iam.googleapis.com/${this.provider.name}", or its configured allowed audiences.`,
-      );
-    }
-    if (text.includes('attribute condition')) {
-      hints.push(
-        "The provider's attribute condition rejected this token. Compare the condition " +
-          '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below — ' +
-          'e.g. assertion.repository_owner must match your organisation.',
-      );
-    }
-    if (/stale|expired|exp\b|issued at/.test(text)) {
-      hints.push("The subject token is expired or not yet valid: check the runner's clock.");
-    }
-    return hints;
   }
 }

@@ -8,8 +8,8 @@ import { azure } from './azure/index.js';
 import { executable } from './executable/index.js';
 import { githubOidc } from './github-oidc.js';
 import type { SourceDefinition } from './subject-source.js';
-import { tokenFile } from './token-file.js';
-import { tokenUrl } from './token-url.js';
+import { tokenFile } from './file/index.js';
+import { tokenUrl } from './url/index.js';
 
 export const SUBJECT_SOURCES: readonly SourceDefinition[] = [githubOidc, aws, tokenFile, tokenUrl, executable, azure];
 

@@ -7,28 +7,27 @@
  *
  * Loaded only when subject_token_source is "aws" (see sources/index.ts).
  */
-import type { ServiceError } from '../../errors.js';
-import { STS_SERVICE } from '../../google/sts.js';
-import type { Http } from '../../http.js';
 import type { JwtClaims } from '../../jwt.js';
-import type { Log } from '../../log.js';
-import { principalSetOf, type ProviderName } from '../../provider-name.js';
 import { rfc3339 } from '../../timestamp.js';
-import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
+import type {
+  HintContext,
+  SourceContext,
+  SourceEnvironment,
+  SourceFacts,
+  SubjectSource,
+  SubjectToken,
+} from '../subject-source.js';
 import { assumeRole, type StsContext } from './assume-role.js';
 import { AWS_SUBJECT_TOKEN_TYPE, callerIdentityToken, callerIdentityUrl } from './caller-identity.js';
-import { type ChainContext, findCredentials, type Provider } from './chain.js';
+import { type ChainContext, type ChainLink, findCredentials } from './chain.js';
 import { type AwsCredentials, describeCredentials, keyHint } from './credentials.js';
 import { InstanceMetadata } from './imds.js';
 import { type ResolvedRegion, resolveRegion, stsHost } from './region.js';
-import type { AwsSourceOptions as AwsInputs } from './index.js';
+import type { AwsSourceOptions } from './index.js';
 import { loadSharedConfig } from './shared-config.js';
 
-/** What the AWS source reports about the identity it signed for (never a secret), in the order shown. */
-const DIAGNOSTIC_CLAIMS = ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'] as const;
-
-export interface AwsSourceOptions {
-  now?: () => Date;
+/** Knobs for tests only. */
+export interface AwsSourceTuning {
   /** Time limit of the first IMDS contact; default 1 s. */
   imdsProbeTimeoutMs?: number;
 }
@@ -40,27 +39,30 @@ interface Resolved {
   reachableByTools: boolean;
 }
 
+export function createAwsSource(options: AwsSourceOptions, context: SourceContext): AwsSource {
+  return new AwsSource(options, context);
+}
+
 export class AwsSource implements SubjectSource {
-  readonly name = 'AWS';
+  readonly facts = FACTS;
   readonly subjectTokenType = AWS_SUBJECT_TOKEN_TYPE;
-  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
   private readonly imds: InstanceMetadata;
   private readonly now: () => Date;
+  private readonly env: NodeJS.ProcessEnv;
   private resolved: Resolved | undefined;
 
   constructor(
-    private readonly provider: ProviderName,
-    private readonly config: AwsInputs,
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly http: Http,
-    private readonly log: Log,
-    options: AwsSourceOptions = {},
+    private readonly options: AwsSourceOptions,
+    private readonly context: SourceContext,
+    tuning: AwsSourceTuning = {},
   ) {
-    this.now = options.now ?? (() => new Date());
+    const { env, http } = context;
+    this.env = env;
+    this.now = context.now ?? (() => new Date());
     this.imds = new InstanceMetadata({
       env,
       http,
-      ...(options.imdsProbeTimeoutMs !== undefined ? { probeTimeoutMs: options.imdsProbeTimeoutMs } : {}),
+      ...(tuning.imdsProbeTimeoutMs !== undefined ? { probeTimeoutMs: tuning.imdsProbeTimeoutMs } : {}),
     });
   }
 
@@ -77,10 +79,11 @@ export class AwsSource implements SubjectSource {
   }
 
   async subjectToken(): Promise<SubjectToken> {
-    const { env, config } = this;
+    const { env, options } = this;
+    const { http, log, provider } = this.context;
     const shared = await loadSharedConfig(env);
-    const profile: ChainContext['profile'] = config.profile
-      ? { name: config.profile, namedBy: 'the aws_profile input' }
+    const profile: ChainContext['profile'] = options.profile
+      ? { name: options.profile, namedBy: 'the aws_profile input' }
       : env['AWS_PROFILE']
         ? { name: env['AWS_PROFILE'], namedBy: 'AWS_PROFILE' }
         : { name: 'default' };
@@ -91,7 +94,7 @@ export class AwsSource implements SubjectSource {
     // instance). Credentials that need AWS STS to be found (web identity, a
     // role profile) need the region, and report its absence then.
     const region = await resolveRegion({
-      input: config.region,
+      input: options.region,
       env,
       profileRegion: profileRegion ? { region: profileRegion, profile: profile.name } : undefined,
       instanceRegion: () => this.imds.region(),
@@ -100,41 +103,41 @@ export class AwsSource implements SubjectSource {
       if ('missing' in region) throw region.missing;
       return region.region;
     };
-    if (!('missing' in region)) this.log.info(`AWS region ${region.region} (from ${region.from}).`);
+    if (!('missing' in region)) log.info(`AWS region ${region.region} (from ${region.from}).`);
 
     const sts: StsContext = {
-      http: this.http,
+      http,
       env,
       get region() {
         return regionName();
       },
       now: this.now,
     };
-    const found = await findCredentials({ env, http: this.http, sts, imds: this.imds, shared, profile });
+    const found = await findCredentials({ env, http, sts, imds: this.imds, shared, profile });
     if ('missing' in region) throw region.missing;
     let credentials = found.credentials;
-    this.log.info(`AWS credentials: ${describeCredentials(credentials)}.`);
-    if (config.role) {
+    log.info(`AWS credentials: ${describeCredentials(credentials)}.`);
+    if (options.role) {
       credentials = await assumeRole(
         sts,
         credentials,
         {
-          roleArn: config.role.arn,
-          sessionName: config.role.sessionName,
-          externalId: config.role.externalId,
-          durationSeconds: config.role.durationSeconds,
+          roleArn: options.role.arn,
+          sessionName: options.role.sessionName,
+          externalId: options.role.externalId,
+          durationSeconds: options.role.durationSeconds,
         },
         `AssumeRole (aws_role_arn) with ${credentials.source}`,
       );
-      this.log.info(`Assumed ${config.role.arn}: ${describeCredentials(credentials)}${until(credentials)}.`);
+      log.info(`Assumed ${options.role.arn}: ${describeCredentials(credentials)}${until(credentials)}.`);
     }
-    this.resolved = { credentials, region, reachableByTools: !config.role && reachable(found.provider) };
+    this.resolved = { credentials, region, reachableByTools: !options.role && reachable(found.link) };
 
     const token = callerIdentityToken({
       credentials,
       region: region.region,
       host: stsHost(region.region),
-      targetResource: this.provider.stsAudience,
+      targetResource: provider.stsAudience,
       date: this.now(),
     });
     return {
@@ -185,79 +188,75 @@ export class AwsSource implements SubjectSource {
       note: `For tools that read the credentials file (they find AWS credentials only in the environment or instance metadata), exported ${notes.join(' and ')}.`,
     };
   }
+}
 
+/**
+ * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
+ * it to AWS and quotes AWS's error code; the provider's own checks (type,
+ * account, condition) come first.
+ */
+const EXPIRED_SIGNATURE = /expired|skew|not yet valid/;
+
+const FACTS: SourceFacts = {
+  name: 'AWS',
+  /** What the AWS source reports about the identity it signed for (never a secret), in the order shown. */
+  diagnosticClaims: ['aws_access_key', 'aws_credential_source', 'aws_role_arn', 'aws_region'],
   /**
    * google.subject = assertion.arn under the default AWS mapping, which for a
    * role ends in the session name that only AWS knows; so the summary names
    * the role's principal set (attribute.aws_role) instead.
    */
-  principal(claims: JwtClaims): string {
-    const role = assumedRoleArn(claims);
-    return role
-      ? `a principal of ${principalSetOf(this.provider, 'aws_role', role)}`
-      : `a principal of principalSet://${this.provider.iamHost}/${this.provider.poolName}`;
-  }
-
+  principal: {
+    attribute: 'aws_role',
+    value: assumedRoleArn,
+    placeholder: 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME',
+  },
   /** The principalSet naming this AWS role (attribute.aws_role, from the default AWS mapping). */
-  impersonationMember(claims: JwtClaims | undefined): string {
-    return principalSetOf(
-      this.provider,
-      'aws_role',
-      assumedRoleArn(claims) ?? 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME',
-    );
-  }
-
-  /**
-   * Why Google STS rejects a signed GetCallerIdentity request. Google forwards
-   * it to AWS and quotes AWS's error code; the provider's own checks (type,
-   * account, condition) come first.
-   */
-  hints(err: ServiceError): string[] {
-    if (err.service !== STS_SERVICE) return [];
-    const text = err.serviceMessage.toLowerCase();
-    const hints: string[] = [];
-    const expired = /expired|skew|not yet valid/.test(text);
-    // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
-    if (!expired && /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text)) {
-      hints.push(
-        'AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
+  member: {
+    attribute: 'aws_role',
+    value: assumedRoleArn,
+    placeholder: 'arn:aws:sts::ACCOUNT_ID:assumed-role/ROLE_NAME',
+  },
+  hints: {
+    rules: [
+      {
+        // AWS reports an expired signature as SignatureDoesNotMatch too: then the key is not the problem.
+        when: ({ text }: HintContext) =>
+          !EXPIRED_SIGNATURE.test(text) &&
+          /signaturedoesnotmatch|invalidclienttokenid|security token included/.test(text),
+        hint: () =>
+          'AWS rejected the signed request: the secret access key does not match the access key ID, the key was ' +
           'deleted or deactivated, or temporary credentials are used without their session token.',
-      );
-    }
-    if (expired) {
-      hints.push(
-        "The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
+      },
+      {
+        when: ({ text }) => EXPIRED_SIGNATURE.test(text),
+        hint: () =>
+          "The signed request is outside AWS's 15-minute window, or the credentials expired: check the runner's clock " +
           '(NTP) and that temporary credentials are fresh.',
-      );
-    }
-    if (/subject_token_type|token type|not of type|aws provider|does not accept/.test(text)) {
-      hints.push(
-        'The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
+      },
+      {
+        when: ({ text }) => /subject_token_type|token type|not of type|aws provider|does not accept/.test(text),
+        hint: () =>
+          'The provider is not of type AWS: create it with "gcloud iam workload-identity-pools providers create-aws", ' +
           'or point workload_identity_provider at your AWS provider.',
-      );
-    }
-    if (/aws account|account id|account [0-9]{12}|not authorized for account/.test(text)) {
-      hints.push(
-        'The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
+      },
+      {
+        when: ({ text }) => /aws account|account id|account [0-9]{12}|not authorized for account/.test(text),
+        hint: () =>
+          'The AWS account ID configured on the provider (--account-id) is not the account of these credentials: ' +
           'compare it with "aws sts get-caller-identity".',
-      );
-    }
-    if (text.includes('attribute condition')) {
-      hints.push(
-        "The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
-          'below (e.g. attribute.aws_role must be the assumed-role ARN).',
-      );
-    }
-    if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
-      hints.push(
-        'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
-          "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
-          'than 15 minutes.',
-      );
-    }
-    return hints;
-  }
-}
+      },
+    ],
+    attributeCondition:
+      "The provider's attribute condition rejected this AWS identity: compare the condition with the role shown " +
+      'below (e.g. attribute.aws_role must be the assumed-role ARN).',
+    // No `expired`: the signature window rule above says it for AWS.
+    usualCauses: () =>
+      'For an AWS provider the usual causes are: the provider is not of type AWS; its AWS account ID is not the ' +
+      "account of these credentials; its attribute condition rejects this role; the runner's clock is off by more " +
+      'than 15 minutes.',
+  },
+};
 
 /**
  * arn:aws:iam::ACCOUNT:role/NAME becomes arn:aws:sts::ACCOUNT:assumed-role/NAME,
@@ -269,9 +268,9 @@ function assumedRoleArn(claims: JwtClaims | undefined): string | undefined {
   return match ? `arn:${match[1]}:sts::${match[2]}:assumed-role/${match[3]}` : undefined;
 }
 
-/** Providers whose credentials client libraries find on their own: the environment and instance metadata. */
-function reachable(provider: Provider): boolean {
-  return provider === 'environment' || provider === 'instance-metadata';
+/** Links of the chain whose credentials client libraries find on their own: the environment and instance metadata. */
+function reachable(link: ChainLink): boolean {
+  return link === 'environment' || link === 'instance-metadata';
 }
 
 function until(credentials: AwsCredentials): string {

@@ -38,28 +38,28 @@ export interface ChainContext {
 }
 
 /** Which link of the chain gave the credentials. */
-export type Provider = 'environment' | 'web-identity' | 'profile' | 'container' | 'instance-metadata';
+export type ChainLink = 'environment' | 'web-identity' | 'profile' | 'container' | 'instance-metadata';
 
-export async function findCredentials(ctx: ChainContext): Promise<{ credentials: AwsCredentials; provider: Provider }> {
+export async function findCredentials(ctx: ChainContext): Promise<{ credentials: AwsCredentials; link: ChainLink }> {
   const { env, profile } = ctx;
   const tried: string[] = [];
   const viaInput = profile.namedBy === 'the aws_profile input';
 
   if (!viaInput) {
     const fromEnv = envCredentials(env);
-    if (fromEnv) return { credentials: fromEnv, provider: 'environment' };
+    if (fromEnv) return { credentials: fromEnv, link: 'environment' };
     tried.push(`${ENV_SOURCE}: not set`);
 
     const webIdentity = webIdentityFromEnv(env);
     if (webIdentity) {
       const credentials = await webIdentityCredentials(ctx.sts, webIdentity, 'AWS_WEB_IDENTITY_TOKEN_FILE');
-      return { credentials, provider: 'web-identity' };
+      return { credentials, link: 'web-identity' };
     }
     tried.push('web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN): not set');
   }
 
   const plan = planProfile(ctx.shared, profile.name);
-  if (plan) return { credentials: await runPlan(ctx, plan), provider: 'profile' };
+  if (plan) return { credentials: await runPlan(ctx, plan), link: 'profile' };
   const files = ctx.shared.files.length > 0 ? ctx.shared.files.join(', ') : 'no shared config or credentials file';
   if (profile.namedBy && !ctx.shared.profiles.has(profile.name)) {
     const known = [...ctx.shared.profiles.keys()];
@@ -71,11 +71,11 @@ export async function findCredentials(ctx: ChainContext): Promise<{ credentials:
   tried.push(`${profileLabel(profile.name)} (${files}): no credentials`);
 
   if (hasContainerCredentials(env))
-    return { credentials: await containerCredentials(ctx.http, env), provider: 'container' };
+    return { credentials: await containerCredentials(ctx.http, env), link: 'container' };
   tried.push('container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI): not set');
 
   const fromInstance = await ctx.imds.credentials();
-  if (fromInstance) return { credentials: fromInstance, provider: 'instance-metadata' };
+  if (fromInstance) return { credentials: fromInstance, link: 'instance-metadata' };
   tried.push(`EC2 instance metadata (${ctx.imds.endpoint}): ${ctx.imds.unavailable ?? 'no answer'}`);
 
   throw new EnvironmentError(

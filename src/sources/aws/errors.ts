@@ -1,13 +1,14 @@
 /**
- * One message for a failed AWS-side step (AssumeRole, instance metadata, the
- * container endpoint): what failed, what AWS said, which identity was used
- * (source + first 4 characters of the key + role), and the likely fix.
+ * One error for a failed AWS-side step (AssumeRole, web identity, instance
+ * metadata, the container endpoint): what failed, what AWS said, which
+ * identity was used (source + first 4 characters of the key + role), and
+ * the likely fix as a hint, which diagnose.ts prints after the message.
  *
- * These hints live here, not in src/diagnose.ts, because they need the AWS
- * identity in hand and belong to AWS users only (this module loads lazily).
- * Hints for Google STS rejecting an AWS token are in src/diagnose.ts.
+ * The rules (AWS error codes and what they mean) live here, in the lazily
+ * loaded AWS chunk, because only AWS users need them. Why Google STS refuses
+ * an AWS token is in the facts of aws-source.ts, applied by diagnose.ts.
  */
-import { EnvironmentError, messageOf, ServiceError } from '../../errors.js';
+import { messageOf, ServiceError, StageError } from '../../errors.js';
 
 /** AWS error codes (from the XML `<Code>`) and what they most likely mean. */
 const CODE_HINTS: Record<string, string> = {
@@ -32,14 +33,10 @@ const CODE_HINTS: Record<string, string> = {
   ValidationError: 'AWS refused a parameter: check the role ARN, the session name and the duration.',
 };
 
-export function awsFailure(step: string, err: unknown, identity?: string): EnvironmentError {
-  const lines: string[] = [];
-  if (err instanceof ServiceError) {
-    lines.push(`${step} failed: ${err.message}`);
-  } else {
-    lines.push(`${step} failed: ${messageOf(err)}`);
-  }
+export function awsFailure(step: string, err: unknown, identity?: string): StageError {
+  const lines = [`${step} failed: ${messageOf(err)}`];
   if (identity) lines.push(`AWS identity: ${identity}`);
+  const hints: string[] = [];
   if (err instanceof ServiceError) {
     const code = err.reason ?? '';
     const hint =
@@ -49,7 +46,7 @@ export function awsFailure(step: string, err: unknown, identity?: string): Envir
         ? 'The endpoint could not be reached: check the network, HTTPS_PROXY / NO_PROXY, and AWS_ENDPOINT_URL_STS / ' +
           'AWS_ENDPOINT_URL if set.'
         : undefined);
-    if (hint) lines.push(`Hint: ${hint}`);
+    if (hint) hints.push(hint);
   }
-  return new EnvironmentError(lines.join('\n'), { cause: err });
+  return new StageError(lines.join('\n'), { hints, cause: err });
 }

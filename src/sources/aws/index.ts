@@ -6,7 +6,7 @@
  */
 import type { InputReader } from '../../inputs.js';
 import { ConfigError } from '../../errors.js';
-import type { SourceDefinition, SourcePlan } from '../subject-source.js';
+import { defineSource } from '../subject-source.js';
 import { DEFAULT_AWS_ROLE_SESSION_NAME } from './constants.js';
 import {
   AWS_REGION_FORM,
@@ -28,22 +28,13 @@ export interface AwsSourceOptions {
 
 const ROLE_INPUTS = ['aws_role_session_name', 'aws_role_external_id', 'aws_role_duration_seconds'] as const;
 
-export const aws: SourceDefinition = {
+export const aws = defineSource({
   kind: 'aws',
   inputs: ['aws_region', 'aws_profile', 'aws_role_arn', ...ROLE_INPUTS],
-  readInputs(get: InputReader): SourcePlan<AwsSourceOptions> {
-    const options = readAwsInputs(get);
-    return {
-      kind: 'aws',
-      options,
-      start: async (context) => {
-        const { AwsSource } = await import('./aws-source.js');
-        return new AwsSource(context.provider, options, context.env, context.http, context.log);
-      },
-      laterOrigins: (env) => assumeRoleOrigins(options, env),
-    };
-  },
-};
+  parse: readAwsInputs,
+  load: async () => (await import('./aws-source.js')).createAwsSource,
+  laterOrigins: assumeRoleOrigins,
+});
 
 /**
  * AssumeRole goes to the regional AWS STS host, when the region is known

@@ -20,16 +20,13 @@
  * nowhere else: the override can point at this machine only, so it cannot
  * send a token request (or a tool reading the file) to another host.
  */
-import { EnvironmentError, messageOf, ServiceError } from '../../errors.js';
+import { EnvironmentError, messageOf, ServiceError, StageError } from '../../errors.js';
 import { isLoopback } from '../../forms.js';
-import { STS_SERVICE } from '../../google/sts.js';
-import type { Http } from '../../http.js';
 import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
-import { type Log, maskSecret } from '../../log.js';
-import { principalOf, type ProviderName, subjectPrincipal } from '../../provider-name.js';
-import type { SourceContext, SubjectSource, SubjectToken } from '../subject-source.js';
+import { maskSecret } from '../../log.js';
+import type { SourceContext, SourceFacts, SubjectSource, SubjectToken } from '../subject-source.js';
 import type { AzureSourceOptions } from './index.js';
-import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
+import { SUBJECT_TOKEN_TYPES } from '../shared/token-type.js';
 
 const SOURCE_NAME = 'Azure managed identity';
 export const AZURE_IMDS_SERVICE = 'Azure instance metadata';
@@ -43,24 +40,22 @@ export const AZURE_IMDS_TEST_ENDPOINT = 'AZURE_IMDS_TEST_ENDPOINT';
 /** Claims shown when Google refuses the token; none is secret. */
 const DIAGNOSTIC_CLAIMS = ['sub', 'aud', 'iss', 'tid', 'oid', 'appid', 'xms_mirid'] as const;
 
+export function createAzureSource(options: AzureSourceOptions, context: SourceContext): AzureSource {
+  return new AzureSource(options, context);
+}
+
 /** subject_token_source: azure, with the azure_* inputs. */
 export class AzureSource implements SubjectSource {
-  readonly name = SOURCE_NAME;
   readonly subjectTokenType = SUBJECT_TOKEN_TYPES.jwt;
-  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
+  readonly facts: SourceFacts;
   /** The token URL, with the resource written as gcloud writes it (not percent-encoded). */
   readonly tokenUrl: string;
-  private readonly provider: ProviderName;
-  private readonly http: Http;
-  private readonly log: Log;
 
   constructor(
     private readonly options: AzureSourceOptions,
-    context: SourceContext,
+    private readonly context: SourceContext,
   ) {
-    this.provider = context.provider;
-    this.http = context.http;
-    this.log = context.log;
+    this.facts = factsFor(options);
     this.tokenUrl =
       `${imdsOrigin(context.env)}${TOKEN_PATH}?api-version=${API_VERSION}&resource=${options.resource}` +
       (options.clientId ? `&client_id=${options.clientId}` : '');
@@ -83,19 +78,19 @@ export class AzureSource implements SubjectSource {
     const answer = await this.fetchToken();
     const token = answer.access_token;
     if (typeof token !== 'string' || token === '') {
-      throw new EnvironmentError(
+      throw new StageError(
         `${AZURE_IMDS_SERVICE} answered without a token ("access_token" is missing or empty). ` +
           'Is something other than Azure instance metadata listening at 169.254.169.254?',
       );
     }
     maskSecret(token);
     const claims = decodeJwtClaims(token) ?? {};
-    this.log.info(
+    this.context.log.info(
       `${SOURCE_NAME}: token for "${this.options.resource}" from ${identityOf(this.options, claims)}` +
         (typeof claims['oid'] === 'string' ? ` (object ID ${claims['oid']})` : '') +
         '.',
     );
-    this.log.debug(`${SOURCE_NAME}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
+    this.context.log.debug(`${SOURCE_NAME}: token claims: ${claimsLine(claims, DIAGNOSTIC_CLAIMS)}`);
     return { token, claims };
   }
 
@@ -107,7 +102,7 @@ export class AzureSource implements SubjectSource {
    */
   private async fetchToken(): Promise<{ access_token?: unknown }> {
     try {
-      return await this.http.requestJson<{ access_token?: unknown }>({
+      return await this.context.http.requestJson<{ access_token?: unknown }>({
         service: AZURE_IMDS_SERVICE,
         method: 'GET',
         url: this.tokenUrl,
@@ -119,70 +114,54 @@ export class AzureSource implements SubjectSource {
     }
   }
 
-  /** An IMDS failure as one message: what IMDS said and what most likely fixes it. */
-  private failure(err: unknown): EnvironmentError {
-    const lines = [`Getting a token from ${AZURE_IMDS_SERVICE} failed: ${messageOf(err)}`];
-    if (err instanceof ServiceError) {
-      const hint = imdsHint(err, this.options);
-      if (hint) lines.push(`Hint: ${hint}`);
-    }
-    return new EnvironmentError(lines.join('\n'), { cause: err });
+  /** An IMDS failure as one message: what IMDS said, and what most likely fixes it (printed by diagnose.ts). */
+  private failure(err: unknown): StageError {
+    const hint = err instanceof ServiceError ? imdsHint(err, this.options) : undefined;
+    return new StageError(`Getting a token from ${AZURE_IMDS_SERVICE} failed: ${messageOf(err)}`, {
+      hints: hint ? [hint] : [],
+      cause: err,
+    });
   }
+}
 
-  /** google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it. */
-  principal(claims: JwtClaims): string {
-    return subjectPrincipal(this.provider, claims['sub']);
-  }
-
-  impersonationMember(claims: JwtClaims | undefined): string {
-    const sub = typeof claims?.['sub'] === 'string' ? claims['sub'] : 'MANAGED_IDENTITY_OBJECT_ID';
-    return principalOf(this.provider, sub);
-  }
-
-  /** Why Google STS refuses an Azure token (IMDS failures carry their hint already). */
-  hints(err: ServiceError, claims: JwtClaims | undefined): string[] {
-    if (err.service !== STS_SERVICE) return [];
-    const text = err.serviceMessage.toLowerCase();
-    const { resource } = this.options;
-    const provider = this.provider;
-    const hints: string[] = [];
-    if (/audience in id token|expected audience/.test(text)) {
-      hints.push(
+/** Principals and hints as data (diagnose.ts applies them). */
+function factsFor({ resource }: AzureSourceOptions): SourceFacts {
+  return {
+    name: SOURCE_NAME,
+    diagnosticClaims: DIAGNOSTIC_CLAIMS,
+    // google.subject = assertion.sub (the identity's object ID), as Google's Azure guide maps it.
+    principal: { subject: ['sub'], placeholder: 'MANAGED_IDENTITY_OBJECT_ID' },
+    member: { subject: ['sub'], placeholder: 'MANAGED_IDENTITY_OBJECT_ID' },
+    // Why Google STS refuses an Azure token (IMDS failures carry their hint in their StageError).
+    hints: {
+      audience: ({ provider }) =>
         `The provider does not accept the token's audience. The token was requested for azure_resource ` +
-          `"${resource}"; the provider's allowed audiences must list that Application ID URI. See them with: ` +
-          `gcloud iam workload-identity-pools providers describe ${provider.providerId} --location=global ` +
-          `--workload-identity-pool=${provider.poolId} --project=${provider.projectNumber} ` +
-          `--format="value(oidc.allowedAudiences)" and add it with: gcloud iam workload-identity-pools providers ` +
-          `update-oidc ${provider.providerId} --location=global --workload-identity-pool=${provider.poolId} ` +
-          `--project=${provider.projectNumber} --allowed-audiences="${resource}". (An app that issues v2 tokens ` +
-          'puts its client ID in aud instead: allow that.)',
-      );
-    }
-    if (text.includes('issuer')) {
-      const tenant = typeof claims?.['tid'] === 'string' ? claims['tid'] : '<TENANT_ID>';
-      hints.push(
-        `The provider's issuer URI must be the tenant's v1 issuer, which managed identity tokens carry: ` +
-          `https://sts.windows.net/${tenant}/ (with the trailing slash).`,
-      );
-    }
-    if (text.includes('attribute condition')) {
-      hints.push(
+        `"${resource}"; the provider's allowed audiences must list that Application ID URI. See them with: ` +
+        `gcloud iam workload-identity-pools providers describe ${provider.providerId} --location=global ` +
+        `--workload-identity-pool=${provider.poolId} --project=${provider.projectNumber} ` +
+        `--format="value(oidc.allowedAudiences)" and add it with: gcloud iam workload-identity-pools providers ` +
+        `update-oidc ${provider.providerId} --location=global --workload-identity-pool=${provider.poolId} ` +
+        `--project=${provider.projectNumber} --allowed-audiences="${resource}". (An app that issues v2 tokens ` +
+        'puts its client ID in aud instead: allow that.)',
+      rules: [
+        {
+          when: ({ text }) => text.includes('issuer'),
+          hint: ({ claims }) =>
+            `The provider's issuer URI must be the tenant's v1 issuer, which managed identity tokens carry: ` +
+            `https://sts.windows.net/${typeof claims?.['tid'] === 'string' ? claims['tid'] : '<TENANT_ID>'}/ ` +
+            '(with the trailing slash).',
+        },
+      ],
+      attributeCondition:
         "The provider's attribute condition rejected this managed identity: compare the condition with the claims " +
-          'shown below (e.g. assertion.tid for the tenant, assertion.oid or assertion.sub for the identity).',
-      );
-    }
-    if (/stale|expired|exp\b|issued at/.test(text)) {
-      hints.push("The Azure token is expired or not yet valid: check the runner's clock.");
-    }
-    if (hints.length === 0 && !/exceeds the 127 bytes? limit/.test(text)) {
-      hints.push(
+        'shown below (e.g. assertion.tid for the tenant, assertion.oid or assertion.sub for the identity).',
+      expired: "The Azure token is expired or not yet valid: check the runner's clock.",
+      usualCauses: () =>
         'For an Azure managed identity the usual causes are: the provider is not an OIDC provider with issuer ' +
-          `https://sts.windows.net/<TENANT_ID>/; its allowed audiences do not include "${resource}"; its attribute ` +
-          'condition rejects this identity.',
-      );
-    }
-    return hints;
-  }
+        `https://sts.windows.net/<TENANT_ID>/; its allowed audiences do not include "${resource}"; its attribute ` +
+        'condition rejects this identity.',
+    },
+  };
 }
 
 /** Which identity IMDS used: without azure_client_id, the system-assigned one or else the only user-assigned one. */

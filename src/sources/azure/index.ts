@@ -7,7 +7,7 @@
 import type { InputReader } from '../../inputs.js';
 import { ConfigError } from '../../errors.js';
 import type { ProviderName } from '../../provider-name.js';
-import type { SourceDefinition, SourcePlan } from '../subject-source.js';
+import { defineSource } from '../subject-source.js';
 
 /**
  * What an app ID URI (api://..., https://host/path, a GUID) is made of, all
@@ -25,21 +25,12 @@ export interface AzureSourceOptions {
   clientId?: string;
 }
 
-export const azure: SourceDefinition = {
+export const azure = defineSource({
   kind: 'azure',
   inputs: ['azure_resource', 'azure_client_id'],
-  readInputs(get: InputReader, provider: ProviderName): SourcePlan<AzureSourceOptions> {
-    const options = readAzureInputs(get, provider);
-    return {
-      kind: 'azure',
-      options,
-      start: async (context) => {
-        const { AzureSource } = await import('./azure-source.js');
-        return new AzureSource(options, context);
-      },
-    };
-  },
-};
+  parse: readAzureInputs,
+  load: async () => (await import('./azure-source.js')).createAzureSource,
+});
 
 function readAzureInputs(get: InputReader, provider: ProviderName): AzureSourceOptions {
   // gcloud's default for a missing --app-id-uri: the provider's default audience.

@@ -10,15 +10,14 @@
  */
 import { lstatSync } from 'node:fs';
 
-import { EnvironmentError, type ServiceError } from '../../errors.js';
-import { STS_SERVICE } from '../../google/sts.js';
-import { claimsLine, decodeJwtClaims, type JwtClaims } from '../../jwt.js';
+import { EnvironmentError } from '../../errors.js';
+import { claimsLine, decodeJwtClaims } from '../../jwt.js';
 import type { Log } from '../../log.js';
-import { principalOf, type ProviderName, subjectPrincipal } from '../../provider-name.js';
+import type { ProviderName } from '../../provider-name.js';
 import { describeLimit, MAX_SMALL_FILE_BYTES, readSmallRegularFile, type SmallFile } from '../../regular-file.js';
 import { rfc3339 } from '../../timestamp.js';
-import type { SourceEnvironment, SubjectSource, SubjectToken } from '../subject-source.js';
-import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
+import type { SourceContext, SourceEnvironment, SourceFacts, SubjectSource, SubjectToken } from '../subject-source.js';
+import { SUBJECT_TOKEN_TYPES } from '../shared/token-type.js';
 import { COMMAND_INPUT } from './command.js';
 import type { ExecutableOptions } from './index.js';
 import { redactSecrets, tokensInAnswer } from './redact.js';
@@ -33,32 +32,27 @@ const DIAGNOSTIC_CLAIMS = ['iss', 'sub', 'aud', 'azp', 'exp'] as const;
 /** The variable without which the client libraries refuse to run an executable. */
 export const ALLOW_EXECUTABLES = 'GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES';
 
-export interface ExecutableSourceContext {
-  provider: ProviderName;
-  env: NodeJS.ProcessEnv;
-  log: Log;
-  /**
-   * Tools pass the program the account they impersonate (from the file's
-   * service_account_impersonation_url); the action passes the same.
-   */
-  serviceAccount?: string;
-  now?: () => Date;
+export function createExecutableSource(options: ExecutableOptions, context: SourceContext): ExecutableSource {
+  return new ExecutableSource(options, context);
 }
 
 export class ExecutableSource implements SubjectSource {
-  readonly name = SERVICE;
-  readonly diagnosticClaims = DIAGNOSTIC_CLAIMS;
+  readonly facts: SourceFacts;
   readonly subjectTokenType: string;
   private readonly provider: ProviderName;
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: Log;
+  /**
+   * Tools pass the program the account they impersonate (from the file's
+   * service_account_impersonation_url); the action passes the same.
+   */
   private readonly serviceAccount: string | undefined;
   private readonly now: () => Date;
   private readonly label: string;
 
   constructor(
     private readonly options: ExecutableOptions,
-    context: ExecutableSourceContext,
+    context: SourceContext,
   ) {
     this.provider = context.provider;
     this.env = context.env;
@@ -67,6 +61,7 @@ export class ExecutableSource implements SubjectSource {
     this.now = context.now ?? (() => new Date());
     this.subjectTokenType = options.subjectTokenType;
     this.label = `${COMMAND_INPUT} (${options.argv[0] ?? ''})`;
+    this.facts = factsFor(options.subjectTokenType);
   }
 
   /** What gcloud's create-cred-config --executable-command writes. */
@@ -247,50 +242,45 @@ export class ExecutableSource implements SubjectSource {
         'to get a subject token, and Google client libraries refuse to run it without this variable.',
     };
   }
+}
 
-  /** google.subject = assertion.sub, the mapping of an OIDC provider. */
-  principal(claims: JwtClaims): string {
-    return subjectPrincipal(this.provider, claims['sub']);
-  }
-
-  /** The token's own principal: the one member every provider mapping (google.subject) yields. */
-  impersonationMember(claims: JwtClaims | undefined): string {
-    return principalOf(this.provider, typeof claims?.['sub'] === 'string' ? claims['sub'] : 'SUBJECT');
-  }
-
-  hints(err: ServiceError, claims: JwtClaims | undefined): string[] {
-    if (err.service !== STS_SERVICE) return [];
-    const text = err.serviceMessage.toLowerCase();
-    const hints: string[] = [];
-    if (text.includes('audience')) {
-      hints.push(
+/** Principals and hints as data (diagnose.ts applies them). */
+function factsFor(subjectTokenType: string): SourceFacts {
+  return {
+    name: SERVICE,
+    diagnosticClaims: DIAGNOSTIC_CLAIMS,
+    // google.subject = assertion.sub, the mapping of an OIDC provider.
+    principal: { subject: ['sub'], placeholder: 'SUBJECT' },
+    // The token's own principal: the one member every provider mapping (google.subject) yields.
+    member: { subject: ['sub'], placeholder: 'SUBJECT' },
+    hints: {
+      audience: ({ claims, provider }) =>
         `The token's audience${typeof claims?.['aud'] === 'string' ? ` "${claims['aud']}"` : ''} is not one the ` +
-          `provider accepts: by default "https://${this.provider.iamHost}/${this.provider.name}", or its allowed ` +
-          'audiences. The program gets the provider as GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE.',
-      );
-    }
-    if (text.includes('issuer')) {
-      hints.push(
-        "The provider's issuer URI must be the token's iss claim exactly, and the issuer's keys (JWKS) must sign it.",
-      );
-    }
-    if (text.includes('signature')) {
-      hints.push("The token's signature does not verify with the provider's keys: check its JWKS (or uploaded keys).");
-    }
-    if (text.includes('subject_token_type') || text.includes('saml')) {
-      hints.push(
-        `subject_token_type (${this.subjectTokenType}) must be what the provider takes: jwt or id_token for an ` +
-          'OIDC provider, saml2 for a SAML provider.',
-      );
-    }
-    if (text.includes('attribute condition')) {
-      hints.push("The provider's attribute condition rejected this token: compare it with the claims shown below.");
-    }
-    if (/stale|expired|not yet valid|issued at/.test(text)) {
-      hints.push("The token is expired or not yet valid: check its exp/iat and the runner's clock.");
-    }
-    return hints;
-  }
+        `provider accepts: by default "https://${provider.iamHost}/${provider.name}", or its allowed ` +
+        'audiences. The program gets the provider as GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE.',
+      rules: [
+        {
+          when: ({ text }) => text.includes('issuer'),
+          hint: () =>
+            "The provider's issuer URI must be the token's iss claim exactly, and the issuer's keys (JWKS) must sign it.",
+        },
+        {
+          when: ({ text }) => text.includes('signature'),
+          hint: () =>
+            "The token's signature does not verify with the provider's keys: check its JWKS (or uploaded keys).",
+        },
+        {
+          when: ({ text }) => text.includes('subject_token_type') || text.includes('saml'),
+          hint: () =>
+            `subject_token_type (${subjectTokenType}) must be what the provider takes: jwt or id_token for an ` +
+            'OIDC provider, saml2 for a SAML provider.',
+        },
+      ],
+      attributeCondition:
+        "The provider's attribute condition rejected this token: compare it with the claims shown below.",
+      expired: "The token is expired or not yet valid: check its exp/iat and the runner's clock.",
+    },
+  };
 }
 
 /** The step's environment without its INPUT_* variables, which later steps (where tools run the program) lack. */

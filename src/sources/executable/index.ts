@@ -9,8 +9,8 @@ import type { InputReader } from '../../inputs.js';
 import { parseDuration } from '../../duration.js';
 import { ConfigError } from '../../errors.js';
 import { validatePath } from '../../forms.js';
-import type { SourceDefinition, SourcePlan } from '../subject-source.js';
-import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from '../token-type.js';
+import { defineSource } from '../subject-source.js';
+import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from '../shared/token-type.js';
 import { COMMAND_INPUT, parseCommand } from './command.js';
 
 export interface ExecutableOptions {
@@ -29,21 +29,13 @@ const MIN_TIMEOUT_SECONDS = 5;
 const MAX_TIMEOUT_SECONDS = 120;
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
-export const executable: SourceDefinition = {
+export const executable = defineSource({
   kind: 'executable',
   inputs: [COMMAND_INPUT, 'executable_timeout', 'executable_output_file', SUBJECT_TOKEN_TYPE_INPUT],
-  readInputs(get: InputReader): SourcePlan<ExecutableOptions> {
-    const options = readExecutableInputs(get);
-    return {
-      kind: 'executable',
-      options,
-      start: async ({ provider, env, log, serviceAccount }) => {
-        const { ExecutableSource } = await import('./executable-source.js');
-        return new ExecutableSource(options, { provider, env, log, ...(serviceAccount ? { serviceAccount } : {}) });
-      },
-    };
-  },
-};
+  parse: readExecutableInputs,
+  // node:child_process and the program's protocol are loaded only when a run selects this source.
+  load: async () => (await import('./executable-source.js')).createExecutableSource,
+});
 
 function readExecutableInputs(get: InputReader): ExecutableOptions {
   const command = get(COMMAND_INPUT);

@@ -12,7 +12,7 @@
  */
 import { EnvironmentError } from '../../errors.js';
 import { maskSecret } from '../../log.js';
-import { SUBJECT_TOKEN_TYPES } from '../token-type.js';
+import { SUBJECT_TOKEN_TYPES } from '../shared/token-type.js';
 
 /** The only version of the answer Google has defined. */
 export const SUPPORTED_VERSION = 1;

@@ -3,8 +3,8 @@
  * cannot tell from the source itself (a file, a URL, a helper program): the
  * short names users write, and the token type URNs Google STS takes.
  */
-import type { InputReader } from '../inputs.js';
-import { ConfigError } from '../errors.js';
+import type { InputReader } from '../../inputs.js';
+import { ConfigError } from '../../errors.js';
 
 export const SUBJECT_TOKEN_TYPES = {
   jwt: 'urn:ietf:params:oauth:token-type:jwt',

@@ -1,24 +1,24 @@
-/** subject_token_source: file at run time: reads the token (token-file.ts has its inputs). */
-import { EnvironmentError } from '../errors.js';
-import type { Log } from '../log.js';
-import type { ProviderName } from '../provider-name.js';
-import { describeLimit, MAX_SMALL_FILE_BYTES, readSmallRegularFile, type SmallFile } from '../regular-file.js';
-import { ExternalTokenSource } from './external-token.js';
-import type { FileSourceOptions } from './token-file.js';
-import { credentialSourceFormat, type TokenFormat, tokenFrom } from './token-format.js';
+/** subject_token_source: file at run time: reads the token (index.ts has its inputs). */
+import { EnvironmentError } from '../../errors.js';
+import { describeLimit, MAX_SMALL_FILE_BYTES, readSmallRegularFile, type SmallFile } from '../../regular-file.js';
+import { ExternalTokenSource } from '../shared/external-token.js';
+import { credentialSourceFormat, type SubjectTokenFormat, tokenFrom } from '../shared/subject-token-format.js';
+import type { SourceContext } from '../subject-source.js';
+import type { FileSourceOptions } from './index.js';
 
 /** Far above any token (SAML responses are the largest, tens of KB); a bound against a wrong path such as a log. */
 const MAX_TOKEN_FILE_BYTES = MAX_SMALL_FILE_BYTES;
 
-export class FileSource extends ExternalTokenSource {
-  readonly name = 'Token file';
+export function createFileSource(options: FileSourceOptions, context: SourceContext): FileSource {
+  return new FileSource(options, context);
+}
 
+export class FileSource extends ExternalTokenSource {
   constructor(
     private readonly options: FileSourceOptions,
-    provider: ProviderName,
-    log: Log,
+    context: SourceContext,
   ) {
-    super(options.subjectTokenType, provider, log);
+    super('Token file', options.subjectTokenType, context);
   }
 
   async credentialSource(): Promise<Record<string, unknown>> {
@@ -33,7 +33,7 @@ export class FileSource extends ExternalTokenSource {
 }
 
 /** Never blocks (a FIFO is refused before anything waits on it) and never reads more than 1 MiB: see regular-file.ts. */
-function tokenFromFile(file: string, format: TokenFormat): string {
+function tokenFromFile(file: string, format: SubjectTokenFormat): string {
   let read: SmallFile;
   try {
     read = readSmallRegularFile(file, { maxBytes: MAX_TOKEN_FILE_BYTES });

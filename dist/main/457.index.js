@@ -1,5 +1,5 @@
-export const id = 686;
-export const ids = [686];
+export const id = 457;
+export const ids = [457];
 export const modules = {
 
 /***/ 702:
@@ -74,33 +74,38 @@ function describeLimit(bytes) {
 
 /***/ }),
 
-/***/ 686:
+/***/ 457:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  FileSource: () => (/* reexport */ FileSource),
-  UrlSource: () => (/* reexport */ UrlSource)
+  createFileSource: () => (/* reexport */ createFileSource),
+  createUrlSource: () => (/* reexport */ createUrlSource)
 });
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(916);
 // EXTERNAL MODULE: ./src/regular-file.ts
 var regular_file = __webpack_require__(702);
-// EXTERNAL MODULE: ./src/google/sts.ts
-var sts = __webpack_require__(75);
 // EXTERNAL MODULE: ./src/jwt.ts
 var jwt = __webpack_require__(962);
 // EXTERNAL MODULE: ./src/log.ts
 var log = __webpack_require__(625);
-// EXTERNAL MODULE: ./src/provider-name.ts
-var provider_name = __webpack_require__(556);
-// EXTERNAL MODULE: ./src/sources/token-type.ts
-var token_type = __webpack_require__(648);
-;// CONCATENATED MODULE: ./src/sources/external-token.ts
-
-
+// EXTERNAL MODULE: ./src/sources/shared/token-type.ts
+var token_type = __webpack_require__(636);
+;// CONCATENATED MODULE: ./src/sources/shared/external-token.ts
+/**
+ * What the `file` and `url` sources share once they have the text: a token
+ * that another issuer made (a Kubernetes projected service-account token, a
+ * re-signer's JWT, an identity provider's SAML response), which this action
+ * passes on as it is. This base class masks it, reads what it may show
+ * (JWT claims, or the issuer and subject of a SAML assertion), names the
+ * principal Google sees, and gives the hints for Google STS refusing it. None
+ * of them assumes GitHub: the issuer may be anything.
+ */
 
 
 
@@ -123,79 +128,67 @@ const DIAGNOSTIC_CLAIMS = [
 ];
 class ExternalTokenSource {
     subjectTokenType;
-    provider;
+    facts;
     log;
-    diagnosticClaims = DIAGNOSTIC_CLAIMS;
-    constructor(subjectTokenType, provider, log) {
+    constructor(name, subjectTokenType, context, 
+    /** Hints for failures of what the source itself reads (the token URL). */
+    serviceHints = []) {
         this.subjectTokenType = subjectTokenType;
-        this.provider = provider;
-        this.log = log;
-    }
-    /** Hints for failures of what the source itself reads (the token URL); none by default. */
-    sourceHints(_err) {
-        return [];
+        this.log = context.log;
+        this.facts = externalTokenFacts(name, subjectTokenType, serviceHints);
     }
     async subjectToken() {
         const token = await this.readToken();
         (0,log/* maskSecret */.$l)(token);
-        const claims = this.isSaml() ? samlClaims(token) : ((0,jwt/* decodeJwtClaims */.dG)(token) ?? {});
+        const claims = this.subjectTokenType === token_type/* SUBJECT_TOKEN_TYPES */.V5.saml2 ? samlClaims(token) : ((0,jwt/* decodeJwtClaims */.dG)(token) ?? {});
         const shown = DIAGNOSTIC_CLAIMS.filter((name) => claims[name] !== undefined)
             .map((name) => `${name}=${JSON.stringify(claims[name])}`)
             .join(' ');
-        this.log.debug(`${this.name}: token claims: ${shown || '(none readable)'}`);
+        this.log.debug(`${this.facts.name}: token claims: ${shown || '(none readable)'}`);
         return { token, claims };
     }
-    /** google.subject = assertion.sub (or the SAML NameID): the mapping providers for other issuers usually have. */
-    principal(claims) {
-        return (0,provider_name/* subjectPrincipal */.hF)(this.provider, subjectOf(claims));
-    }
-    /** The principal of this very subject: no attribute mapping can be assumed for an unknown issuer. */
-    impersonationMember(claims) {
-        return (0,provider_name/* principalOf */.i6)(this.provider, subjectOf(claims) ?? 'SUBJECT');
-    }
-    hints(err, claims) {
-        if (err.service !== sts/* STS_SERVICE */.$W)
-            return this.sourceHints(err);
-        const text = err.serviceMessage.toLowerCase();
-        const hints = [];
-        const audience = `https://${this.provider.iamHost}/${this.provider.name}`;
-        if (/subject_token_type|parse|saml|malformed/.test(text)) {
-            hints.push(`Google could not read the token as ${this.subjectTokenType}. subject_token_type must match the provider: ` +
-                'jwt (or id_token) for an OIDC provider, saml2 for a SAML provider (the base64 SAML response, as the ' +
-                'identity provider returns it); check that subject_token_format/subject_token_field pick the token itself.');
-        }
-        // invalid_target ("the audience parameter is invalid") is about the provider's name, not the token's aud.
-        if (text.includes('audience') && err.reason !== 'invalid_target' && !text.includes('pool or provider')) {
-            hints.push(`The token's audience${claims?.['aud'] !== undefined ? ` (${JSON.stringify(claims['aud'])})` : ''} is not one ` +
-                `the provider accepts: by default "${audience}", else its --allowed-audiences. Have the issuer mint the ` +
-                'token for that audience (for a Kubernetes projected token, the serviceAccountToken "audience").');
-        }
-        if (text.includes('issuer')) {
-            hints.push(`The token's issuer${claims?.['iss'] !== undefined ? ` (${JSON.stringify(claims['iss'])})` : ''} must be the ` +
-                "provider's --issuer-uri exactly (for Kubernetes: kubectl get --raw /.well-known/openid-configuration).");
-        }
-        if (text.includes('signature') || text.includes('jwk')) {
-            hints.push("Google could not verify the token's signature: the issuer must publish its keys at a public " +
-                'jwks_uri, or give them to the provider with --jwk-json-path (private clusters); update them after a ' +
-                'key rotation.');
-        }
-        if (text.includes('attribute condition')) {
-            hints.push("The provider's attribute condition rejected this token. Compare the condition " +
-                '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below.');
-        }
-        if (/stale|expired|exp\b|issued at|not yet valid/.test(text)) {
-            hints.push("The token is expired or not yet valid: check the runner's clock, and that whatever writes or serves the " +
-                'token refreshes it (the action reads it once, when the step starts).');
-        }
-        return hints;
-    }
-    isSaml() {
-        return this.subjectTokenType === token_type/* SUBJECT_TOKEN_TYPES */.V5.saml2;
-    }
 }
-function subjectOf(claims) {
-    const subject = claims?.['sub'] ?? claims?.['saml_subject'];
-    return typeof subject === 'string' && subject !== '' ? subject : undefined;
+/** Principals and hints for a token of an issuer that may be anything, as data (diagnose.ts applies them). */
+function externalTokenFacts(name, subjectTokenType, service) {
+    // google.subject = assertion.sub (or the SAML NameID): the mapping providers for other issuers usually have;
+    // the member is the principal of this very subject: no attribute mapping can be assumed for an unknown issuer.
+    const subject = { subject: ['sub', 'saml_subject'], placeholder: 'SUBJECT' };
+    return {
+        name,
+        diagnosticClaims: DIAGNOSTIC_CLAIMS,
+        principal: subject,
+        member: subject,
+        hints: {
+            audience: ({ claims, provider }) => `The token's audience${claims?.['aud'] !== undefined ? ` (${JSON.stringify(claims['aud'])})` : ''} is not one ` +
+                `the provider accepts: by default "https://${provider.iamHost}/${provider.name}", else its ` +
+                '--allowed-audiences. Have the issuer mint the token for that audience (for a Kubernetes projected token, ' +
+                'the serviceAccountToken "audience").',
+            rules: [
+                {
+                    when: ({ text }) => /subject_token_type|parse|saml|malformed/.test(text),
+                    hint: () => `Google could not read the token as ${subjectTokenType}. subject_token_type must match the provider: ` +
+                        'jwt (or id_token) for an OIDC provider, saml2 for a SAML provider (the base64 SAML response, as the ' +
+                        'identity provider returns it); check that subject_token_format/subject_token_field pick the token itself.',
+                },
+                {
+                    when: ({ text }) => text.includes('issuer'),
+                    hint: ({ claims }) => `The token's issuer${claims?.['iss'] !== undefined ? ` (${JSON.stringify(claims['iss'])})` : ''} must be ` +
+                        "the provider's --issuer-uri exactly (for Kubernetes: kubectl get --raw /.well-known/openid-configuration).",
+                },
+                {
+                    when: ({ text }) => text.includes('signature') || text.includes('jwk'),
+                    hint: () => "Google could not verify the token's signature: the issuer must publish its keys at a public " +
+                        'jwks_uri, or give them to the provider with --jwk-json-path (private clusters); update them after a ' +
+                        'key rotation.',
+                },
+            ],
+            attributeCondition: "The provider's attribute condition rejected this token. Compare the condition " +
+                '(gcloud iam workload-identity-pools providers describe ...) with the claims shown below.',
+            expired: "The token is expired or not yet valid: check the runner's clock, and that whatever writes or serves the " +
+                'token refreshes it (the action reads it once, when the step starts).',
+            service,
+        },
+    };
 }
 /**
  * The issuer, subject (NameID) and audience of a base64 SAML response, for
@@ -222,25 +215,27 @@ function samlClaims(token) {
     return claims;
 }
 
-// EXTERNAL MODULE: ./src/sources/token-format.ts
-var token_format = __webpack_require__(391);
-;// CONCATENATED MODULE: ./src/sources/token-file-source.ts
-/** subject_token_source: file at run time: reads the token (token-file.ts has its inputs). */
+// EXTERNAL MODULE: ./src/sources/shared/subject-token-format.ts
+var subject_token_format = __webpack_require__(264);
+;// CONCATENATED MODULE: ./src/sources/file/file-source.ts
+/** subject_token_source: file at run time: reads the token (index.ts has its inputs). */
 
 
 
 
 /** Far above any token (SAML responses are the largest, tens of KB); a bound against a wrong path such as a log. */
 const MAX_TOKEN_FILE_BYTES = regular_file/* MAX_SMALL_FILE_BYTES */.Oe;
+function createFileSource(options, context) {
+    return new FileSource(options, context);
+}
 class FileSource extends ExternalTokenSource {
     options;
-    name = 'Token file';
-    constructor(options, provider, log) {
-        super(options.subjectTokenType, provider, log);
+    constructor(options, context) {
+        super('Token file', options.subjectTokenType, context);
         this.options = options;
     }
     async credentialSource() {
-        return { file: this.options.file, ...(0,token_format/* credentialSourceFormat */.gu)(this.options.format) };
+        return { file: this.options.file, ...(0,subject_token_format/* credentialSourceFormat */.gu)(this.options.format) };
     }
     async readToken() {
         const { file, format } = this.options;
@@ -269,7 +264,7 @@ function tokenFromFile(file, format) {
                     `${(0,regular_file/* describeLimit */.XW)(MAX_TOKEN_FILE_BYTES)}): check the path.`);
         }
     }
-    return (0,token_format/* tokenFrom */.ow)(read.text, format, `subject_token_file ${file}`);
+    return (0,subject_token_format/* tokenFrom */.ow)(read.text, format, `subject_token_file ${file}`);
 }
 function openError(file, code) {
     switch (code) {
@@ -288,26 +283,33 @@ function openError(file, code) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/sources/token-url-source.ts
-/** subject_token_source: url at run time: fetches the token (token-url.ts has its inputs). */
+// EXTERNAL MODULE: ./src/sources/url/index.ts
+var url = __webpack_require__(76);
+;// CONCATENATED MODULE: ./src/sources/url/url-source.ts
+/** subject_token_source: url at run time: fetches the token (index.ts has its inputs). */
 
 
 
+
+const SERVICE = 'Token URL';
+function createUrlSource(options, context) {
+    (0,url/* maskUrlSecrets */.N$)(options);
+    return new UrlSource(options, context);
+}
 class UrlSource extends ExternalTokenSource {
     options;
     http;
-    name = 'Token URL';
-    constructor(options, provider, http, log) {
-        super(options.subjectTokenType, provider, log);
+    constructor(options, context) {
+        super(SERVICE, options.subjectTokenType, context, URL_HINTS);
         this.options = options;
-        this.http = http;
+        this.http = context.http;
     }
     async credentialSource() {
         const { url, headers, format } = this.options;
         return {
             url,
             ...(Object.keys(headers).length > 0 ? { headers } : {}),
-            ...(0,token_format/* credentialSourceFormat */.gu)(format),
+            ...(0,subject_token_format/* credentialSourceFormat */.gu)(format),
         };
     }
     async readToken() {
@@ -318,7 +320,7 @@ class UrlSource extends ExternalTokenSource {
         let body;
         try {
             ({ body } = await this.http.request({
-                service: this.name,
+                service: SERVICE,
                 method: 'GET',
                 url,
                 headers: { Accept: format.type === 'json' ? 'application/json' : 'text/plain, */*', ...headers },
@@ -329,34 +331,32 @@ class UrlSource extends ExternalTokenSource {
         catch (err) {
             // diagnose.ts answers "no answer" with hints about Google's endpoints; this one is about the token URL.
             if (err instanceof errors/* ServiceError */._7 && err.status === undefined) {
-                throw new errors/* EnvironmentError */.eG(`${err.message}\nHint: ${unreachableHint(err.serviceMessage, shown)}`);
+                throw new errors/* StageError */.Zu(err.message, { hints: [unreachableHint(err.serviceMessage, shown)], cause: err });
             }
             throw err;
         }
-        return (0,token_format/* tokenFrom */.ow)(body, format, `The answer of ${shown}`);
-    }
-    sourceHints(err) {
-        if (err.service !== this.name || err.status === undefined)
-            return [];
-        if (err.status === 401 || err.status === 403) {
-            return [
-                `subject_token_url refused the request (HTTP ${err.status}): check the credential in subject_token_headers ` +
-                    '(wrong, expired, or not the header the service expects) and that this identity may get a token there.',
-            ];
-        }
-        if (err.status >= 300 && err.status < 400) {
-            return [
-                `subject_token_url answered with a redirect (HTTP ${err.status}): give the final URL. Redirects are not ` +
-                    'followed, so that the headers never go to another host.',
-            ];
-        }
-        if (err.status === 404 || err.status === 405) {
-            return [`subject_token_url answered HTTP ${err.status}: check the path of the URL (it is fetched with GET).`];
-        }
-        return [`subject_token_url answered HTTP ${err.status}: see the service's message above.`];
+        return (0,subject_token_format/* tokenFrom */.ow)(body, format, `The answer of ${shown}`);
     }
 }
-/** Node's codes for a server certificate it refused: a CA to add, not a host to fix. */
+/** What an answer of subject_token_url most likely means (its unreachable hint goes with the StageError above). */
+const URL_HINTS = [
+    { when: ({ err }) => err.status !== undefined, hint: ({ err }) => answerHint(err.status ?? 0) },
+];
+function answerHint(status) {
+    if (status === 401 || status === 403) {
+        return (`subject_token_url refused the request (HTTP ${status}): check the credential in subject_token_headers ` +
+            '(wrong, expired, or not the header the service expects) and that this identity may get a token there.');
+    }
+    if (status >= 300 && status < 400) {
+        return (`subject_token_url answered with a redirect (HTTP ${status}): give the final URL. Redirects are not ` +
+            'followed, so that the headers never go to another host.');
+    }
+    if (status === 404 || status === 405) {
+        return `subject_token_url answered HTTP ${status}: check the path of the URL (it is fetched with GET).`;
+    }
+    return `subject_token_url answered HTTP ${status}: see the service's message above.`;
+}
+/** Nothing answered at the token URL, or its certificate was refused: a CA to add, not a host to fix. */
 function unreachableHint(networkError, shown) {
     if ((0,errors/* isCertificateRejection */.tZ)(networkError)) {
         return (`The TLS certificate of subject_token_url (${shown}) was not trusted. For a service with an internal CA, ` +
@@ -372,9 +372,9 @@ function safeUrl(url) {
     return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/sources/external-token-sources.ts
+;// CONCATENATED MODULE: ./src/sources/shared/external-token-chunk.ts
 /**
- * The run-time halves of the file and url sources, loaded together when a
+ * Not a source: a bundling unit. The run-time halves of the file and url sources, loaded together when a
  * run selects either: they share ExternalTokenSource and the token formats,
  * which one chunk then carries once instead of twice.
  */

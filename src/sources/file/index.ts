@@ -6,40 +6,31 @@
  * need a fresh token (the kubelet keeps it fresh).
  *
  * This is the definition half (see subject-source.ts); the source itself is
- * token-file-source.ts.
+ * file-source.ts.
  */
 import * as path from 'node:path';
 
-import type { InputReader } from '../inputs.js';
-import { ConfigError } from '../errors.js';
-import { validatePath } from '../forms.js';
-import type { SourceDefinition, SourcePlan } from './subject-source.js';
-import { readTokenFormat, TOKEN_FORMAT_INPUTS, type TokenFormat } from './token-format.js';
-import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from './token-type.js';
+import type { InputReader } from '../../inputs.js';
+import { ConfigError } from '../../errors.js';
+import { validatePath } from '../../forms.js';
+import { readTokenFormat, type SubjectTokenFormat, TOKEN_FORMAT_INPUTS } from '../shared/subject-token-format.js';
+import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from '../shared/token-type.js';
+import { defineSource } from '../subject-source.js';
 
 export interface FileSourceOptions {
   /** subject_token_file, made absolute (tools may run elsewhere than the workspace). */
   file: string;
-  format: TokenFormat;
+  format: SubjectTokenFormat;
   subjectTokenType: string;
 }
 
-export const tokenFile: SourceDefinition = {
+export const tokenFile = defineSource({
   kind: 'file',
   inputs: ['subject_token_file', ...TOKEN_FORMAT_INPUTS, SUBJECT_TOKEN_TYPE_INPUT],
-  readInputs(get: InputReader): SourcePlan<FileSourceOptions> {
-    const options = readFileInputs(get);
-    return {
-      kind: 'file',
-      options,
-      // The reading, the claims and the hints are loaded only when this source runs.
-      start: async ({ provider, log }) => {
-        const { FileSource } = await import('./external-token-sources.js');
-        return new FileSource(options, provider, log);
-      },
-    };
-  },
-};
+  parse: readFileInputs,
+  // The reading, the claims and the hints are loaded only when this source runs (one chunk with the url source's).
+  load: async () => (await import('../shared/external-token-chunk.js')).createFileSource,
+});
 
 function readFileInputs(get: InputReader): FileSourceOptions {
   const file = get('subject_token_file');

@@ -7,21 +7,21 @@
  * the file is mode 0600, as for the GitHub source's request token).
  *
  * This is the definition half (see subject-source.ts); the source itself is
- * token-url-source.ts.
+ * url-source.ts.
  */
-import type { InputReader } from '../inputs.js';
-import { ConfigError } from '../errors.js';
-import { allowsPlainHttp } from '../forms.js';
-import { maskSecret } from '../log.js';
-import type { SourceDefinition, SourcePlan } from './subject-source.js';
-import { readTokenFormat, TOKEN_FORMAT_INPUTS, type TokenFormat } from './token-format.js';
-import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from './token-type.js';
+import type { InputReader } from '../../inputs.js';
+import { ConfigError } from '../../errors.js';
+import { allowsPlainHttp } from '../../forms.js';
+import { maskSecret } from '../../log.js';
+import { readTokenFormat, type SubjectTokenFormat, TOKEN_FORMAT_INPUTS } from '../shared/subject-token-format.js';
+import { readSubjectTokenType, SUBJECT_TOKEN_TYPE_INPUT } from '../shared/token-type.js';
+import { defineSource } from '../subject-source.js';
 
 export interface UrlSourceOptions {
   url: string;
   /** Header name -> value, in the order given (values may be secrets). */
   headers: Record<string, string>;
-  format: TokenFormat;
+  format: SubjectTokenFormat;
   subjectTokenType: string;
 }
 
@@ -30,27 +30,25 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers that would change how the request is framed or where it goes, not what it asks. */
 const REFUSED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'upgrade', 'te']);
 
-export const tokenUrl: SourceDefinition = {
+export const tokenUrl = defineSource({
   kind: 'url',
   inputs: ['subject_token_url', 'subject_token_headers', ...TOKEN_FORMAT_INPUTS, SUBJECT_TOKEN_TYPE_INPUT],
-  readInputs(get: InputReader): SourcePlan<UrlSourceOptions> {
-    const options = readUrlInputs(get);
-    return {
-      kind: 'url',
-      options,
-      start: async ({ provider, http, log }) => {
-        // Before anything could print them: the debug log, an error, a later tool echoing the credentials file.
-        for (const [name, value] of Object.entries(options.headers)) {
-          if (isSecretHeader(name, value)) maskHeaderValue(value);
-        }
-        maskQueryValues(options.url);
-        // The fetching, the claims and the hints are loaded only when this source runs.
-        const { UrlSource } = await import('./external-token-sources.js');
-        return new UrlSource(options, provider, http, log);
-      },
-    };
-  },
-};
+  parse: readUrlInputs,
+  // The fetching, the claims and the hints are loaded only when this source runs (one chunk with the file source's).
+  load: async () => (await import('../shared/external-token-chunk.js')).createUrlSource,
+});
+
+/**
+ * Before anything could print them (the debug log, an error, a later tool
+ * echoing the credentials file): the header values that may be secrets, and
+ * the URL's query values. Called by the source when it starts.
+ */
+export function maskUrlSecrets(options: UrlSourceOptions): void {
+  for (const [name, value] of Object.entries(options.headers)) {
+    if (isSecretHeader(name, value)) maskHeaderValue(value);
+  }
+  maskQueryValues(options.url);
+}
 
 function readUrlInputs(get: InputReader): UrlSourceOptions {
   const url = get('subject_token_url');

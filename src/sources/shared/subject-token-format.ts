@@ -5,12 +5,12 @@
  * inputs, the `format` of their `credential_source`, and taking the token out
  * of what was read, with an error per way that can go wrong.
  */
-import type { InputReader } from '../inputs.js';
-import { ConfigError, EnvironmentError } from '../errors.js';
+import type { InputReader } from '../../inputs.js';
+import { ConfigError, EnvironmentError } from '../../errors.js';
 
 export const TOKEN_FORMAT_INPUTS = ['subject_token_format', 'subject_token_field'] as const;
 
-export interface TokenFormat {
+export interface SubjectTokenFormat {
   type: 'text' | 'json';
   /** The JSON field that holds the token (json only). */
   field?: string;
@@ -22,7 +22,7 @@ export interface TokenFormat {
 }
 
 /** subject_token_format: text (default) or json; subject_token_field: required with json only. */
-export function readTokenFormat(get: InputReader): TokenFormat {
+export function readTokenFormat(get: InputReader): SubjectTokenFormat {
   const type = get('subject_token_format');
   const field = get('subject_token_field');
   if (type !== '' && type !== 'text' && type !== 'json') {
@@ -51,7 +51,7 @@ export function readTokenFormat(get: InputReader): TokenFormat {
 }
 
 /** The `format` member of a file or url credential_source, as gcloud's create-cred-config writes it. */
-export function credentialSourceFormat(format: TokenFormat): { format?: Record<string, string> } {
+export function credentialSourceFormat(format: SubjectTokenFormat): { format?: Record<string, string> } {
   if (format.type === 'json') return { format: { type: 'json', subject_token_field_name: format.field ?? '' } };
   return format.explicit ? { format: { type: 'text' } } : {};
 }
@@ -61,7 +61,7 @@ export function credentialSourceFormat(format: TokenFormat): { format?: Record<s
  * /var/run/secrets/tokens/gcp"). Throws an EnvironmentError that says what
  * to fix; never quotes the content, which may be a token.
  */
-export function tokenFrom(content: string, format: TokenFormat, where: string): string {
+export function tokenFrom(content: string, format: SubjectTokenFormat, where: string): string {
   if (format.type === 'text') {
     // JWTs and base64 SAML responses have no whitespace: a trailing newline is the writer's, not the token's.
     const token = content.trim();

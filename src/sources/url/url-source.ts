@@ -1,22 +1,27 @@
-/** subject_token_source: url at run time: fetches the token (token-url.ts has its inputs). */
-import { EnvironmentError, isCertificateRejection, ServiceError } from '../errors.js';
-import type { Http } from '../http.js';
-import type { Log } from '../log.js';
-import type { ProviderName } from '../provider-name.js';
-import { ExternalTokenSource } from './external-token.js';
-import { credentialSourceFormat, tokenFrom } from './token-format.js';
-import type { UrlSourceOptions } from './token-url.js';
+/** subject_token_source: url at run time: fetches the token (index.ts has its inputs). */
+import { isCertificateRejection, ServiceError, StageError } from '../../errors.js';
+import type { Http } from '../../http.js';
+import { ExternalTokenSource } from '../shared/external-token.js';
+import { credentialSourceFormat, tokenFrom } from '../shared/subject-token-format.js';
+import type { HintRule, SourceContext } from '../subject-source.js';
+import { maskUrlSecrets, type UrlSourceOptions } from './index.js';
+
+const SERVICE = 'Token URL';
+
+export function createUrlSource(options: UrlSourceOptions, context: SourceContext): UrlSource {
+  maskUrlSecrets(options);
+  return new UrlSource(options, context);
+}
 
 export class UrlSource extends ExternalTokenSource {
-  readonly name = 'Token URL';
+  private readonly http: Http;
 
   constructor(
     private readonly options: UrlSourceOptions,
-    provider: ProviderName,
-    private readonly http: Http,
-    log: Log,
+    context: SourceContext,
   ) {
-    super(options.subjectTokenType, provider, log);
+    super(SERVICE, options.subjectTokenType, context, URL_HINTS);
+    this.http = context.http;
   }
 
   async credentialSource(): Promise<Record<string, unknown>> {
@@ -38,7 +43,7 @@ export class UrlSource extends ExternalTokenSource {
     let body: string;
     try {
       ({ body } = await this.http.request({
-        service: this.name,
+        service: SERVICE,
         method: 'GET',
         url,
         headers: { Accept: format.type === 'json' ? 'application/json' : 'text/plain, */*', ...headers },
@@ -48,36 +53,39 @@ export class UrlSource extends ExternalTokenSource {
     } catch (err) {
       // diagnose.ts answers "no answer" with hints about Google's endpoints; this one is about the token URL.
       if (err instanceof ServiceError && err.status === undefined) {
-        throw new EnvironmentError(`${err.message}\nHint: ${unreachableHint(err.serviceMessage, shown)}`);
+        throw new StageError(err.message, { hints: [unreachableHint(err.serviceMessage, shown)], cause: err });
       }
       throw err;
     }
     return tokenFrom(body, format, `The answer of ${shown}`);
   }
-
-  protected override sourceHints(err: ServiceError): string[] {
-    if (err.service !== this.name || err.status === undefined) return [];
-    if (err.status === 401 || err.status === 403) {
-      return [
-        `subject_token_url refused the request (HTTP ${err.status}): check the credential in subject_token_headers ` +
-          '(wrong, expired, or not the header the service expects) and that this identity may get a token there.',
-      ];
-    }
-    if (err.status >= 300 && err.status < 400) {
-      return [
-        `subject_token_url answered with a redirect (HTTP ${err.status}): give the final URL. Redirects are not ` +
-          'followed, so that the headers never go to another host.',
-      ];
-    }
-    if (err.status === 404 || err.status === 405) {
-      return [`subject_token_url answered HTTP ${err.status}: check the path of the URL (it is fetched with GET).`];
-    }
-    return [`subject_token_url answered HTTP ${err.status}: see the service's message above.`];
-  }
 }
 
-/** Node's codes for a server certificate it refused: a CA to add, not a host to fix. */
+/** What an answer of subject_token_url most likely means (its unreachable hint goes with the StageError above). */
+const URL_HINTS: readonly HintRule[] = [
+  { when: ({ err }) => err.status !== undefined, hint: ({ err }) => answerHint(err.status ?? 0) },
+];
 
+function answerHint(status: number): string {
+  if (status === 401 || status === 403) {
+    return (
+      `subject_token_url refused the request (HTTP ${status}): check the credential in subject_token_headers ` +
+      '(wrong, expired, or not the header the service expects) and that this identity may get a token there.'
+    );
+  }
+  if (status >= 300 && status < 400) {
+    return (
+      `subject_token_url answered with a redirect (HTTP ${status}): give the final URL. Redirects are not ` +
+      'followed, so that the headers never go to another host.'
+    );
+  }
+  if (status === 404 || status === 405) {
+    return `subject_token_url answered HTTP ${status}: check the path of the URL (it is fetched with GET).`;
+  }
+  return `subject_token_url answered HTTP ${status}: see the service's message above.`;
+}
+
+/** Nothing answered at the token URL, or its certificate was refused: a CA to add, not a host to fix. */
 function unreachableHint(networkError: string, shown: string): string {
   if (isCertificateRejection(networkError)) {
     return (
