@@ -138,15 +138,20 @@ function tokensInAnswer(text) {
     const answer = json;
     return TOKEN_FIELDS.map((field) => answer[field]).filter((value) => typeof value === 'string' && value.trim() !== '');
 }
-/** `text` without the known `tokens` (each masked first), JWT-shaped words or long opaque words. */
-function redactSecrets(text, tokens) {
+/**
+ * `text` without the known `tokens` (each masked first), JWT-shaped words, long opaque words, or any part of a
+ * secret the step registered (log.ts redactSecrets).
+ */
+function redactProgramOutput(text, tokens) {
     let safe = text;
     // Longest first, so that a token containing another is cut whole.
     for (const token of [...new Set(tokens)].sort((a, b) => b.length - a.length)) {
         (0,log/* maskSecret */.$l)(token);
         safe = safe.split(token).join(REDACTED);
     }
-    return safe.replace(JWT_LIKE, REDACTED).replace(LONG_WORD, (word) => (looksOpaque(word) ? REDACTED : word));
+    safe = safe.replace(JWT_LIKE, REDACTED).replace(LONG_WORD, (word) => (looksOpaque(word) ? REDACTED : word));
+    // Last, what is left of any secret of the step (a token cut at the start of the kept stderr, say).
+    return (0,log/* redactSecrets */.fp)(safe);
 }
 /**
  * A long word that looks random rather than written: upper case, lower case
@@ -247,6 +252,8 @@ function isExpired(answer, now) {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(421);
+// EXTERNAL MODULE: ./src/runner-commands.ts
+var runner_commands = __webpack_require__(280);
 ;// CONCATENATED MODULE: ./src/sources/executable/run.ts
 /**
  * Runs the executable the way google-auth-library does (the program and its
@@ -264,6 +271,7 @@ var external_node_child_process_ = __webpack_require__(421);
  * node:child_process is loaded with this module, that is only when
  * subject_token_source is "executable".
  */
+
 
 
 
@@ -308,7 +316,7 @@ function runExecutable({ argv, env, timeoutMs, label, otherTokens }) {
             // A cut through the middle of a token leaves its tail, which no longer matches it: that word goes too.
             const first = /^\S*/.exec(stderr)?.[0] ?? '';
             const cutToken = stderrCut && first.length > 0 && tokens.some((token) => token.endsWith(first));
-            return clip(redactSecrets(cutToken ? `${REDACTED}${stderr.slice(first.length)}` : stderr, tokens));
+            return clip(redactProgramOutput(cutToken ? `${REDACTED}${stderr.slice(first.length)}` : stderr, tokens));
         };
         const finish = (error, result) => {
             if (settled)
@@ -430,23 +438,21 @@ async function endTree(child) {
 function stderrPart(shown) {
     return shown ? ` Its stderr:\n${shown}` : ' It wrote nothing to stderr.';
 }
-// Matching control characters is the point: they are escaped for display.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 /**
- * The end of stderr, at most STDERR_KEPT_CHARACTERS, with control characters
- * (other than line breaks and tabs) made visible so that they cannot forge
- * log lines or workflow commands; '' when nothing but blanks was written.
+ * The end of stderr, at most STDERR_KEPT_CHARACTERS, with control, line-separator
+ * and bidi characters made visible (tabs as spaces, line breaks kept) so that
+ * they cannot forge log lines or workflow commands; '' when nothing but blanks
+ * was written.
  */
 function clip(stderr) {
     const trimmed = stderr.trim();
     if (trimmed === '')
         return '';
     const kept = trimmed.length > STDERR_KEPT_CHARACTERS ? `…${trimmed.slice(-STDERR_KEPT_CHARACTERS)}` : trimmed;
+    // Line by line (LF and CRLF kept as line breaks, tabs kept), the one display escape (runner-commands.ts).
     return kept
-        .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .split('\n')
-        .map((line) => `  ${line}`)
+        .split(/\r?\n/)
+        .map((line) => `  ${(0,runner_commands/* escapeInvisible */.ts)(line.replace(/\t/g, '    '))}`)
         .join('\n');
 }
 
@@ -519,7 +525,7 @@ class ExecutableSource {
         const answer = this.cachedAnswer() ?? (await this.freshAnswer());
         if (!answer.success) {
             throw new errors/* EnvironmentError */.eG(`${this.label} answered "success": false with code ${JSON.stringify(answer.code)}: ` +
-                `${JSON.stringify(redactSecrets(answer.message.slice(0, 500), []))}`);
+                `${JSON.stringify(redactProgramOutput(answer.message.slice(0, 500), []))}`);
         }
         if (this.options.outputFile !== undefined && answer.expiresAt === undefined) {
             throw new errors/* EnvironmentError */.eG(`${this.label} answered without "expiration_time", which is required with executable_output_file (the ` +

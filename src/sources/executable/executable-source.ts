@@ -20,7 +20,7 @@ import type { SourceContext, SourceEnvironment, SourceFacts, SubjectSource, Subj
 import { SUBJECT_TOKEN_TYPES } from '../shared/token-type.js';
 import { COMMAND_INPUT } from './command.js';
 import type { ExecutableOptions } from './index.js';
-import { redactSecrets, tokensInAnswer } from './redact.js';
+import { redactProgramOutput, tokensInAnswer } from './redact.js';
 import { type ExecutableAnswer, isExpired, parseAnswer } from './response.js';
 import { runExecutable } from './run.js';
 
@@ -81,7 +81,7 @@ export class ExecutableSource implements SubjectSource {
     if (!answer.success) {
       throw new EnvironmentError(
         `${this.label} answered "success": false with code ${JSON.stringify(answer.code)}: ` +
-          `${JSON.stringify(redactSecrets(answer.message.slice(0, 500), []))}`,
+          `${JSON.stringify(redactProgramOutput(answer.message.slice(0, 500), []))}`,
       );
     }
     if (this.options.outputFile !== undefined && answer.expiresAt === undefined) {

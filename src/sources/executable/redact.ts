@@ -9,7 +9,7 @@
  * and lower case and digits) such as a SAML response or an access token.
  * Paths, URLs, hex digests and ordinary words are left as they are.
  */
-import { maskSecret } from '../../log.js';
+import { maskSecret, redactSecrets } from '../../log.js';
 
 /** What replaces a secret in the text (what the runner itself prints for a masked value). */
 export const REDACTED = '***';
@@ -38,15 +38,20 @@ export function tokensInAnswer(text: string): string[] {
   );
 }
 
-/** `text` without the known `tokens` (each masked first), JWT-shaped words or long opaque words. */
-export function redactSecrets(text: string, tokens: readonly string[]): string {
+/**
+ * `text` without the known `tokens` (each masked first), JWT-shaped words, long opaque words, or any part of a
+ * secret the step registered (log.ts redactSecrets).
+ */
+export function redactProgramOutput(text: string, tokens: readonly string[]): string {
   let safe = text;
   // Longest first, so that a token containing another is cut whole.
   for (const token of [...new Set(tokens)].sort((a, b) => b.length - a.length)) {
     maskSecret(token);
     safe = safe.split(token).join(REDACTED);
   }
-  return safe.replace(JWT_LIKE, REDACTED).replace(LONG_WORD, (word) => (looksOpaque(word) ? REDACTED : word));
+  safe = safe.replace(JWT_LIKE, REDACTED).replace(LONG_WORD, (word) => (looksOpaque(word) ? REDACTED : word));
+  // Last, what is left of any secret of the step (a token cut at the start of the kept stderr, say).
+  return redactSecrets(safe);
 }
 
 /**

@@ -17,7 +17,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 import { EnvironmentError } from '../../errors.js';
-import { REDACTED, redactSecrets, tokensInAnswer } from './redact.js';
+import { escapeInvisible } from '../../runner-commands.js';
+import { REDACTED, redactProgramOutput, tokensInAnswer } from './redact.js';
 
 /** More than any token answer; a program printing more is broken, and is stopped. */
 const MAX_STDOUT_BYTES = 1024 * 1024;
@@ -82,7 +83,7 @@ export function runExecutable({ argv, env, timeoutMs, label, otherTokens }: RunR
       // A cut through the middle of a token leaves its tail, which no longer matches it: that word goes too.
       const first = /^\S*/.exec(stderr)?.[0] ?? '';
       const cutToken = stderrCut && first.length > 0 && tokens.some((token) => token.endsWith(first));
-      return clip(redactSecrets(cutToken ? `${REDACTED}${stderr.slice(first.length)}` : stderr, tokens));
+      return clip(redactProgramOutput(cutToken ? `${REDACTED}${stderr.slice(first.length)}` : stderr, tokens));
     };
 
     const finish = (error: Error | undefined, result?: RunResult): void => {
@@ -211,22 +212,19 @@ function stderrPart(shown: string): string {
   return shown ? ` Its stderr:\n${shown}` : ' It wrote nothing to stderr.';
 }
 
-// Matching control characters is the point: they are escaped for display.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
-
 /**
- * The end of stderr, at most STDERR_KEPT_CHARACTERS, with control characters
- * (other than line breaks and tabs) made visible so that they cannot forge
- * log lines or workflow commands; '' when nothing but blanks was written.
+ * The end of stderr, at most STDERR_KEPT_CHARACTERS, with control, line-separator
+ * and bidi characters made visible (tabs as spaces, line breaks kept) so that
+ * they cannot forge log lines or workflow commands; '' when nothing but blanks
+ * was written.
  */
 export function clip(stderr: string): string {
   const trimmed = stderr.trim();
   if (trimmed === '') return '';
   const kept = trimmed.length > STDERR_KEPT_CHARACTERS ? `…${trimmed.slice(-STDERR_KEPT_CHARACTERS)}` : trimmed;
+  // Line by line (LF and CRLF kept as line breaks, tabs kept), the one display escape (runner-commands.ts).
   return kept
-    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .split('\n')
-    .map((line) => `  ${line}`)
+    .split(/\r?\n/)
+    .map((line) => `  ${escapeInvisible(line.replace(/\t/g, '    '))}`)
     .join('\n');
 }
