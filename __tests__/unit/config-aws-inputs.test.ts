@@ -4,11 +4,11 @@
  * the aws_* inputs).
  */
 import { type Config, readConfig } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
 import { aws, type AwsSourceOptions } from '../../src/sources/aws/index.js';
 import { githubOidc } from '../../src/sources/github-oidc.js';
 import { AWS_ACCOUNT, AWS_PROVIDER as PROVIDER } from '../support/fixtures.js';
 import { sourceOptions } from '../support/source-options.js';
+import { messageOf } from '../support/unit.js';
 
 const ROLE = `arn:aws:iam::${AWS_ACCOUNT}:role/deploy`;
 
@@ -28,13 +28,7 @@ function awsOptions(inputs: Record<string, string>): AwsSourceOptions {
 }
 
 function errorOf(inputs: Record<string, string>): string {
-  try {
-    config({ workload_identity_provider: PROVIDER, ...inputs });
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  return messageOf(() => config({ workload_identity_provider: PROVIDER, ...inputs }));
 }
 
 describe('subject_token_source', () => {

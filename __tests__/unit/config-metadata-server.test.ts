@@ -4,21 +4,15 @@
  */
 import { type Config, readConfig } from '../../src/config.js';
 import { originsFor } from '../../src/preconnect-plan.js';
-import { ConfigError } from '../../src/errors.js';
 import { SA } from '../support/fixtures.js';
+import { messageOf } from '../support/unit.js';
 
 function config(inputs: Record<string, string>): Config {
   return readConfig((name) => ({ use_metadata_server: 'true', ...inputs })[name] ?? '');
 }
 
 function configError(inputs: Record<string, string>): string {
-  try {
-    config(inputs);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  return messageOf(() => config(inputs));
 }
 
 describe('use_metadata_server inputs', () => {

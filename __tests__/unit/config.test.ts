@@ -7,6 +7,7 @@ import { githubOidc } from '../../src/sources/github-oidc.js';
 import { captureRunnerOutput } from '../support/runner-output.js';
 import { GITHUB_PROVIDER as PROVIDER } from '../support/fixtures.js';
 import { sourceOptions } from '../support/source-options.js';
+import { messageOf } from '../support/unit.js';
 
 // credentials_json is masked as it is read: keep the ::add-mask:: lines out of the test log.
 const runnerOutput = captureRunnerOutput();
@@ -16,13 +17,7 @@ function config(inputs: Record<string, string>): Config {
 }
 
 function errorOf(inputs: Record<string, string>): string {
-  try {
-    config(inputs);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  return messageOf(() => config(inputs));
 }
 
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({

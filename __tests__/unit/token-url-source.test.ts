@@ -16,6 +16,7 @@ import { captureMasks } from '../fakes/aws.mjs';
 import { type FakeServer, jsonResponse, startFakeServer } from '../fakes/index.mjs';
 import { GCLOUD_PROVIDER as PROVIDER } from '../support/fixtures.js';
 import { hintsOfSourceFor, sourceOptions } from '../support/source-options.js';
+import { messageOf } from '../support/unit.js';
 
 const lines: string[] = [];
 const log: Log = { debug: (m) => lines.push(`debug: ${m}`), info: (m) => lines.push(`info: ${m}`), warning: () => {} };
@@ -64,13 +65,7 @@ function urlInputs(inputs: Record<string, string>): Record<string, string> {
 }
 
 function configErrorOf(inputs: Record<string, string>): string {
-  try {
-    configFor(inputs);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
+  return messageOf(() => configFor(inputs));
 }
 
 describe('subject_token_headers', () => {
